@@ -1,0 +1,111 @@
+//! The vendor simulator: each vendor's documented API over deterministic synthetic data.
+//!
+//! `respond` is a pure function from a request to a response. The axum server in `sim-server`
+//! wraps it for end-to-end tests and benchmarks; the app's Demo mode calls it inside the browser,
+//! so the demo exercises the same connector, engine and exporters as a real export.
+
+pub mod cursor;
+pub mod faults;
+pub mod http;
+pub mod humind;
+pub mod rng;
+pub mod text;
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::Value;
+
+pub use http::{SimRequest, SimResponse};
+
+/// Splits a full URL such as `http://host:8787/humind/public/v1/conversations?x=1` into the
+/// vendor (`humind`) and the vendor's own path and query (`/public/v1/conversations?x=1`).
+pub fn route(url: &str) -> Option<(&str, &str)> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = &after_scheme[after_scheme.find('/')?..];
+    let rest = &path[1..];
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    Some((&rest[..end], &rest[end..]))
+}
+
+/// The vendors the simulator answers for, by the first segment of the path.
+pub const VENDORS: &[&str] = &["humind"];
+
+/// What data to generate.
+#[derive(Debug, Clone)]
+pub struct WorldConfig {
+    pub seed: u64,
+    /// Conversations per vendor.
+    pub conversations: usize,
+    /// The newest data is just before this instant.
+    pub anchor: DateTime<Utc>,
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        WorldConfig {
+            seed: 42,
+            conversations: 250,
+            anchor: Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap(),
+        }
+    }
+}
+
+/// Every vendor's data, generated once.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub humind: humind::Dataset,
+}
+
+impl World {
+    pub fn generate(config: &WorldConfig) -> Self {
+        World {
+            humind: humind::Dataset::generate(config.seed, config.conversations, config.anchor),
+        }
+    }
+
+    /// Answers a request addressed to `vendor` (e.g. `humind`); `request.path` is the vendor's own path.
+    pub fn respond(&self, vendor: &str, request: &SimRequest) -> SimResponse {
+        match vendor {
+            "humind" => humind::respond(&self.humind, request),
+            _ => SimResponse::json(
+                404,
+                &serde_json::json!({ "error": { "code": "not_found", "message": "Unknown vendor." } }),
+            ),
+        }
+    }
+
+    /// The whole dataset of a vendor, as the vendor would return it with every opt-in: the
+    /// ground truth end-to-end tests compare exports against.
+    /// Answers a full URL, routing on the vendor segment of its path.
+    pub fn respond_to_url(&self, url: &str, headers: &[(String, String)]) -> SimResponse {
+        let Some((vendor, path_and_query)) = route(url) else {
+            return SimResponse::json(404, &serde_json::json!({ "error": { "code": "not_found" } }));
+        };
+        let mut request = SimRequest::get(path_and_query);
+        for (name, value) in headers {
+            request = request.with_header(name, value);
+        }
+        self.respond(vendor, &request)
+    }
+
+    pub fn dataset_json(&self, vendor: &str) -> Option<Value> {
+        match vendor {
+            "humind" => Some(self.humind.to_full_json()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_full_urls() {
+        assert_eq!(
+            route("http://127.0.0.1:8787/humind/public/v1/conversations?limit=1"),
+            Some(("humind", "/public/v1/conversations?limit=1"))
+        );
+        assert_eq!(route("https://demo.invalid/mindo?x"), Some(("mindo", "?x")));
+        assert_eq!(route("no-path"), None);
+    }
+}

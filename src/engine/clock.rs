@@ -1,0 +1,112 @@
+//! Time, abstracted so that tests never sleep.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::rc::Rc;
+
+use chrono::{Duration, TimeZone, Utc};
+
+use crate::model::Timestamp;
+
+pub trait Clock {
+    /// Milliseconds on a monotonic clock.
+    fn now_ms(&self) -> f64;
+    /// The current date and time, to read `Retry-After` given as an HTTP date.
+    fn wall(&self) -> Timestamp;
+    fn sleep(&self, ms: f64) -> impl Future<Output = ()>;
+    /// A number in `[0, 1)` for backoff jitter.
+    fn random(&self) -> f64;
+}
+
+/// A clock whose sleeps return at once and move time forward: tests run in microseconds and
+/// still see every wait the engine asked for.
+#[derive(Clone)]
+pub struct FakeClock {
+    inner: Rc<FakeInner>,
+}
+
+struct FakeInner {
+    now_ms: Cell<f64>,
+    start: Timestamp,
+    sleeps: RefCell<Vec<f64>>,
+    seed: Cell<u64>,
+}
+
+impl Default for FakeClock {
+    fn default() -> Self {
+        FakeClock::new()
+    }
+}
+
+impl FakeClock {
+    pub fn new() -> Self {
+        FakeClock {
+            inner: Rc::new(FakeInner {
+                now_ms: Cell::new(0.0),
+                start: Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap(),
+                sleeps: RefCell::new(Vec::new()),
+                seed: Cell::new(0x2545_F491_4F6C_DD1D),
+            }),
+        }
+    }
+
+    /// Every sleep requested so far, in milliseconds.
+    pub fn sleeps(&self) -> Vec<f64> {
+        self.inner.sleeps.borrow().clone()
+    }
+
+    pub fn advance(&self, ms: f64) {
+        self.inner.now_ms.set(self.inner.now_ms.get() + ms);
+    }
+}
+
+impl Clock for FakeClock {
+    fn now_ms(&self) -> f64 {
+        self.inner.now_ms.get()
+    }
+
+    fn wall(&self) -> Timestamp {
+        self.inner.start + Duration::milliseconds(self.inner.now_ms.get() as i64)
+    }
+
+    async fn sleep(&self, ms: f64) {
+        self.inner.sleeps.borrow_mut().push(ms);
+        self.advance(ms.max(0.0));
+    }
+
+    fn random(&self) -> f64 {
+        // xorshift64*: deterministic jitter for reproducible tests.
+        let mut x = self.inner.seed.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.inner.seed.set(x);
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The browser's clock: `performance.now()`, `setTimeout` and `Math.random()`.
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone, Copy, Default)]
+pub struct BrowserClock;
+
+#[cfg(target_arch = "wasm32")]
+impl Clock for BrowserClock {
+    fn now_ms(&self) -> f64 {
+        web_sys::window()
+            .and_then(|window| window.performance())
+            .map_or_else(js_sys::Date::now, |performance| performance.now())
+    }
+
+    fn wall(&self) -> Timestamp {
+        Utc.timestamp_millis_opt(js_sys::Date::now() as i64).single().unwrap_or_default()
+    }
+
+    async fn sleep(&self, ms: f64) {
+        gloo_timers::future::TimeoutFuture::new(ms.clamp(0.0, u32::MAX as f64) as u32).await;
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}

@@ -1,0 +1,275 @@
+//! CSV files that open right in spreadsheets and load right in databases.
+//!
+//! Written with the `csv` crate (RFC 4180: quoted where needed, CRLF line ends). For a
+//! spreadsheet, the file starts with a UTF-8 byte-order mark (so Excel reads accents and emoji
+//! as UTF-8), text cells a spreadsheet would run as formulas are prefixed with `'` (OWASP "CSV
+//! Injection"), and cells longer than Excel can hold are cut with a visible marker. For a
+//! database, every cell is written exactly as it is.
+
+use std::collections::BTreeSet;
+
+use csv::{QuoteStyle, Terminator, WriterBuilder};
+
+use super::columns::{json_cell, CellKind, Column, HasExtras, WriteCell, EXTRA_PREFIX};
+
+/// Excel's limit on characters in a cell.
+pub const SPREADSHEET_MAX_CELL_CHARS: usize = 32_767;
+/// Excel's limit on rows in a sheet, header included.
+pub const SPREADSHEET_MAX_ROWS: usize = 1_048_576;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delimiter {
+    #[default]
+    Comma,
+    /// For Excel in locales where the comma is the decimal separator.
+    Semicolon,
+    Tab,
+}
+
+impl Delimiter {
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+
+    /// The name in the page URL.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "comma",
+            Delimiter::Semicolon => "semicolon",
+            Delimiter::Tab => "tab",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Delimiter> {
+        [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab]
+            .into_iter()
+            .find(|d| d.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    pub delimiter: Delimiter,
+    /// For a spreadsheet (BOM, formula neutralising, cell limit) rather than a database.
+    pub for_spreadsheet: bool,
+    /// The columns to write, in order; `None` writes them all.
+    pub columns: Option<Vec<String>>,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            delimiter: Delimiter::Comma,
+            for_spreadsheet: true,
+            columns: None,
+        }
+    }
+}
+
+/// What a reader of the file should know.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CsvReport {
+    pub rows: usize,
+    /// Cells cut to fit a spreadsheet cell.
+    pub truncated_cells: usize,
+    /// Rows past the last one a spreadsheet shows.
+    pub rows_beyond_spreadsheet: usize,
+}
+
+pub struct CsvFile {
+    pub bytes: Vec<u8>,
+    pub report: CsvReport,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The names of a table's columns, vendor-specific ones included, in default order.
+pub fn column_names<R, W, I>(columns: &[Column<W>], rows: impl Fn() -> I) -> Vec<String>
+where
+    R: HasExtras,
+    W: WriteCell<R>,
+    I: Iterator<Item = R>,
+{
+    let mut names: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
+    names.extend(extra_keys(rows()).into_iter().map(|key| format!("{EXTRA_PREFIX}{key}")));
+    names
+}
+
+fn extra_keys<R: HasExtras>(rows: impl Iterator<Item = R>) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for row in rows {
+        for key in row.extras().keys() {
+            if !keys.contains(key) {
+                keys.insert(key.clone());
+            }
+        }
+    }
+    keys
+}
+
+enum Selected<'c, W> {
+    Fixed(&'c Column<W>),
+    Extra(String),
+}
+
+/// Writes a table: a header, then one row per item of `rows()` (called twice: once to find the
+/// vendor-specific columns, once to write).
+pub fn write_table<R, W, I>(columns: &[Column<W>], rows: impl Fn() -> I, options: &CsvOptions) -> CsvFile
+where
+    R: HasExtras,
+    W: WriteCell<R>,
+    I: Iterator<Item = R>,
+{
+    let extras = extra_keys(rows());
+    let all: Vec<Selected<W>> = columns
+        .iter()
+        .map(Selected::Fixed)
+        .chain(extras.iter().map(|key| Selected::Extra(key.clone())))
+        .collect();
+    let selected: Vec<&Selected<W>> = match &options.columns {
+        None => all.iter().collect(),
+        Some(names) => names
+            .iter()
+            .filter_map(|name| all.iter().find(|column| selected_name(column) == *name))
+            .collect(),
+    };
+
+    let mut bytes = Vec::new();
+    if options.for_spreadsheet {
+        bytes.extend_from_slice(BOM);
+    }
+    let mut writer = WriterBuilder::new()
+        .delimiter(options.delimiter.byte())
+        .terminator(Terminator::CRLF)
+        .quote_style(QuoteStyle::Necessary)
+        .from_writer(bytes);
+    let mut report = CsvReport::default();
+    let header: Vec<String> = selected.iter().map(|column| selected_name(column)).collect();
+    writer.write_record(&header).expect("writing to memory cannot fail");
+
+    let mut cell = String::new();
+    for row in rows() {
+        for column in &selected {
+            cell.clear();
+            let kind = match column {
+                Selected::Fixed(column) => {
+                    column.write.write_cell(&row, &mut cell);
+                    column.kind
+                }
+                Selected::Extra(key) => {
+                    if let Some(value) = row.extras().get(key) {
+                        json_cell(&mut cell, value);
+                    }
+                    CellKind::Text
+                }
+            };
+            if options.for_spreadsheet {
+                if kind == CellKind::Text {
+                    neutralise_formula(&mut cell);
+                }
+                if cut_to_spreadsheet_cell(&mut cell) {
+                    report.truncated_cells += 1;
+                }
+            }
+            writer.write_field(cell.as_bytes()).expect("writing to memory cannot fail");
+        }
+        writer.write_record(None::<&[u8]>).expect("writing to memory cannot fail");
+        report.rows += 1;
+    }
+    if options.for_spreadsheet {
+        report.rows_beyond_spreadsheet = (report.rows + 1).saturating_sub(SPREADSHEET_MAX_ROWS);
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
+    CsvFile { bytes, report }
+}
+
+fn selected_name<W>(column: &Selected<W>) -> String {
+    match column {
+        Selected::Fixed(column) => column.name.to_string(),
+        Selected::Extra(key) => format!("{EXTRA_PREFIX}{key}"),
+    }
+}
+
+/// Prefixes `'` to a cell a spreadsheet would read as a formula (OWASP: `=`, `+`, `-`, `@`,
+/// tab, carriage return). The spreadsheet then shows the text and hides the quote.
+pub fn neutralise_formula(cell: &mut String) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        cell.insert(0, '\'');
+    }
+}
+
+/// The marker that ends a cut cell.
+pub fn cut_marker(hidden_chars: usize) -> String {
+    format!(" […cut: {hidden_chars} more characters are in the JSON export]")
+}
+
+/// Cuts a cell longer than a spreadsheet can hold, ending it with a visible marker.
+pub fn cut_to_spreadsheet_cell(cell: &mut String) -> bool {
+    // Most cells are short: a byte count rules them out without counting characters.
+    if cell.len() <= SPREADSHEET_MAX_CELL_CHARS {
+        return false;
+    }
+    let chars = cell.chars().count();
+    if chars <= SPREADSHEET_MAX_CELL_CHARS {
+        return false;
+    }
+    // Excel counts UTF-16 code units; staying under the limit in chars with room for the marker
+    // keeps even emoji-heavy text inside it.
+    let mut keep = SPREADSHEET_MAX_CELL_CHARS - cut_marker(chars).chars().count();
+    let marker = loop {
+        let marker = cut_marker(chars - keep);
+        let prefix_utf16: usize = cell.chars().take(keep).map(char::len_utf16).sum();
+        if prefix_utf16 + marker.encode_utf16().count() <= SPREADSHEET_MAX_CELL_CHARS {
+            break marker;
+        }
+        keep -= (prefix_utf16 + marker.encode_utf16().count() - SPREADSHEET_MAX_CELL_CHARS).max(1);
+    };
+    let byte_end = cell.char_indices().nth(keep).map_or(cell.len(), |(index, _)| index);
+    cell.truncate(byte_end);
+    cell.push_str(&marker);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for (input, expected) in [
+            ("=1+1", "'=1+1"),
+            ("+33 6", "'+33 6"),
+            ("-15%", "'-15%"),
+            ("@support", "'@support"),
+            ("\tindent", "'\tindent"),
+            ("\rx", "'\rx"),
+            ("hello = world", "hello = world"),
+            ("", ""),
+        ] {
+            let mut cell = input.to_string();
+            neutralise_formula(&mut cell);
+            assert_eq!(cell, expected);
+        }
+    }
+
+    #[test]
+    fn long_cells_are_cut_with_a_marker() {
+        let mut cell = "é".repeat(40_000);
+        assert!(cut_to_spreadsheet_cell(&mut cell));
+        assert!(cell.encode_utf16().count() <= SPREADSHEET_MAX_CELL_CHARS);
+        assert!(cell.ends_with("more characters are in the JSON export]"), "{}", &cell[cell.len() - 80..]);
+        let kept = cell.chars().take_while(|&c| c == 'é').count();
+        assert!(cell.contains(&format!("cut: {} more", 40_000 - kept)));
+
+        let mut emoji = "😀".repeat(20_000); // 40,000 UTF-16 units in 20,000 chars
+        assert!(!cut_to_spreadsheet_cell(&mut emoji), "under the limit in characters");
+
+        let mut short = "court".to_string();
+        assert!(!cut_to_spreadsheet_cell(&mut short));
+        assert_eq!(short, "court");
+    }
+}

@@ -1,0 +1,14 @@
+//! Conversation Export: pull conversations out of chat vendors' APIs, in the browser.
+//!
+//! Data flows one way: filters -> a vendor builds requests -> the engine pages through them over
+//! a `Transport` -> the vendor maps pages into the unified model -> exporters write files.
+//! Everything but the browser transport and the UI is plain Rust, tested on the host.
+
+pub mod error;
+pub mod http;
+pub mod model;
+pub mod vendors;
+pub mod engine;
+pub mod secret;
+pub mod transport;
+pub mod export;

@@ -1,0 +1,229 @@
+//! The unified model every vendor maps into, and every exporter reads from.
+//!
+//! It is the union of what the five vendors return: a field one vendor lacks stays empty. What
+//! no unified field captures lands in `extras` (by its vendor name), and each record keeps the
+//! vendor's raw JSON, byte for byte, for the lossless `raw.ndjson` archive.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+pub type Timestamp = DateTime<Utc>;
+
+/// Vendor fields that have no unified column, keyed by their vendor name.
+pub type Extras = BTreeMap<String, Value>;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Conversation {
+    pub id: String,
+    /// The vendor's slug, e.g. `humind`.
+    pub vendor: &'static str,
+    pub title: Option<String>,
+    /// Humind's handoff status, HueChat's status, the voice widget's outcome...
+    pub status: Option<String>,
+    /// Where it happened: Humind's origin, HueChat's or Mindo's channel.
+    pub channel: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+    pub last_message_at: Option<Timestamp>,
+    pub tags: Vec<String>,
+    pub languages: Vec<String>,
+    /// The page the conversation started on, or the vendor's link to it.
+    pub url: Option<String>,
+    pub contact: Option<Contact>,
+    pub assignee: Option<Person>,
+    /// Whether a human took over from the assistant, where the vendor says so.
+    pub handed_to_human: Option<bool>,
+    /// Whether the shopper added a product to the cart, where the vendor reports it.
+    pub has_cart: Option<bool>,
+    pub duration_seconds: Option<f64>,
+    pub credits: Option<f64>,
+    /// The message count the vendor reports, which may differ from the messages fetched.
+    pub vendor_message_count: Option<u64>,
+    pub last_message_preview: Option<String>,
+    pub messages: Vec<Message>,
+    pub tool_calls: Vec<ToolCall>,
+    pub participants: Vec<Participant>,
+    pub criteria: Vec<Criterion>,
+    pub extracted_data: Option<Value>,
+    pub extras: Extras,
+    /// Conditions a reader should know about, e.g. `extraction_pending`.
+    pub flags: Vec<String>,
+    /// The record exactly as the vendor sent it.
+    #[serde(skip)]
+    pub raw: Option<Box<RawValue>>,
+}
+
+impl Conversation {
+    pub fn event_count(&self) -> usize {
+        self.messages.iter().map(|m| m.events.len()).sum()
+    }
+
+    pub fn events(&self) -> impl Iterator<Item = (&Message, &Event)> {
+        self.messages
+            .iter()
+            .flat_map(|message| message.events.iter().map(move |event| (message, event)))
+    }
+}
+
+/// Who wrote a message, in words that mean the same for every vendor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorRole {
+    /// The shopper, visitor or contact.
+    Customer,
+    /// The vendor's AI assistant or agent.
+    Assistant,
+    /// A human on the company's team.
+    Operator,
+    /// Automated messages from the platform itself.
+    System,
+    #[default]
+    Unknown,
+}
+
+impl AuthorRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorRole::Customer => "customer",
+            AuthorRole::Assistant => "assistant",
+            AuthorRole::Operator => "operator",
+            AuthorRole::System => "system",
+            AuthorRole::Unknown => "unknown",
+        }
+    }
+
+    /// A label for people reading a transcript.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthorRole::Customer => "Customer",
+            AuthorRole::Assistant => "Assistant",
+            AuthorRole::Operator => "Operator",
+            AuthorRole::System => "System",
+            AuthorRole::Unknown => "Unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Message {
+    pub id: String,
+    /// Zero-based position in its conversation.
+    pub position: usize,
+    pub role: AuthorRole,
+    /// The vendor's own word for the author (`user`, `contact`, `agent`...).
+    pub vendor_role: Option<String>,
+    pub author_id: Option<String>,
+    pub author_name: Option<String>,
+    pub sent_at: Option<Timestamp>,
+    /// The text, with the vendor's blocks joined by blank lines.
+    pub text: String,
+    /// The vendor's text blocks when it sends more than one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<String>,
+    /// How it was sent (typed, follow-up...), its type (text, image...), direction and channel.
+    pub source: Option<String>,
+    pub kind: Option<String>,
+    pub direction: Option<String>,
+    pub channel: Option<String>,
+    pub delivery_status: Option<String>,
+    pub product_ids: Vec<String>,
+    pub referenced_product_ids: Vec<String>,
+    pub attachments: Vec<Attachment>,
+    pub events: Vec<Event>,
+    pub classifications: Vec<Classification>,
+    pub extras: Extras,
+    #[serde(skip)]
+    pub raw: Option<Box<RawValue>>,
+}
+
+/// Something the visitor did, attached to the message it happened on.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Event {
+    pub id: String,
+    pub kind: String,
+    pub at: Option<Timestamp>,
+    pub product_id: Option<String>,
+    pub product_title: Option<String>,
+    pub product_variant_id: Option<String>,
+    pub price: Option<f64>,
+    pub button: Option<String>,
+    pub extras: Extras,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Attachment {
+    pub id: Option<String>,
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub mime_type: Option<String>,
+    pub size: Option<u64>,
+    pub width: Option<u64>,
+    pub height: Option<u64>,
+    pub url: Option<String>,
+    pub extras: Extras,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Contact {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub extras: Extras,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Person {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ToolCall {
+    pub message_id: Option<String>,
+    pub name: String,
+    pub arguments: Option<Value>,
+    pub result: Option<Value>,
+    pub at: Option<Timestamp>,
+    pub extras: Extras,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Participant {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub headline: Option<String>,
+    pub role_title: Option<String>,
+    pub company: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub extras: Extras,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Criterion {
+    pub name: String,
+    pub passed: Option<bool>,
+    pub reasoning: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Classification {
+    pub label: String,
+    pub value: Option<String>,
+}
+
+/// A value we could not read; the record is kept and the reader is told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The id of the record it concerns, when known.
+    pub record: String,
+    pub field: String,
+    pub problem: String,
+}
