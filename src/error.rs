@@ -28,7 +28,11 @@ impl ErrorKind {
     pub fn is_transient(self) -> bool {
         matches!(
             self,
-            ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Malformed
+            ErrorKind::RateLimited
+                | ErrorKind::Server
+                | ErrorKind::Network
+                | ErrorKind::Timeout
+                | ErrorKind::Malformed
         )
     }
 }
@@ -97,7 +101,11 @@ impl VendorComplaint {
     /// `{"error": "code", "error_description": ...}` and Mindo's `{"_error": {...}}`.
     pub fn parse(body: &[u8]) -> Self {
         let Ok(value) = serde_json::from_slice::<Value>(body) else {
-            let text = String::from_utf8_lossy(body).trim().chars().take(300).collect::<String>();
+            let text = String::from_utf8_lossy(body)
+                .trim()
+                .chars()
+                .take(300)
+                .collect::<String>();
             return VendorComplaint {
                 message: (!text.is_empty()).then_some(text),
                 ..Default::default()
@@ -118,7 +126,12 @@ impl VendorComplaint {
                 other => Some(other.to_string()),
             }
         };
-        let code = text(inner.get("code")).or_else(|| value.get("error").and_then(Value::as_str).map(str::to_owned));
+        let code = text(inner.get("code")).or_else(|| {
+            value
+                .get("error")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
         VendorComplaint {
             code,
             message: text(inner.get("message")).or_else(|| text(value.get("error_description"))),
@@ -152,8 +165,14 @@ pub fn classify_response(
     let status = head.status;
     let rule = rules
         .iter()
-        .find(|rule| rule.status == status && rule.code.is_some() && rule.code == complaint.code.as_deref())
-        .or_else(|| rules.iter().find(|rule| rule.status == status && rule.code.is_none()));
+        .find(|rule| {
+            rule.status == status && rule.code.is_some() && rule.code == complaint.code.as_deref()
+        })
+        .or_else(|| {
+            rules
+                .iter()
+                .find(|rule| rule.status == status && rule.code.is_none())
+        });
     let (kind, mut summary) = match rule {
         Some(rule) => (rule.kind, rule.message.replace("{vendor}", vendor_name)),
         None => general(vendor_name, status),
@@ -201,17 +220,35 @@ mod tests {
     use super::*;
 
     fn head(status: u16) -> ResponseHead {
-        ResponseHead { status, headers: vec![] }
+        ResponseHead {
+            status,
+            headers: vec![],
+        }
     }
 
     const RULES: &[ErrorRule] = &[
-        ErrorRule { status: 401, code: Some("revoked"), kind: ErrorKind::Unauthorized, message: "Revoked in {vendor}." },
-        ErrorRule { status: 400, code: None, kind: ErrorKind::Rejected, message: "{vendor} refused a filter." },
+        ErrorRule {
+            status: 401,
+            code: Some("revoked"),
+            kind: ErrorKind::Unauthorized,
+            message: "Revoked in {vendor}.",
+        },
+        ErrorRule {
+            status: 400,
+            code: None,
+            kind: ErrorKind::Rejected,
+            message: "{vendor} refused a filter.",
+        },
     ];
 
     #[test]
     fn vendor_rule_wins_over_general_rule() {
-        let error = classify_response("Acme", RULES, &head(401), br#"{"error":{"code":"revoked","message":"gone"}}"#);
+        let error = classify_response(
+            "Acme",
+            RULES,
+            &head(401),
+            br#"{"error":{"code":"revoked","message":"gone"}}"#,
+        );
         assert_eq!(error.kind, ErrorKind::Unauthorized);
         assert_eq!(error.summary, "Revoked in Acme.");
         assert!(error.details.contains("code: revoked"));
@@ -220,14 +257,19 @@ mod tests {
     #[test]
     fn unknown_code_falls_back_to_status() {
         let error = classify_response("Acme", RULES, &head(401), br#"{"error":{"code":"weird"}}"#);
-        assert!(error.summary.starts_with("Acme did not accept this API key"));
+        assert!(error
+            .summary
+            .starts_with("Acme did not accept this API key"));
     }
 
     #[test]
     fn rejected_requests_quote_the_vendor_reason() {
         let body = br#"{"error":{"code":"validation_failed","details":{"field":"cursor"}}}"#;
         let error = classify_response("Acme", RULES, &head(400), body);
-        assert_eq!(error.summary, r#"Acme refused a filter. Acme said: {"field":"cursor"}"#);
+        assert_eq!(
+            error.summary,
+            r#"Acme refused a filter. Acme said: {"field":"cursor"}"#
+        );
     }
 
     #[test]
@@ -239,8 +281,12 @@ mod tests {
 
     #[test]
     fn redaction_removes_the_key() {
-        let error = FetchError::new(ErrorKind::Unauthorized, "key hmd_live_abc is bad", "Bearer hmd_live_abc")
-            .redacted("hmd_live_abc");
+        let error = FetchError::new(
+            ErrorKind::Unauthorized,
+            "key hmd_live_abc is bad",
+            "Bearer hmd_live_abc",
+        )
+        .redacted("hmd_live_abc");
         assert!(!error.summary.contains("hmd_live_abc"));
         assert!(!error.details.contains("hmd_live_abc"));
     }

@@ -7,7 +7,11 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Characters left as they are in a query component (RFC 3986 unreserved).
-const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -64,7 +68,10 @@ mod tests {
     #[test]
     fn query_is_encoded_and_empty_values_skipped() {
         let params = vec![
-            ("created_after".to_string(), "2026-05-01T00:00:00+02:00".to_string()),
+            (
+                "created_after".to_string(),
+                "2026-05-01T00:00:00+02:00".to_string(),
+            ),
             ("handoff_status".to_string(), String::new()),
             ("search".to_string(), "crème & co".to_string()),
         ];

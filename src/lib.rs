@@ -4,11 +4,15 @@
 //! a `Transport` -> the vendor maps pages into the unified model -> exporters write files.
 //! Everything but the browser transport and the UI is plain Rust, tested on the host.
 
+pub mod engine;
 pub mod error;
+pub mod export;
+pub mod format;
 pub mod http;
 pub mod model;
-pub mod vendors;
-pub mod engine;
 pub mod secret;
 pub mod transport;
-pub mod export;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+pub mod vendors;
+pub mod view_state;

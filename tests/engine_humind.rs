@@ -39,15 +39,38 @@ fn valid_key() -> ApiKey {
 }
 
 fn drive(export: &RefCell<Export>, transport: &SimTransport<FakeClock>, key: &ApiKey) {
-    block_on(run(export, transport, transport.clock(), key, &CancelToken::new(), &mut || {}));
+    block_on(run(
+        export,
+        transport,
+        transport.clock(),
+        key,
+        &CancelToken::new(),
+        &mut || {},
+    ));
 }
 
 fn exported_ids(export: &RefCell<Export>) -> Vec<String> {
-    export.borrow().store.conversations().iter().map(|c| c.id.clone()).collect()
+    export
+        .borrow()
+        .store
+        .conversations()
+        .iter()
+        .map(|c| c.id.clone())
+        .collect()
 }
 
-fn truth_ids(transport: &SimTransport<FakeClock>, keep: impl Fn(&humind::Conversation) -> bool) -> Vec<String> {
-    transport.world().humind.conversations.iter().filter(|c| keep(c)).map(|c| c.id.clone()).collect()
+fn truth_ids(
+    transport: &SimTransport<FakeClock>,
+    keep: impl Fn(&humind::Conversation) -> bool,
+) -> Vec<String> {
+    transport
+        .world()
+        .humind
+        .conversations
+        .iter()
+        .filter(|c| keep(c))
+        .map(|c| c.id.clone())
+        .collect()
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -61,11 +84,21 @@ fn pages_to_the_end_with_the_fewest_requests() {
     drive(&export, &transport, &valid_key());
     assert_eq!(export.borrow().status, RunStatus::Finished);
     assert_eq!(exported_ids(&export), truth_ids(&transport, |_| true));
-    assert_eq!(transport.request_count(), 3, "250 conversations at 100 per page");
+    assert_eq!(
+        transport.request_count(),
+        3,
+        "250 conversations at 100 per page"
+    );
     let export = export.borrow();
     assert_eq!(export.progress.pages, 3);
     assert_eq!(export.progress.conversations, 250);
-    let truth_messages: usize = transport.world().humind.conversations.iter().map(|c| c.messages.len()).sum();
+    let truth_messages: usize = transport
+        .world()
+        .humind
+        .conversations
+        .iter()
+        .map(|c| c.messages.len())
+        .sum();
     assert_eq!(export.progress.messages, truth_messages);
     assert!(transport.clock().sleeps().is_empty(), "no fault, no wait");
 }
@@ -73,23 +106,36 @@ fn pages_to_the_end_with_the_fewest_requests() {
 #[test]
 fn date_filters_match_the_ground_truth() {
     let transport = transport(300);
-    let export = export(&[("created_after", "2026-05-01"), ("created_before", "2026-06-01T00:00:00Z")]);
+    let export = export(&[
+        ("created_after", "2026-05-01"),
+        ("created_before", "2026-06-01T00:00:00Z"),
+    ]);
     drive(&export, &transport, &valid_key());
     let (from, to) = (at("2026-05-01T00:00:00Z"), at("2026-06-01T00:00:00Z"));
     let expected = truth_ids(&transport, |c| c.created_at >= from && c.created_at <= to);
-    assert!(expected.len() > 50 && expected.len() < 300, "the filter selects a real subset");
+    assert!(
+        expected.len() > 50 && expected.len() < 300,
+        "the filter selects a real subset"
+    );
     assert_eq!(exported_ids(&export), expected);
     let log = transport.log.borrow();
-    assert!(log.iter().all(|url| url.contains("created_after=2026-05-01")));
+    assert!(log
+        .iter()
+        .all(|url| url.contains("created_after=2026-05-01")));
 }
 
 #[test]
 fn handoff_and_update_filters_match_the_ground_truth() {
     let transport = transport(200);
-    let export = export(&[("handoff_status", "human_active"), ("updated_after", "2026-05-15T12:00:00Z")]);
+    let export = export(&[
+        ("handoff_status", "human_active"),
+        ("updated_after", "2026-05-15T12:00:00Z"),
+    ]);
     drive(&export, &transport, &valid_key());
     let since = at("2026-05-15T12:00:00Z");
-    let expected = truth_ids(&transport, |c| c.handoff_status == "human_active" && c.updated_at >= since);
+    let expected = truth_ids(&transport, |c| {
+        c.handoff_status == "human_active" && c.updated_at >= since
+    });
     assert!(!expected.is_empty());
     assert_eq!(exported_ids(&export), expected);
 }
@@ -112,16 +158,35 @@ fn transient_failures_are_retried_with_backoff() {
     // Five backoff waits, plus the 30 s the slow response made the client wait for its timeout.
     let sleeps = transport.clock().sleeps();
     assert_eq!(sleeps.len(), 6, "{sleeps:?}");
-    assert_eq!(sleeps.iter().filter(|&&ms| ms == 30_000.0).count(), 1, "{sleeps:?}");
-    assert!(sleeps.iter().all(|&ms| ms > 0.0 && ms <= 30_000.0), "{sleeps:?}");
+    assert_eq!(
+        sleeps.iter().filter(|&&ms| ms == 30_000.0).count(),
+        1,
+        "{sleeps:?}"
+    );
+    assert!(
+        sleeps.iter().all(|&ms| ms > 0.0 && ms <= 30_000.0),
+        "{sleeps:?}"
+    );
 }
 
 #[test]
 fn rate_limits_wait_for_retry_after_when_readable() {
     let mut transport = transport(150);
     transport.faults = FaultSchedule::none()
-        .at(1, Fault::RateLimit { retry_after: Some("7".into()), exposed: true })
-        .at(2, Fault::RateLimit { retry_after: Some("Wed, 01 Jul 2026 12:00:30 GMT".into()), exposed: true });
+        .at(
+            1,
+            Fault::RateLimit {
+                retry_after: Some("7".into()),
+                exposed: true,
+            },
+        )
+        .at(
+            2,
+            Fault::RateLimit {
+                retry_after: Some("Wed, 01 Jul 2026 12:00:30 GMT".into()),
+                exposed: true,
+            },
+        );
     let export = export(&[]);
     drive(&export, &transport, &valid_key());
     assert_eq!(export.borrow().status, RunStatus::Finished);
@@ -136,13 +201,22 @@ fn rate_limits_wait_for_retry_after_when_readable() {
 #[test]
 fn rate_limits_back_off_when_retry_after_is_hidden() {
     let mut transport = transport(150);
-    transport.faults = FaultSchedule::none().at(1, Fault::RateLimit { retry_after: Some("7".into()), exposed: false });
+    transport.faults = FaultSchedule::none().at(
+        1,
+        Fault::RateLimit {
+            retry_after: Some("7".into()),
+            exposed: false,
+        },
+    );
     let export = export(&[]);
     drive(&export, &transport, &valid_key());
     assert_eq!(export.borrow().status, RunStatus::Finished);
     let sleeps = transport.clock().sleeps();
     assert_eq!(sleeps.len(), 1);
-    assert_ne!(sleeps[0], 7_000.0, "the header was not readable, so the engine chose its own wait");
+    assert_ne!(
+        sleeps[0], 7_000.0,
+        "the header was not readable, so the engine chose its own wait"
+    );
     assert!(sleeps[0] > 0.0 && sleeps[0] <= 2_000.0, "{sleeps:?}");
 }
 
@@ -161,7 +235,11 @@ fn giving_up_keeps_every_record_and_resume_finishes_exactly_once() {
         };
         assert_eq!(error.kind, ErrorKind::Server);
         assert!(error.summary.contains("Resume"), "{}", error.summary);
-        assert!(error.details.contains("page 3 of conversations"), "{}", error.details);
+        assert!(
+            error.details.contains("page 3 of conversations"),
+            "{}",
+            error.details
+        );
         assert!(error.details.contains("HTTP 502"), "{}", error.details);
         assert_eq!(export.store.len(), 200, "the two pages fetched stay");
         assert!(export.can_resume());
@@ -172,7 +250,11 @@ fn giving_up_keeps_every_record_and_resume_finishes_exactly_once() {
     assert_eq!(export.borrow().status, RunStatus::Finished);
     assert_eq!(exported_ids(&export), truth_ids(&transport, |_| true));
     assert_eq!(export.borrow().store.duplicates_skipped, 0);
-    assert_eq!(transport.request_count(), 7 + 2, "resume starts at page 3, not page 1");
+    assert_eq!(
+        transport.request_count(),
+        7 + 2,
+        "resume starts at page 3, not page 1"
+    );
 }
 
 #[test]
@@ -183,13 +265,20 @@ fn cancel_stops_at_once_and_resume_continues() {
     let cancel = CancelToken::new();
     let trigger = cancel.clone();
     let mut pages_seen = 0;
-    block_on(run(&export, &transport, transport.clock(), &key, &cancel, &mut || {
-        let pages = export.borrow().progress.pages;
-        if pages >= 2 && pages_seen < 2 {
-            trigger.cancel();
-        }
-        pages_seen = pages;
-    }));
+    block_on(run(
+        &export,
+        &transport,
+        transport.clock(),
+        &key,
+        &cancel,
+        &mut || {
+            let pages = export.borrow().progress.pages;
+            if pages >= 2 && pages_seen < 2 {
+                trigger.cancel();
+            }
+            pages_seen = pages;
+        },
+    ));
     {
         let export = export.borrow();
         assert_eq!(export.status, RunStatus::Cancelled);
@@ -197,7 +286,10 @@ fn cancel_stops_at_once_and_resume_continues() {
         assert!(export.can_resume());
     }
     let requests_before = transport.request_count();
-    assert!(requests_before <= 3, "nothing is sent after cancel: {requests_before}");
+    assert!(
+        requests_before <= 3,
+        "nothing is sent after cancel: {requests_before}"
+    );
     drive(&export, &transport, &key);
     assert_eq!(export.borrow().status, RunStatus::Finished);
     assert_eq!(exported_ids(&export), truth_ids(&transport, |_| true));
@@ -207,9 +299,17 @@ fn cancel_stops_at_once_and_resume_continues() {
 #[test]
 fn wrong_keys_fail_with_the_documented_messages_and_never_echo_the_key() {
     let cases = [
-        ("hmd_live_wrong_key_123", ErrorKind::Unauthorized, "does not recognise this API key"),
+        (
+            "hmd_live_wrong_key_123",
+            ErrorKind::Unauthorized,
+            "does not recognise this API key",
+        ),
         (humind::REVOKED_KEY, ErrorKind::Unauthorized, "revoked"),
-        (humind::UNSCOPED_KEY, ErrorKind::Forbidden, "conversations:read"),
+        (
+            humind::UNSCOPED_KEY,
+            ErrorKind::Forbidden,
+            "conversations:read",
+        ),
         ("", ErrorKind::Unauthorized, "received no API key"),
     ];
     for (key, kind, phrase) in cases {
@@ -225,7 +325,11 @@ fn wrong_keys_fail_with_the_documented_messages_and_never_echo_the_key() {
         if !key.is_empty() {
             assert!(!error.summary.contains(key) && !error.details.contains(key));
         }
-        assert_eq!(transport.request_count(), 1, "{key}: auth errors are not retried");
+        assert_eq!(
+            transport.request_count(),
+            1,
+            "{key}: auth errors are not retried"
+        );
     }
 }
 
@@ -236,9 +340,15 @@ fn unreachable_vendor_fails_fast_with_the_cors_explanation() {
     let export = export(&[]);
     drive(&export, &transport, &valid_key());
     let export = export.borrow();
-    let RunStatus::Failed(error) = &export.status else { panic!() };
+    let RunStatus::Failed(error) = &export.status else {
+        panic!()
+    };
     assert_eq!(error.kind, ErrorKind::Network);
-    assert!(error.summary.contains("CORS") && error.summary.contains("relay"), "{}", error.summary);
+    assert!(
+        error.summary.contains("CORS") && error.summary.contains("relay"),
+        "{}",
+        error.summary
+    );
     assert_eq!(transport.request_count(), 2);
 }
 
@@ -249,5 +359,8 @@ fn elapsed_time_adds_up_across_resume() {
     let export = export(&[]);
     drive(&export, &transport, &valid_key());
     let export = export.borrow();
-    assert_eq!(export.progress.elapsed_ms(transport.clock().now_ms()), 100.0);
+    assert_eq!(
+        export.progress.elapsed_ms(transport.clock().now_ms()),
+        100.0
+    );
 }

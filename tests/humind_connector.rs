@@ -11,7 +11,10 @@ const RETRIEVE: &str = include_str!("fixtures/humind/retrieve.json");
 const CONTACT: &str = include_str!("fixtures/humind/contact.json");
 
 fn ok() -> ResponseHead {
-    ResponseHead { status: 200, headers: vec![] }
+    ResponseHead {
+        status: 200,
+        headers: vec![],
+    }
 }
 
 fn query(filters: &[(&str, &str)]) -> ExportQuery {
@@ -41,7 +44,11 @@ fn first_request_carries_every_filter_and_the_maximum_page_size() {
          &include=messages%2Ccontact&limit=100"
     );
     assert!(
-        tasks[0].request.headers.iter().all(|(name, _)| name != "Authorization"),
+        tasks[0]
+            .request
+            .headers
+            .iter()
+            .all(|(name, _)| name != "Authorization"),
         "requests are built without the key"
     );
 }
@@ -49,7 +56,10 @@ fn first_request_carries_every_filter_and_the_maximum_page_size() {
 #[test]
 fn contact_details_are_off_by_default() {
     let tasks = humind::plan(&query(&[]));
-    assert!(tasks[0].request.url.ends_with("/conversations?include=messages&limit=100"));
+    assert!(tasks[0]
+        .request
+        .url
+        .ends_with("/conversations?include=messages&limit=100"));
 }
 
 #[test]
@@ -59,8 +69,17 @@ fn list_page_from_the_docs() {
     assert_eq!(page.records.len(), 1);
     assert_eq!(page.next.len(), 1, "a next_cursor means another page");
     let next = &page.next[0];
-    assert!(next.request.url.ends_with("&cursor=eyJpZCI6IjY1ZjFhYjljOGU3ZDRhMmIxYzNkNGU1ZiJ9"), "{}", next.request.url);
-    assert!(next.request.url.contains("created_after=2026-05-01"), "filters carry over");
+    assert!(
+        next.request
+            .url
+            .ends_with("&cursor=eyJpZCI6IjY1ZjFhYjljOGU3ZDRhMmIxYzNkNGU1ZiJ9"),
+        "{}",
+        next.request.url
+    );
+    assert!(
+        next.request.url.contains("created_after=2026-05-01"),
+        "filters carry over"
+    );
     assert!(matches!(next.step, Step::List { page: 1, .. }));
 
     let mut warnings = Vec::new();
@@ -71,21 +90,44 @@ fn list_page_from_the_docs() {
         other => panic!("unexpected {other:?}"),
     };
     assert_eq!(conversation.id, "65f1ab9c8e7d4a2b1c3d4e5f");
-    assert_eq!(conversation.started_at.unwrap().to_rfc3339(), "2026-05-15T10:00:00+00:00");
+    assert_eq!(
+        conversation.started_at.unwrap().to_rfc3339(),
+        "2026-05-15T10:00:00+00:00"
+    );
     assert_eq!(conversation.last_message_at, conversation.updated_at);
     assert_eq!(conversation.channel.as_deref(), Some("shopify"));
-    assert_eq!(conversation.url.as_deref(), Some("https://example.com/products/creme-hydratante"));
+    assert_eq!(
+        conversation.url.as_deref(),
+        Some("https://example.com/products/creme-hydratante")
+    );
     assert_eq!(conversation.languages, vec!["fr"]);
-    assert_eq!(conversation.title.as_deref(), Some("Question sur la crème hydratante"));
+    assert_eq!(
+        conversation.title.as_deref(),
+        Some("Question sur la crème hydratante")
+    );
     assert_eq!(conversation.status.as_deref(), Some("ai_active"));
     assert_eq!(conversation.handed_to_human, Some(false));
     assert_eq!(conversation.tags, vec!["high-intent", "skincare"]);
     assert_eq!(conversation.has_cart, Some(true));
-    assert_eq!(conversation.contact.unwrap().id.as_deref(), Some("65f1c0de8e7d4a2b1c3d4e70"));
-    assert!(conversation.messages.is_empty(), "the lean list has no transcript");
-    assert!(conversation.extras.is_empty(), "every documented field has a place: {:?}", conversation.extras);
+    assert_eq!(
+        conversation.contact.unwrap().id.as_deref(),
+        Some("65f1c0de8e7d4a2b1c3d4e70")
+    );
+    assert!(
+        conversation.messages.is_empty(),
+        "the lean list has no transcript"
+    );
+    assert!(
+        conversation.extras.is_empty(),
+        "every documented field has a place: {:?}",
+        conversation.extras
+    );
     let raw = conversation.raw.unwrap();
-    assert!(raw.get().starts_with("{\n\"humind_id\": \"65f1ab9c8e7d4a2b1c3d4e5f\""), "raw is byte-exact");
+    assert!(
+        raw.get()
+            .starts_with("{\n\"humind_id\": \"65f1ab9c8e7d4a2b1c3d4e5f\""),
+        "raw is byte-exact"
+    );
 }
 
 #[test]
@@ -103,8 +145,14 @@ fn retrieve_from_the_docs_has_transcript_products_and_events() {
     let conversation = read_conversation(RETRIEVE.as_bytes(), &mut warnings).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(conversation.vendor_message_count, Some(3));
-    assert_eq!(conversation.url, None, "origin_url is optional and absent here");
-    assert_eq!(conversation.title, None, "title is optional and absent here");
+    assert_eq!(
+        conversation.url, None,
+        "origin_url is optional and absent here"
+    );
+    assert_eq!(
+        conversation.title, None,
+        "title is optional and absent here"
+    );
     let messages = &conversation.messages;
     assert_eq!(messages.len(), 3);
     assert_eq!(messages[0].role, AuthorRole::Customer);
@@ -113,19 +161,31 @@ fn retrieve_from_the_docs_has_transcript_products_and_events() {
     assert_eq!(messages[0].text, "Vous l'avez en 50 ml ?");
     assert_eq!(messages[1].role, AuthorRole::Assistant);
     assert_eq!(messages[1].product_ids, vec!["65f1aa008e7d4a2b1c3d4e10"]);
-    assert_eq!(messages[1].sent_at.unwrap().to_rfc3339(), "2026-05-15T10:01:30+00:00");
-    assert_eq!(messages.iter().map(|m| m.position).collect::<Vec<_>>(), vec![0, 1, 2]);
+    assert_eq!(
+        messages[1].sent_at.unwrap().to_rfc3339(),
+        "2026-05-15T10:01:30+00:00"
+    );
+    assert_eq!(
+        messages.iter().map(|m| m.position).collect::<Vec<_>>(),
+        vec![0, 1, 2]
+    );
     let event = &messages[2].events[0];
     assert_eq!(event.id, "65f1ab9c8e7d4a2b1c3d4e80");
     assert_eq!(event.kind, "add_product");
     assert_eq!(event.product_title.as_deref(), Some("Crème hydratante"));
-    assert_eq!(event.product_variant_id.as_deref(), Some("65f1aa008e7d4a2b1c3d4e11"));
+    assert_eq!(
+        event.product_variant_id.as_deref(),
+        Some("65f1aa008e7d4a2b1c3d4e11")
+    );
     assert_eq!(event.price, Some(29.90));
     assert_eq!(conversation.event_count(), 1);
     // event_count is the vendor's own tally; it is kept, not dropped.
     assert_eq!(conversation.extras["event_count"], serde_json::json!(1));
     // `role` repeats `from` in other words; it is kept as the vendor sent it.
-    assert_eq!(messages[0].extras["role"], serde_json::json!("conversation"));
+    assert_eq!(
+        messages[0].extras["role"],
+        serde_json::json!("conversation")
+    );
 }
 
 #[test]
@@ -144,18 +204,32 @@ fn contact_object_replaces_contact_id() {
 
     body["contact"] = serde_json::Value::Null;
     let conversation = read_conversation(body.to_string().as_bytes(), &mut warnings).unwrap();
-    assert!(conversation.contact.is_none(), "contact: null means no identified contact");
+    assert!(
+        conversation.contact.is_none(),
+        "contact: null means no identified contact"
+    );
 }
 
 #[test]
 fn single_conversation_request() {
-    let request = humind::conversation_request("https://api.thehumind.com/public/v1", "65f1ab9c8e7d4a2b1c3d4e5f", true);
+    let request = humind::conversation_request(
+        "https://api.thehumind.com/public/v1",
+        "65f1ab9c8e7d4a2b1c3d4e5f",
+        true,
+    );
     assert_eq!(
         request.url,
         "https://api.thehumind.com/public/v1/conversations/65f1ab9c8e7d4a2b1c3d4e5f?include=contact"
     );
-    let lean = humind::conversation_request("https://relay.example/h/", "65f1ab9c8e7d4a2b1c3d4e5f", false);
-    assert_eq!(lean.url, "https://relay.example/h/conversations/65f1ab9c8e7d4a2b1c3d4e5f");
+    let lean = humind::conversation_request(
+        "https://relay.example/h/",
+        "65f1ab9c8e7d4a2b1c3d4e5f",
+        false,
+    );
+    assert_eq!(
+        lean.url,
+        "https://relay.example/h/conversations/65f1ab9c8e7d4a2b1c3d4e5f"
+    );
 }
 
 #[test]
@@ -168,8 +242,14 @@ fn unknown_fields_are_kept_and_bad_types_warn() {
     let conversation_export::vendors::Update::Conversation(conversation) = &updates[0] else {
         panic!("expected a conversation")
     };
-    assert_eq!(conversation.extras["sentiment"], serde_json::json!({"score": 0.4}));
-    assert_eq!(conversation.extras["created_at"], serde_json::json!("not a date"));
+    assert_eq!(
+        conversation.extras["sentiment"],
+        serde_json::json!({"score": 0.4})
+    );
+    assert_eq!(
+        conversation.extras["created_at"],
+        serde_json::json!("not a date")
+    );
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].record, "a");
     assert_eq!(warnings[0].field, "created_at");
@@ -178,7 +258,13 @@ fn unknown_fields_are_kept_and_bad_types_warn() {
 #[test]
 fn malformed_pages_are_errors_not_panics() {
     let task = &humind::plan(&query(&[]))[0];
-    for body in [&b"{\"data\": [oops"[..], b"", b"[]", b"{\"next_cursor\": null}", b"{\"data\": {}}"] {
+    for body in [
+        &b"{\"data\": [oops"[..],
+        b"",
+        b"[]",
+        b"{\"next_cursor\": null}",
+        b"{\"data\": {}}",
+    ] {
         let error = humind::read_page(task, &ok(), body).unwrap_err();
         assert_eq!(error.kind, ErrorKind::Malformed);
     }
@@ -188,41 +274,87 @@ fn malformed_pages_are_errors_not_panics() {
 fn a_cursor_that_does_not_advance_stops_the_loop() {
     let first = &humind::plan(&query(&[]))[0];
     let page = humind::read_page(first, &ok(), br#"{"data": [], "next_cursor": "same"}"#).unwrap();
-    let error = humind::read_page(&page.next[0], &ok(), br#"{"data": [], "next_cursor": "same"}"#).unwrap_err();
+    let error = humind::read_page(
+        &page.next[0],
+        &ok(),
+        br#"{"data": [], "next_cursor": "same"}"#,
+    )
+    .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Malformed);
 }
 
 #[test]
 fn every_documented_error_has_a_plain_message() {
     let cases = [
-        (400, "validation_failed", ErrorKind::Rejected, "refused one of the filters"),
-        (401, "missing_credentials", ErrorKind::Unauthorized, "received no API key"),
-        (401, "invalid_key", ErrorKind::Unauthorized, "does not recognise this API key"),
+        (
+            400,
+            "validation_failed",
+            ErrorKind::Rejected,
+            "refused one of the filters",
+        ),
+        (
+            401,
+            "missing_credentials",
+            ErrorKind::Unauthorized,
+            "received no API key",
+        ),
+        (
+            401,
+            "invalid_key",
+            ErrorKind::Unauthorized,
+            "does not recognise this API key",
+        ),
         (401, "revoked", ErrorKind::Unauthorized, "revoked"),
-        (403, "insufficient_scope", ErrorKind::Forbidden, "conversations:read"),
+        (
+            403,
+            "insufficient_scope",
+            ErrorKind::Forbidden,
+            "conversations:read",
+        ),
         (404, "not_found", ErrorKind::NotFound, "Check the base URL"),
         (429, "rate_limited", ErrorKind::RateLimited, "press Resume"),
     ];
     for (status, code, kind, phrase) in cases {
-        let body = format!(r#"{{"error": {{"code": "{code}", "message": "m", "details": {{"field": "created_after"}}}}}}"#);
-        let head = ResponseHead { status, headers: vec![] };
+        let body = format!(
+            r#"{{"error": {{"code": "{code}", "message": "m", "details": {{"field": "created_after"}}}}}}"#
+        );
+        let head = ResponseHead {
+            status,
+            headers: vec![],
+        };
         let error = classify_response(SPEC.name, SPEC.errors, &head, body.as_bytes());
         assert_eq!(error.kind, kind, "{code}");
         assert!(error.summary.contains(phrase), "{code}: {}", error.summary);
-        assert!(error.details.contains(code), "{code}: the technical detail names the code");
+        assert!(
+            error.details.contains(code),
+            "{code}: the technical detail names the code"
+        );
     }
-    let head = ResponseHead { status: 400, headers: vec![] };
+    let head = ResponseHead {
+        status: 400,
+        headers: vec![],
+    };
     let body = br#"{"error": {"code": "validation_failed", "details": {"field": "created_after", "issue": "bad date"}}}"#;
     let error = classify_response(SPEC.name, SPEC.errors, &head, body);
-    assert!(error.summary.contains("bad date"), "400 details are shown: {}", error.summary);
+    assert!(
+        error.summary.contains("bad date"),
+        "400 details are shown: {}",
+        error.summary
+    );
 }
 
 #[test]
 fn form_checks_dates_and_their_order() {
-    let errors = validate(&query(&[("created_after", "2026-06-02"), ("created_before", "2026-06-01")]));
+    let errors = validate(&query(&[
+        ("created_after", "2026-06-02"),
+        ("created_before", "2026-06-01"),
+    ]));
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].field, "created_before");
-    let errors = validate(&query(&[("created_after", "01/05/2026"), ("handoff_status", "closed")]));
+    let errors = validate(&query(&[
+        ("created_after", "01/05/2026"),
+        ("handoff_status", "closed"),
+    ]));
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, vec!["created_after", "handoff_status"]);
     let mut bad_base = query(&[]);

@@ -1,1 +1,316 @@
-fn main(){}
+//! The vendor simulator over HTTP, for end-to-end tests and benchmarks.
+//!
+//! Serves every vendor under `/<vendor>/...` with the vendor's own paths after the prefix (so
+//! Humind's base URL is `http://127.0.0.1:8787/humind/public/v1`), with CORS as a browser needs
+//! it, optional latency and injected faults. Optionally serves the built app on a second port,
+//! so the app calls the simulator cross-origin, as it calls a real vendor.
+//!
+//! Test hooks live under `/_sim/`: the ground truth of each vendor's data, request counts, and
+//! faults that can be changed while running.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use sim::faults::{Fault, FaultSchedule};
+use sim::{SimRequest, World, WorldConfig};
+use tower_http::services::{ServeDir, ServeFile};
+
+struct Options {
+    port: u16,
+    config: WorldConfig,
+    latency_ms: u64,
+    slow_ms: u64,
+    faults: FaultSchedule,
+    app_dir: Option<PathBuf>,
+    app_port: u16,
+    app_base: String,
+}
+
+struct AppState {
+    world: World,
+    latency_ms: u64,
+    slow_ms: u64,
+    faults: Mutex<FaultSchedule>,
+    /// Vendor requests answered (preflights and `/_sim` hooks excluded), and by vendor.
+    requests: AtomicUsize,
+    by_vendor: Mutex<HashMap<String, usize>>,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: sim-server [--port 8787] [--conversations 250] [--seed 42] [--anchor 2026-06-30T00:00:00Z]\n\
+         \x20                 [--latency-ms 0] [--slow-ms 60000] [--fault-every N --fault KIND] [--fault-at N:KIND ...]\n\
+         \x20                 [--app-dir dist --app-port 8080 --app-base /]\n\
+         KIND: 429[:retry-after[:hidden]] | 500 | 502 | 503 | drop | slow | truncate | malformed"
+    );
+    std::process::exit(2)
+}
+
+fn parse_options() -> Options {
+    let mut options = Options {
+        port: 8787,
+        config: WorldConfig::default(),
+        latency_ms: 0,
+        slow_ms: 60_000,
+        faults: FaultSchedule::none(),
+        app_dir: None,
+        app_port: 8080,
+        app_base: "/".into(),
+    };
+    let mut every: Option<usize> = None;
+    let mut every_fault: Option<Fault> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().unwrap_or_else(|| usage());
+        let number = || value.parse::<u64>().unwrap_or_else(|_| usage());
+        match flag.as_str() {
+            "--port" => options.port = number() as u16,
+            "--conversations" => options.config.conversations = number() as usize,
+            "--seed" => options.config.seed = number(),
+            "--anchor" => options.config.anchor = value.parse().unwrap_or_else(|_| usage()),
+            "--latency-ms" => options.latency_ms = number(),
+            "--slow-ms" => options.slow_ms = number(),
+            "--fault-every" => every = Some(number() as usize),
+            "--fault" => every_fault = Some(Fault::parse(&value).unwrap_or_else(|| usage())),
+            "--fault-at" => {
+                let (index, kind) = value.split_once(':').unwrap_or_else(|| usage());
+                let fault = Fault::parse(kind).unwrap_or_else(|| usage());
+                options.faults = std::mem::take(&mut options.faults)
+                    .at(index.parse().unwrap_or_else(|_| usage()), fault);
+            }
+            "--app-dir" => options.app_dir = Some(PathBuf::from(value)),
+            "--app-port" => options.app_port = number() as u16,
+            "--app-base" => options.app_base = value,
+            _ => usage(),
+        }
+    }
+    if let (Some(period), Some(fault)) = (every, every_fault) {
+        options.faults = std::mem::take(&mut options.faults).every(period, fault);
+    }
+    options
+}
+
+#[tokio::main]
+async fn main() {
+    let options = parse_options();
+    let world = World::generate(&options.config);
+    let state = Arc::new(AppState {
+        world,
+        latency_ms: options.latency_ms,
+        slow_ms: options.slow_ms,
+        faults: Mutex::new(options.faults),
+        requests: AtomicUsize::new(0),
+        by_vendor: Mutex::new(HashMap::new()),
+    });
+    let api = Router::new()
+        .route("/_sim/health", get(|| async { "ok" }))
+        .route("/_sim/dataset/{vendor}", get(dataset))
+        .route("/_sim/stats", get(stats))
+        .route("/_sim/reset", post(reset))
+        .route("/_sim/faults", post(set_faults))
+        .route("/{vendor}", any(vendor_api))
+        .route("/{vendor}/{*rest}", any(vendor_api))
+        .with_state(state);
+    let api_address = SocketAddr::from(([127, 0, 0, 1], options.port));
+    let listener = tokio::net::TcpListener::bind(api_address)
+        .await
+        .expect("the API port is free");
+    println!(
+        "simulator: http://{api_address}/<vendor>/... (e.g. http://{api_address}/humind/public/v1)"
+    );
+
+    if let Some(dir) = options.app_dir {
+        let base = format!("/{}/", options.app_base.trim_matches('/')).replace("//", "/");
+        let files = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
+        let app = if base == "/" {
+            Router::new().fallback_service(files)
+        } else {
+            Router::new().nest_service(base.trim_end_matches('/'), files)
+        };
+        let app_address = SocketAddr::from(([127, 0, 0, 1], options.app_port));
+        let app_listener = tokio::net::TcpListener::bind(app_address)
+            .await
+            .expect("the app port is free");
+        println!("app: http://{app_address}{base}");
+        tokio::spawn(async move {
+            axum::serve(app_listener, app)
+                .await
+                .expect("app server runs")
+        });
+    }
+    axum::serve(listener, api)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .expect("simulator runs");
+}
+
+fn cors(response: &mut Response, expose_retry_after: bool) {
+    let headers = response.headers_mut();
+    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    if expose_retry_after {
+        headers.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_static("Retry-After"),
+        );
+    }
+}
+
+async fn vendor_api(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if method == Method::OPTIONS {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        cors(&mut response, true);
+        let headers = response.headers_mut();
+        headers.insert(
+            "access-control-allow-methods",
+            HeaderValue::from_static("GET, OPTIONS"),
+        );
+        headers.insert(
+            "access-control-allow-headers",
+            HeaderValue::from_static("authorization, x-api-key, accept, content-type"),
+        );
+        headers.insert("access-control-max-age", HeaderValue::from_static("600"));
+        return response;
+    }
+    let Some((vendor, path_and_query)) =
+        sim::route(uri.path_and_query().map_or("/", |p| p.as_str()))
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let number = state.requests.fetch_add(1, Ordering::SeqCst);
+    *state
+        .by_vendor
+        .lock()
+        .unwrap()
+        .entry(vendor.to_string())
+        .or_default() += 1;
+    let fault = state.faults.lock().unwrap().fault_for(number).cloned();
+    if state.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(state.latency_ms)).await;
+    }
+    let mut request = SimRequest::get(path_and_query);
+    request.method = method.as_str().to_string();
+    for (name, value) in &headers {
+        if let Ok(value) = value.to_str() {
+            request = request.with_header(name.as_str(), value);
+        }
+    }
+    let mut answer = state.world.respond(vendor, &request);
+    let mut expose_retry_after = true;
+    match &fault {
+        Some(Fault::Drop) => return dropped_connection(),
+        Some(Fault::Slow) => tokio::time::sleep(Duration::from_millis(state.slow_ms)).await,
+        Some(fault) => {
+            if let Fault::RateLimit { exposed, .. } = fault {
+                expose_retry_after = *exposed;
+            }
+            if let Some(faulty) = fault.apply(answer.clone()) {
+                answer = faulty;
+            }
+        }
+        None => {}
+    }
+    let mut response = Response::new(Body::from(answer.body));
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in &answer.headers {
+        if let (Ok(name), Ok(value)) = (
+            axum::http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    cors(&mut response, expose_retry_after);
+    response
+}
+
+/// A response whose body fails at once: hyper closes the connection and the client sees a
+/// network error, as when a connection drops.
+fn dropped_connection() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "dropped",
+        ))
+    });
+    let mut response = Response::new(Body::from_stream(stream));
+    response
+        .headers_mut()
+        .insert("content-length", HeaderValue::from_static("1000"));
+    cors(&mut response, true);
+    response
+}
+
+async fn dataset(State(state): State<Arc<AppState>>, Path(vendor): Path<String>) -> Response {
+    match state.world.dataset_json(&vendor) {
+        Some(value) => {
+            let mut response = axum::Json(value).into_response();
+            cors(&mut response, false);
+            response
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn stats(State(state): State<Arc<AppState>>) -> Response {
+    let by_vendor = state.by_vendor.lock().unwrap().clone();
+    let body = serde_json::json!({
+        "requests": state.requests.load(Ordering::SeqCst),
+        "by_vendor": by_vendor,
+    });
+    let mut response = axum::Json(body).into_response();
+    cors(&mut response, false);
+    response
+}
+
+async fn reset(State(state): State<Arc<AppState>>) -> Response {
+    state.requests.store(0, Ordering::SeqCst);
+    state.by_vendor.lock().unwrap().clear();
+    *state.faults.lock().unwrap() = FaultSchedule::none();
+    "reset".into_response()
+}
+
+/// `POST /_sim/faults?every=3&fault=503` or `?at=0:429:2,1:drop` replaces the fault schedule;
+/// with no parameters it clears it. Request numbers count from the last reset.
+async fn set_faults(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let mut schedule = FaultSchedule::none();
+    if let Some(at) = params.get("at") {
+        for item in at.split(',').filter(|s| !s.is_empty()) {
+            let Some((index, kind)) = item.split_once(':') else {
+                return (StatusCode::BAD_REQUEST, "at=N:KIND,...").into_response();
+            };
+            match (index.parse::<usize>(), Fault::parse(kind)) {
+                (Ok(index), Some(fault)) => schedule = schedule.at(index, fault),
+                _ => return (StatusCode::BAD_REQUEST, format!("bad fault {item}")).into_response(),
+            }
+        }
+    }
+    if let (Some(every), Some(kind)) = (params.get("every"), params.get("fault")) {
+        match (every.parse::<usize>(), Fault::parse(kind)) {
+            (Ok(every), Some(fault)) => schedule = schedule.every(every, fault),
+            _ => return (StatusCode::BAD_REQUEST, "every=N&fault=KIND").into_response(),
+        }
+    }
+    *state.faults.lock().unwrap() = schedule;
+    "faults set".into_response()
+}

@@ -6,7 +6,10 @@ use crate::http::SimResponse;
 pub enum Fault {
     /// 429 with an optional `Retry-After` (seconds or an HTTP date). When `exposed` is false the
     /// server does not list it in `Access-Control-Expose-Headers`, so a browser cannot read it.
-    RateLimit { retry_after: Option<String>, exposed: bool },
+    RateLimit {
+        retry_after: Option<String>,
+        exposed: bool,
+    },
     /// A 5xx status with a short HTML body, as proxies send.
     Status(u16),
     /// The connection closes before any response.
@@ -28,7 +31,10 @@ impl Fault {
             "429" => {
                 let retry_after = parts.next().map(str::to_owned).filter(|s| !s.is_empty());
                 let exposed = parts.next() != Some("hidden");
-                Some(Fault::RateLimit { retry_after, exposed })
+                Some(Fault::RateLimit {
+                    retry_after,
+                    exposed,
+                })
             }
             "drop" => Some(Fault::Drop),
             "slow" => Some(Fault::Slow),
@@ -65,7 +71,11 @@ impl Fault {
                 cut.body.truncate(keep);
                 Some(cut)
             }
-            Fault::Malformed => Some(SimResponse::text(200, "application/json", "{\"data\": [oops".into())),
+            Fault::Malformed => Some(SimResponse::text(
+                200,
+                "application/json",
+                "{\"data\": [oops".into(),
+            )),
             Fault::Drop | Fault::Slow => None,
         }
     }
@@ -113,9 +123,18 @@ mod tests {
     fn parses_flags() {
         assert_eq!(
             Fault::parse("429:3:hidden"),
-            Some(Fault::RateLimit { retry_after: Some("3".into()), exposed: false })
+            Some(Fault::RateLimit {
+                retry_after: Some("3".into()),
+                exposed: false
+            })
         );
-        assert_eq!(Fault::parse("429"), Some(Fault::RateLimit { retry_after: None, exposed: true }));
+        assert_eq!(
+            Fault::parse("429"),
+            Some(Fault::RateLimit {
+                retry_after: None,
+                exposed: true
+            })
+        );
         assert_eq!(Fault::parse("503"), Some(Fault::Status(503)));
         assert_eq!(Fault::parse("404"), None);
         assert_eq!(Fault::parse("drop"), Some(Fault::Drop));
@@ -123,7 +142,9 @@ mod tests {
 
     #[test]
     fn schedule_by_index_and_period() {
-        let schedule = FaultSchedule::none().at(0, Fault::Drop).every(3, Fault::Status(500));
+        let schedule = FaultSchedule::none()
+            .at(0, Fault::Drop)
+            .every(3, Fault::Status(500));
         assert_eq!(schedule.fault_for(0), Some(&Fault::Drop));
         assert_eq!(schedule.fault_for(1), None);
         assert_eq!(schedule.fault_for(2), Some(&Fault::Status(500)));

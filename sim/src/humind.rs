@@ -16,6 +16,7 @@ pub const UNSCOPED_KEY: &str = "hmd_live_sim_noscope_000000";
 
 const MAX_LIMIT: usize = 100;
 const DEFAULT_LIMIT: usize = 50;
+const ORIGINS: [&str; 4] = ["shopify", "shopify", "woocommerce", "website"];
 const HANDOFF_STATUSES: &[&str] = &["ai_active", "queued", "human_active"];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,9 +102,16 @@ impl Conversation {
         }
         object.insert("handoff_status".into(), json!(self.handoff_status));
         object.insert("tags".into(), json!(self.tags));
-        object.insert("has_triggered_cart".into(), json!(self.has_triggered_cart()));
+        object.insert(
+            "has_triggered_cart".into(),
+            json!(self.has_triggered_cart()),
+        );
         if include_contact {
-            let contact = self.contact.as_ref().map(contact_json).unwrap_or(Value::Null);
+            let contact = self
+                .contact
+                .as_ref()
+                .map(contact_json)
+                .unwrap_or(Value::Null);
             object.insert("contact".into(), contact);
         } else if let Some(contact) = &self.contact {
             object.insert("contact_id".into(), json!(contact.id));
@@ -124,7 +132,11 @@ impl Conversation {
 fn contact_json(contact: &Contact) -> Value {
     let mut object = Map::new();
     object.insert("id".into(), json!(contact.id));
-    for (key, value) in [("name", &contact.name), ("email", &contact.email), ("phone", &contact.phone)] {
+    for (key, value) in [
+        ("name", &contact.name),
+        ("email", &contact.email),
+        ("phone", &contact.phone),
+    ] {
         if let Some(value) = value {
             object.insert(key.into(), json!(value));
         }
@@ -146,7 +158,10 @@ fn message_json(message: &Message) -> Value {
         object.insert("product_ids".into(), json!(message.product_ids));
     }
     if !message.referenced_product_ids.is_empty() {
-        object.insert("referenced_product_ids".into(), json!(message.referenced_product_ids));
+        object.insert(
+            "referenced_product_ids".into(),
+            json!(message.referenced_product_ids),
+        );
     }
     if !message.attachments.is_empty() {
         object.insert("attachments".into(), json!(message.attachments));
@@ -204,15 +219,32 @@ impl Dataset {
             .collect();
         let mut user_messages = 0;
         let mut conversations: Vec<Conversation> = (0..count)
-            .map(|index| generate_conversation(&mut root.fork(index as u64), index, anchor, &products, &mut user_messages))
+            .map(|index| {
+                generate_conversation(
+                    &mut root.fork(index as u64),
+                    index,
+                    anchor,
+                    &products,
+                    &mut user_messages,
+                )
+            })
             .collect();
-        conversations.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+        conversations.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         Dataset { conversations }
     }
 
     /// Every conversation with messages and contact: the simulator's ground truth.
     pub fn to_full_json(&self) -> Value {
-        Value::Array(self.conversations.iter().map(|c| c.to_json(true, true)).collect())
+        Value::Array(
+            self.conversations
+                .iter()
+                .map(|c| c.to_json(true, true))
+                .collect(),
+        )
     }
 }
 
@@ -230,7 +262,11 @@ fn generate_conversation(
         _ => "ai_active",
     };
     // Every tenth conversation is empty: a visitor opened the chat and left.
-    let turns = if index % 10 == 7 { 0 } else { rng.range(1, 10) as usize };
+    let turns = if index % 10 == 7 {
+        0
+    } else {
+        rng.range(1, 10) as usize
+    };
     let mut at = created_at;
     let mut messages = Vec::with_capacity(turns);
     for turn in 0..turns {
@@ -242,15 +278,28 @@ fn generate_conversation(
         } else {
             "assistant"
         };
-        messages.push(generate_message(rng, turn, from, at, products, user_messages));
+        messages.push(generate_message(
+            rng,
+            turn,
+            from,
+            at,
+            products,
+            user_messages,
+        ));
     }
     let updated_at = messages.last().map_or(created_at, |m| m.created_at)
-        + Duration::seconds(if rng.chance(20) { rng.range(60, 7_200) as i64 } else { 0 });
+        + Duration::seconds(if rng.chance(20) {
+            rng.range(60, 7_200) as i64
+        } else {
+            0
+        });
     let contact = rng.chance(50).then(|| Contact {
         id: rng.hex(24),
         name: rng.chance(80).then(|| rng.pick(text::NAMES).to_string()),
         email: rng.chance(70).then(|| format!("client{index}@example.com")),
-        phone: rng.chance(40).then(|| format!("+336{:08}", rng.below(100_000_000))),
+        phone: rng
+            .chance(40)
+            .then(|| format!("+336{:08}", rng.below(100_000_000))),
     });
     let tag_count = rng.below(4) as usize;
     let mut tags: Vec<String> = Vec::new();
@@ -264,11 +313,22 @@ fn generate_conversation(
         id: rng.hex(24),
         created_at,
         updated_at,
-        origin: *rng.pick(&["shopify", "shopify", "woocommerce", "website"]),
-        origin_url: rng
-            .chance(70)
-            .then(|| format!("https://example.com/products/item-{}?ref=chat&lang=fr", rng.below(50))),
-        language: rng.pick(&[vec!["fr"], vec!["fr"], vec!["en"], vec!["fr", "en"], vec!["de"]]).clone(),
+        origin: ORIGINS[rng.below(ORIGINS.len() as u64) as usize],
+        origin_url: rng.chance(70).then(|| {
+            format!(
+                "https://example.com/products/item-{}?ref=chat&lang=fr",
+                rng.below(50)
+            )
+        }),
+        language: rng
+            .pick(&[
+                vec!["fr"],
+                vec!["fr"],
+                vec!["en"],
+                vec!["fr", "en"],
+                vec!["de"],
+            ])
+            .clone(),
         title: rng.chance(80).then(|| rng.pick(text::TITLES).to_string()),
         handoff_status,
         tags,
@@ -292,7 +352,9 @@ fn generate_message(
     }
     let mut content = vec![match from {
         // The first customer messages carry every hostile string in turn, then they recur.
-        "user" if slot < text::HOSTILE.len() || rng.chance(15) => text::HOSTILE[slot % text::HOSTILE.len()].to_string(),
+        "user" if slot < text::HOSTILE.len() || rng.chance(15) => {
+            text::HOSTILE[slot % text::HOSTILE.len()].to_string()
+        }
         "user" => rng.pick(text::USER_LINES).to_string(),
         "operator" => rng.pick(text::OPERATOR_LINES).to_string(),
         _ => rng.pick(text::ASSISTANT_LINES).to_string(),
@@ -306,7 +368,11 @@ fn generate_message(
     let mut message = Message {
         id: rng.hex(24),
         from,
-        role: if from == "user" { "conversation" } else { "answer" },
+        role: if from == "user" {
+            "conversation"
+        } else {
+            "answer"
+        },
         source: (from == "user" && rng.chance(70))
             .then(|| *rng.pick(&["typed", "follow_up", "product_page_question"])),
         content,
@@ -319,7 +385,9 @@ fn generate_message(
     if from == "assistant" && rng.chance(40) {
         message.product_ids.push(rng.pick(products).0.clone());
         if rng.chance(30) {
-            message.referenced_product_ids.push(rng.pick(products).0.clone());
+            message
+                .referenced_product_ids
+                .push(rng.pick(products).0.clone());
         }
     }
     if from == "user" && rng.chance(8) {
@@ -343,7 +411,11 @@ fn generate_message(
     message
 }
 
-fn generate_event(rng: &mut Rng, at: DateTime<Utc>, products: &[(String, String, &str, f64)]) -> Event {
+fn generate_event(
+    rng: &mut Rng,
+    at: DateTime<Utc>,
+    products: &[(String, String, &str, f64)],
+) -> Event {
     let kind = *rng.pick(&[
         "add_product",
         "add_product",
@@ -363,7 +435,8 @@ fn generate_event(rng: &mut Rng, at: DateTime<Utc>, products: &[(String, String,
         product_title: (is_product && rng.chance(90)).then(|| title.to_string()),
         product_variant_id: is_cart.then_some(variant_id),
         price_at_event: is_cart.then_some(price),
-        button_identifier: (!is_product).then(|| *rng.pick(&["email", "contact_us", "support_page", "phone"])),
+        button_identifier: (!is_product)
+            .then(|| *rng.pick(&["email", "contact_us", "support_page", "phone"])),
     }
 }
 
@@ -374,22 +447,44 @@ pub fn respond(data: &Dataset, request: &SimRequest) -> SimResponse {
     }
     match request.segments().as_slice() {
         ["public", "v1", "conversations"] if request.method == "GET" => list(data, request),
-        ["public", "v1", "conversations", id] if request.method == "GET" => retrieve(data, request, id),
+        ["public", "v1", "conversations", id] if request.method == "GET" => {
+            retrieve(data, request, id)
+        }
         _ => error(404, "not_found", "No such endpoint.", Value::Null),
     }
 }
 
 fn authenticate(request: &SimRequest) -> Result<(), SimResponse> {
     let Some(header) = request.header("authorization") else {
-        return Err(error(401, "missing_credentials", "Missing Authorization header.", Value::Null));
+        return Err(error(
+            401,
+            "missing_credentials",
+            "Missing Authorization header.",
+            Value::Null,
+        ));
     };
     let Some(key) = header.strip_prefix("Bearer ") else {
-        return Err(error(401, "missing_credentials", "Authorization header must be 'Bearer <key>'.", Value::Null));
+        return Err(error(
+            401,
+            "missing_credentials",
+            "Authorization header must be 'Bearer <key>'.",
+            Value::Null,
+        ));
     };
     match key.trim() {
-        "" => Err(error(401, "missing_credentials", "The API key is empty.", Value::Null)),
+        "" => Err(error(
+            401,
+            "missing_credentials",
+            "The API key is empty.",
+            Value::Null,
+        )),
         VALID_KEY => Ok(()),
-        REVOKED_KEY => Err(error(401, "revoked", "This API key has been revoked.", Value::Null)),
+        REVOKED_KEY => Err(error(
+            401,
+            "revoked",
+            "This API key has been revoked.",
+            Value::Null,
+        )),
         UNSCOPED_KEY => Err(error(
             403,
             "insufficient_scope",
@@ -424,7 +519,9 @@ pub fn parse_instant(value: &str) -> Option<DateTime<Utc>> {
             return Some(date.and_hms_opt(0, 0, 0)?.and_utc());
         }
     }
-    DateTime::parse_from_rfc3339(value).ok().map(|at| at.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(value)
+        .ok()
+        .map(|at| at.with_timezone(&Utc))
 }
 
 struct Includes {
@@ -433,7 +530,10 @@ struct Includes {
 }
 
 fn parse_includes(request: &SimRequest, allowed: &[&str]) -> Result<Includes, SimResponse> {
-    let mut includes = Includes { messages: false, contact: false };
+    let mut includes = Includes {
+        messages: false,
+        contact: false,
+    };
     if let Some(value) = request.param("include") {
         for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match part {
@@ -448,7 +548,10 @@ fn parse_includes(request: &SimRequest, allowed: &[&str]) -> Result<Includes, Si
 
 fn list(data: &Dataset, request: &SimRequest) -> SimResponse {
     let mut bounds: [Option<DateTime<Utc>>; 3] = [None; 3];
-    for (slot, field) in ["created_after", "created_before", "updated_after"].iter().enumerate() {
+    for (slot, field) in ["created_after", "created_before", "updated_after"]
+        .iter()
+        .enumerate()
+    {
         if let Some(value) = request.param(field) {
             match parse_instant(value) {
                 Some(at) => bounds[slot] = Some(at),
@@ -460,7 +563,10 @@ fn list(data: &Dataset, request: &SimRequest) -> SimResponse {
     let handoff = request.param("handoff_status");
     if let Some(status) = handoff {
         if !HANDOFF_STATUSES.contains(&status) {
-            return validation("handoff_status", "expected one of ai_active, queued, human_active");
+            return validation(
+                "handoff_status",
+                "expected one of ai_active, queued, human_active",
+            );
         }
     }
     let includes = match parse_includes(request, &["messages", "contact"]) {

@@ -78,7 +78,10 @@ impl World {
     /// Answers a full URL, routing on the vendor segment of its path.
     pub fn respond_to_url(&self, url: &str, headers: &[(String, String)]) -> SimResponse {
         let Some((vendor, path_and_query)) = route(url) else {
-            return SimResponse::json(404, &serde_json::json!({ "error": { "code": "not_found" } }));
+            return SimResponse::json(
+                404,
+                &serde_json::json!({ "error": { "code": "not_found" } }),
+            );
         };
         let mut request = SimRequest::get(path_and_query);
         for (name, value) in headers {

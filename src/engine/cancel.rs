@@ -39,7 +39,9 @@ impl CancelToken {
 
     /// Completes when `cancel` is called.
     pub fn cancelled(&self) -> Cancelled {
-        Cancelled { token: self.clone() }
+        Cancelled {
+            token: self.clone(),
+        }
     }
 }
 

@@ -99,7 +99,9 @@ impl Clock for BrowserClock {
     }
 
     fn wall(&self) -> Timestamp {
-        Utc.timestamp_millis_opt(js_sys::Date::now() as i64).single().unwrap_or_default()
+        Utc.timestamp_millis_opt(js_sys::Date::now() as i64)
+            .single()
+            .unwrap_or_default()
     }
 
     async fn sleep(&self, ms: f64) {

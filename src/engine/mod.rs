@@ -100,7 +100,8 @@ impl Export {
     }
 
     pub fn can_resume(&self) -> bool {
-        matches!(self.status, RunStatus::Cancelled | RunStatus::Failed(_)) && !self.pending.is_empty()
+        matches!(self.status, RunStatus::Cancelled | RunStatus::Failed(_))
+            && !self.pending.is_empty()
     }
 }
 
@@ -192,8 +193,10 @@ pub async fn run<T: Transport, C: Clock>(
                     export.progress.expected_total = page.total;
                 }
                 // The list goes first, so totals and the next pages are known early.
-                let (list, others): (Vec<Task>, Vec<Task>) =
-                    page.next.into_iter().partition(|task| matches!(task.step, Step::List { .. }));
+                let (list, others): (Vec<Task>, Vec<Task>) = page
+                    .next
+                    .into_iter()
+                    .partition(|task| matches!(task.step, Step::List { .. }));
                 for task in list.into_iter().rev() {
                     export.pending.push_front(task);
                 }
@@ -231,7 +234,10 @@ pub async fn run<T: Transport, C: Clock>(
 fn commit(export: &RefCell<Export>, task: Task, records: Vec<Box<RawValue>>) {
     let mut export = export.borrow_mut();
     let export = &mut *export;
-    let updates = export.query.vendor.map(&task, records, &mut export.store.warnings);
+    let updates = export
+        .query
+        .vendor
+        .map(&task, records, &mut export.store.warnings);
     export.store.apply(task.step.order(), updates);
     export.progress.conversations = export.store.len();
     export.progress.messages = export.store.message_count();
@@ -251,7 +257,10 @@ async fn execute<T: Transport, C: Clock>(
     (seq, result)
 }
 
-async fn attempt<T: Transport, C: Clock>(task: &Task, context: &Context<'_, T, C>) -> Result<Page, FetchError> {
+async fn attempt<T: Transport, C: Clock>(
+    task: &Task,
+    context: &Context<'_, T, C>,
+) -> Result<Page, FetchError> {
     let Context {
         export,
         transport,
@@ -355,7 +364,12 @@ async fn wait_for_pause<C: Clock>(export: &RefCell<Export>, clock: &C) {
 
 fn clear_waiting(export: &RefCell<Export>, now: f64) {
     let mut export = export.borrow_mut();
-    if export.progress.waiting.as_ref().is_some_and(|w| w.until_ms <= now) {
+    if export
+        .progress
+        .waiting
+        .as_ref()
+        .is_some_and(|w| w.until_ms <= now)
+    {
         export.progress.waiting = None;
     }
 }
@@ -383,4 +397,50 @@ fn network_error(vendor: &str, reason: &str, vendor_answered: bool) -> FetchErro
         summary,
         format!("No HTTP status: the request failed in the browser ({reason})."),
     )
+}
+
+/// Fetches one conversation with its transcript (the transcript view's "Reload"), with the same
+/// error messages as an export but without retries: the user is watching and can press again.
+pub async fn fetch_conversation<T: Transport>(
+    query: &ExportQuery,
+    id: &str,
+    transport: &T,
+    key: &ApiKey,
+    timeout_ms: u64,
+) -> Result<crate::model::Conversation, FetchError> {
+    let vendor = query.vendor;
+    let spec = vendor.spec();
+    let Some(mut request) = vendor.conversation_request(query, id) else {
+        return Err(FetchError::new(
+            ErrorKind::NotFound,
+            format!(
+                "{}'s API has no way to fetch a single conversation.",
+                spec.name
+            ),
+            "",
+        ));
+    };
+    let url = request.url.clone();
+    request.headers.push(spec.auth.header(key.expose()));
+    let result = match fetch(transport, &request, timeout_ms).await {
+        Ok((head, body)) if (200..300).contains(&head.status) => {
+            let mut warnings = Vec::new();
+            vendor.read_conversation(&body, &mut warnings)
+        }
+        Ok((head, body)) => Err(classify_response(spec.name, spec.errors, &head, &body)),
+        Err(TransportError::Timeout) => Err(FetchError::new(
+            ErrorKind::Timeout,
+            format!(
+                "{} took too long to answer. Try again in a moment.",
+                spec.name
+            ),
+            "The request timed out.",
+        )),
+        Err(TransportError::Network(reason)) => Err(network_error(spec.name, &reason, false)),
+    };
+    result.map_err(|error| {
+        error
+            .during("one conversation", &url)
+            .redacted(key.expose())
+    })
 }

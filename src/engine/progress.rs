@@ -35,12 +35,19 @@ pub enum WaitReason {
 
 impl Progress {
     pub fn elapsed_ms(&self, now_ms: f64) -> f64 {
-        self.elapsed_before_ms + self.running_since_ms.map_or(0.0, |since| (now_ms - since).max(0.0))
+        self.elapsed_before_ms
+            + self
+                .running_since_ms
+                .map_or(0.0, |since| (now_ms - since).max(0.0))
     }
 
     /// The fraction done, when the vendor gives a total.
     pub fn fraction(&self) -> Option<f64> {
         let total = self.expected_total?;
-        Some(if total == 0 { 1.0 } else { (self.conversations as f64 / total as f64).min(1.0) })
+        Some(if total == 0 {
+            1.0
+        } else {
+            (self.conversations as f64 / total as f64).min(1.0)
+        })
     }
 }

@@ -73,8 +73,14 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
         assert_eq!(retry_after_ms("12", now), Some(12_000.0));
         assert_eq!(retry_after_ms(" 0 ", now), Some(0.0));
-        assert_eq!(retry_after_ms("Wed, 01 Jul 2026 12:00:30 GMT", now), Some(30_000.0));
-        assert_eq!(retry_after_ms("Wed, 01 Jul 2026 11:00:00 GMT", now), Some(0.0));
+        assert_eq!(
+            retry_after_ms("Wed, 01 Jul 2026 12:00:30 GMT", now),
+            Some(30_000.0)
+        );
+        assert_eq!(
+            retry_after_ms("Wed, 01 Jul 2026 11:00:00 GMT", now),
+            Some(0.0)
+        );
         assert_eq!(retry_after_ms("soon", now), None);
         assert_eq!(retry_after_ms("-5", now), None);
     }

@@ -46,7 +46,7 @@ impl Store {
         for (position, update) in updates.into_iter().enumerate() {
             match update {
                 Update::Conversation(conversation) => {
-                    self.insert((window, page, position as u32), conversation);
+                    self.insert((window, page, position as u32), *conversation);
                 }
                 Update::Messages {
                     conversation_id,
@@ -64,7 +64,8 @@ impl Store {
         }
         self.message_count += conversation.messages.len();
         if self.keys.last().is_none_or(|last| *last < key) {
-            self.index.insert(conversation.id.clone(), self.conversations.len());
+            self.index
+                .insert(conversation.id.clone(), self.conversations.len());
             self.conversations.push(conversation);
             self.keys.push(key);
         } else {
@@ -108,15 +109,19 @@ mod tests {
     use super::*;
 
     fn conversation(id: &str) -> Update {
-        Update::Conversation(Conversation {
+        Update::Conversation(Box::new(Conversation {
             id: id.into(),
             messages: vec![Message::default()],
             ..Default::default()
-        })
+        }))
     }
 
     fn ids(store: &Store) -> Vec<&str> {
-        store.conversations().iter().map(|c| c.id.as_str()).collect()
+        store
+            .conversations()
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect()
     }
 
     #[test]

@@ -95,7 +95,11 @@ where
     I: Iterator<Item = R>,
 {
     let mut names: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
-    names.extend(extra_keys(rows()).into_iter().map(|key| format!("{EXTRA_PREFIX}{key}")));
+    names.extend(
+        extra_keys(rows())
+            .into_iter()
+            .map(|key| format!("{EXTRA_PREFIX}{key}")),
+    );
     names
 }
 
@@ -118,7 +122,11 @@ enum Selected<'c, W> {
 
 /// Writes a table: a header, then one row per item of `rows()` (called twice: once to find the
 /// vendor-specific columns, once to write).
-pub fn write_table<R, W, I>(columns: &[Column<W>], rows: impl Fn() -> I, options: &CsvOptions) -> CsvFile
+pub fn write_table<R, W, I>(
+    columns: &[Column<W>],
+    rows: impl Fn() -> I,
+    options: &CsvOptions,
+) -> CsvFile
 where
     R: HasExtras,
     W: WriteCell<R>,
@@ -148,8 +156,13 @@ where
         .quote_style(QuoteStyle::Necessary)
         .from_writer(bytes);
     let mut report = CsvReport::default();
-    let header: Vec<String> = selected.iter().map(|column| selected_name(column)).collect();
-    writer.write_record(&header).expect("writing to memory cannot fail");
+    let header: Vec<String> = selected
+        .iter()
+        .map(|column| selected_name(column))
+        .collect();
+    writer
+        .write_record(&header)
+        .expect("writing to memory cannot fail");
 
     let mut cell = String::new();
     for row in rows() {
@@ -175,15 +188,22 @@ where
                     report.truncated_cells += 1;
                 }
             }
-            writer.write_field(cell.as_bytes()).expect("writing to memory cannot fail");
+            writer
+                .write_field(cell.as_bytes())
+                .expect("writing to memory cannot fail");
         }
-        writer.write_record(None::<&[u8]>).expect("writing to memory cannot fail");
+        writer
+            .write_record(None::<&[u8]>)
+            .expect("writing to memory cannot fail");
         report.rows += 1;
     }
     if options.for_spreadsheet {
         report.rows_beyond_spreadsheet = (report.rows + 1).saturating_sub(SPREADSHEET_MAX_ROWS);
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .expect("writing to memory cannot fail");
     CsvFile { bytes, report }
 }
 
@@ -228,7 +248,10 @@ pub fn cut_to_spreadsheet_cell(cell: &mut String) -> bool {
         }
         keep -= (prefix_utf16 + marker.encode_utf16().count() - SPREADSHEET_MAX_CELL_CHARS).max(1);
     };
-    let byte_end = cell.char_indices().nth(keep).map_or(cell.len(), |(index, _)| index);
+    let byte_end = cell
+        .char_indices()
+        .nth(keep)
+        .map_or(cell.len(), |(index, _)| index);
     cell.truncate(byte_end);
     cell.push_str(&marker);
     true
@@ -261,12 +284,19 @@ mod tests {
         let mut cell = "é".repeat(40_000);
         assert!(cut_to_spreadsheet_cell(&mut cell));
         assert!(cell.encode_utf16().count() <= SPREADSHEET_MAX_CELL_CHARS);
-        assert!(cell.ends_with("more characters are in the JSON export]"), "{}", &cell[cell.len() - 80..]);
+        assert!(
+            cell.ends_with("more characters are in the JSON export]"),
+            "{}",
+            &cell[cell.len() - 80..]
+        );
         let kept = cell.chars().take_while(|&c| c == 'é').count();
         assert!(cell.contains(&format!("cut: {} more", 40_000 - kept)));
 
         let mut emoji = "😀".repeat(20_000); // 40,000 UTF-16 units in 20,000 chars
-        assert!(!cut_to_spreadsheet_cell(&mut emoji), "under the limit in characters");
+        assert!(
+            !cut_to_spreadsheet_cell(&mut emoji),
+            "under the limit in characters"
+        );
 
         let mut short = "court".to_string();
         assert!(!cut_to_spreadsheet_cell(&mut short));

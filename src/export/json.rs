@@ -57,7 +57,13 @@ mod tests {
     #[test]
     fn compacting_keeps_strings_and_numbers_exact() {
         let mut out = Vec::new();
-        write_compact("{\n \"a\" : \"x  y\\\" \\n z\",\n \"price\": 29.90 ,\"b\":[ 1, 2 ]}", &mut out);
-        assert_eq!(String::from_utf8(out).unwrap(), "{\"a\":\"x  y\\\" \\n z\",\"price\":29.90,\"b\":[1,2]}");
+        write_compact(
+            "{\n \"a\" : \"x  y\\\" \\n z\",\n \"price\": 29.90 ,\"b\":[ 1, 2 ]}",
+            &mut out,
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"a\":\"x  y\\\" \\n z\",\"price\":29.90,\"b\":[1,2]}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 pub mod columns;
 pub mod csv;
 pub mod json;
+pub mod transcript;
 
 use columns::{EventRow, MessageRow, CONVERSATION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS};
 use csv::{write_table, CsvFile, CsvOptions};
@@ -16,18 +17,20 @@ pub fn conversations_csv(conversations: &[Conversation], options: &CsvOptions) -
 
 pub fn message_rows(conversations: &[Conversation]) -> impl Iterator<Item = MessageRow<'_>> {
     conversations.iter().flat_map(|conversation| {
-        conversation
-            .messages
-            .iter()
-            .map(move |message| MessageRow { conversation, message })
+        conversation.messages.iter().map(move |message| MessageRow {
+            conversation,
+            message,
+        })
     })
 }
 
 pub fn event_rows(conversations: &[Conversation]) -> impl Iterator<Item = EventRow<'_>> {
     conversations.iter().flat_map(|conversation| {
-        conversation
-            .events()
-            .map(move |(message, event)| EventRow { conversation, message, event })
+        conversation.events().map(move |(message, event)| EventRow {
+            conversation,
+            message,
+            event,
+        })
     })
 }
 
@@ -46,15 +49,34 @@ pub fn file_name(query: &ExportQuery, conversations: &[Conversation], kind: &str
     let mut bounds = spec
         .filters
         .iter()
-        .filter(|filter| matches!(filter.kind, FilterKind::Instant) && filter.name != "updated_after")
-        .map(|filter| query.filter(filter.name).get(..10).unwrap_or("").to_string());
+        .filter(|filter| {
+            matches!(filter.kind, FilterKind::Instant) && filter.name != "updated_after"
+        })
+        .map(|filter| {
+            query
+                .filter(filter.name)
+                .get(..10)
+                .unwrap_or("")
+                .to_string()
+        });
     let from = bounds.next().unwrap_or_default();
     let to = bounds.next().unwrap_or_default();
     let dates = conversations.iter().filter_map(|c| c.started_at);
-    let first = dates.clone().min().map(|at| at.format("%Y-%m-%d").to_string());
+    let first = dates
+        .clone()
+        .min()
+        .map(|at| at.format("%Y-%m-%d").to_string());
     let last = dates.max().map(|at| at.format("%Y-%m-%d").to_string());
-    let from = if from.is_empty() { first.unwrap_or_default() } else { from };
-    let to = if to.is_empty() { last.unwrap_or_default() } else { to };
+    let from = if from.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        from
+    };
+    let to = if to.is_empty() {
+        last.unwrap_or_default()
+    } else {
+        to
+    };
     let mut name = spec.slug.to_string();
     for part in [from, to] {
         if !part.is_empty() {

@@ -2,6 +2,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use sim::faults::{Fault, FaultSchedule};
 use sim::World;
@@ -11,7 +12,7 @@ use crate::engine::clock::Clock;
 use crate::http::{Request, ResponseHead};
 
 pub struct SimTransport<C: Clock> {
-    world: World,
+    world: Rc<World>,
     clock: C,
     /// Added before every response, as a network would.
     pub latency_ms: f64,
@@ -24,9 +25,9 @@ pub struct SimTransport<C: Clock> {
 }
 
 impl<C: Clock> SimTransport<C> {
-    pub fn new(world: World, clock: C) -> Self {
+    pub fn new(world: impl Into<Rc<World>>, clock: C) -> Self {
         SimTransport {
-            world,
+            world: world.into(),
             clock,
             latency_ms: 0.0,
             chunk_size: 64 * 1024,
@@ -62,7 +63,11 @@ impl Body for SimBody {
 impl<C: Clock> Transport for SimTransport<C> {
     type Body = SimBody;
 
-    async fn send(&self, request: &Request, timeout_ms: u64) -> Result<(ResponseHead, SimBody), TransportError> {
+    async fn send(
+        &self,
+        request: &Request,
+        timeout_ms: u64,
+    ) -> Result<(ResponseHead, SimBody), TransportError> {
         let number = self.requests.get();
         self.requests.set(number + 1);
         self.log.borrow_mut().push(request.url.clone());
@@ -100,7 +105,17 @@ impl<C: Clock> Transport for SimTransport<C> {
             .cloned()
             .collect();
         let chunk_size = self.chunk_size.max(1);
-        let chunks = response.body.chunks(chunk_size).map(<[u8]>::to_vec).collect();
-        Ok((ResponseHead { status: response.status, headers }, SimBody { chunks }))
+        let chunks = response
+            .body
+            .chunks(chunk_size)
+            .map(<[u8]>::to_vec)
+            .collect();
+        Ok((
+            ResponseHead {
+                status: response.status,
+                headers,
+            },
+            SimBody { chunks },
+        ))
     }
 }

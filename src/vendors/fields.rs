@@ -266,20 +266,32 @@ mod tests {
         assert_eq!(extras["tags"], json!(5));
         assert_eq!(warnings.len(), 2);
         assert_eq!(warnings[0].field, "created_at");
-        assert!(warnings[0].problem.contains("yesterday"), "{:?}", warnings[0]);
+        assert!(
+            warnings[0].problem.contains("yesterday"),
+            "{:?}",
+            warnings[0]
+        );
     }
 
     #[test]
     fn timestamps_in_every_documented_shape() {
         let expected = "2026-04-05T12:30:45Z";
-        assert_eq!(parse_timestamp("2026-04-05T12:30:45Z").unwrap().to_rfc3339(), "2026-04-05T12:30:45+00:00");
+        assert_eq!(
+            parse_timestamp("2026-04-05T12:30:45Z")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-04-05T12:30:45+00:00"
+        );
         assert_eq!(
             parse_timestamp("2026-04-05T14:30:45+02:00").unwrap(),
             parse_timestamp(expected).unwrap()
         );
         let naive = parse_timestamp("2026-04-05T12:30:45.123456").unwrap();
         assert_eq!(naive.timestamp_subsec_micros(), 123_456);
-        assert_eq!(parse_timestamp("2026-04-05").unwrap().to_rfc3339(), "2026-04-05T00:00:00+00:00");
+        assert_eq!(
+            parse_timestamp("2026-04-05").unwrap().to_rfc3339(),
+            "2026-04-05T00:00:00+00:00"
+        );
         assert_eq!(parse_timestamp("05/04/2026"), None);
         assert_eq!(parse_timestamp("2026-13-01"), None);
     }

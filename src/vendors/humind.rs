@@ -5,7 +5,10 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fields::Fields;
-use super::{Auth, Choice, ExportQuery, FieldError, FilterKind, FilterSpec, Page, Pagination, Step, Task, Update, VendorId, VendorSpec};
+use super::{
+    Auth, Choice, ExportQuery, FieldError, FilterKind, FilterSpec, Page, Pagination, Step, Task,
+    Update, VendorId, VendorSpec,
+};
 use crate::error::{ErrorKind, ErrorRule, FetchError};
 use crate::http::{Request, ResponseHead};
 use crate::model::{Attachment, AuthorRole, Contact, Conversation, Event, Message, Warning};
@@ -138,10 +141,15 @@ fn includes(query: &ExportQuery) -> String {
 }
 
 pub fn plan(query: &ExportQuery) -> Vec<Task> {
-    let mut params: Vec<(String, String)> = ["created_after", "created_before", "updated_after", "handoff_status"]
-        .iter()
-        .map(|name| (name.to_string(), query.filter(name).to_string()))
-        .collect();
+    let mut params: Vec<(String, String)> = [
+        "created_after",
+        "created_before",
+        "updated_after",
+        "handoff_status",
+    ]
+    .iter()
+    .map(|name| (name.to_string(), query.filter(name).to_string()))
+    .collect();
     params.push(("include".into(), includes(query)));
     params.push(("limit".into(), PAGE_SIZE.to_string()));
     vec![list_task(&query.base_url, 0, params)]
@@ -151,7 +159,11 @@ fn list_task(base_url: &str, page: u32, params: Vec<(String, String)>) -> Task {
     Task {
         request: Request::get(base_url, "/conversations", &params),
         label: format!("page {} of conversations", page + 1),
-        step: Step::List { window: 0, page, params },
+        step: Step::List {
+            window: 0,
+            page,
+            params,
+        },
     }
 }
 
@@ -180,7 +192,10 @@ pub fn read_page(task: &Task, _head: &ResponseHead, body: &[u8]) -> Result<Page,
     })?;
     let mut next = Vec::new();
     if let Some(cursor) = envelope.next_cursor.filter(|cursor| !cursor.is_empty()) {
-        let current = params.iter().find(|(name, _)| name == "cursor").map(|(_, v)| v.as_str());
+        let current = params
+            .iter()
+            .find(|(name, _)| name == "cursor")
+            .map(|(_, v)| v.as_str());
         if current == Some(cursor.as_str()) {
             return Err(FetchError::new(
                 ErrorKind::Malformed,
@@ -188,9 +203,18 @@ pub fn read_page(task: &Task, _head: &ResponseHead, body: &[u8]) -> Result<Page,
                 format!("next_cursor {cursor} repeats the cursor of this request"),
             ));
         }
-        let mut next_params: Vec<(String, String)> = params.iter().filter(|(name, _)| name != "cursor").cloned().collect();
+        let mut next_params: Vec<(String, String)> = params
+            .iter()
+            .filter(|(name, _)| name != "cursor")
+            .cloned()
+            .collect();
         next_params.push(("cursor".into(), cursor));
-        let base = task.request.url.split("/conversations?").next().unwrap_or_default();
+        let base = task
+            .request
+            .url
+            .split("/conversations?")
+            .next()
+            .unwrap_or_default();
         next.push(list_task(base, page + 1, next_params));
     }
     Ok(Page {
@@ -205,12 +229,22 @@ pub fn map(task: &Task, records: Vec<Box<RawValue>>, warnings: &mut Vec<Warning>
     records
         .into_iter()
         .enumerate()
-        .map(|(index, raw)| Update::Conversation(map_conversation(raw, &format!("page {} item {}", page + 1, index + 1), warnings)))
+        .map(|(index, raw)| {
+            Update::Conversation(Box::new(map_conversation(
+                raw,
+                &format!("page {} item {}", page + 1, index + 1),
+                warnings,
+            )))
+        })
         .collect()
 }
 
 /// Maps one conversation object. `place` names it in warnings when it has no id.
-pub fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Conversation {
+pub fn map_conversation(
+    raw: Box<RawValue>,
+    place: &str,
+    warnings: &mut Vec<Warning>,
+) -> Conversation {
     let object = match serde_json::from_str::<Value>(raw.get()) {
         Ok(Value::Object(object)) => object,
         _ => {
@@ -223,7 +257,9 @@ pub fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warn
         }
     };
     let mut fields = Fields::new(object, place, warnings);
-    let id = fields.string("humind_id").unwrap_or_else(|| format!("missing-id ({place})"));
+    let id = fields
+        .string("humind_id")
+        .unwrap_or_else(|| format!("missing-id ({place})"));
     fields.set_record(&id);
     let status = fields.string("handoff_status");
     let mut conversation = Conversation {
@@ -259,7 +295,11 @@ pub fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warn
     conversation.messages = messages
         .into_iter()
         .enumerate()
-        .map(|(position, object)| fields.nested(object, &format!("messages[{position}]"), |f| map_message(f, position)))
+        .map(|(position, object)| {
+            fields.nested(object, &format!("messages[{position}]"), |f| {
+                map_message(f, position)
+            })
+        })
         .collect();
     conversation.id = id;
     conversation.extras = fields.into_extras();
@@ -329,7 +369,10 @@ fn map_message(fields: &mut Fields<'_>, position: usize) -> Message {
 }
 
 /// Reads the body of `GET /conversations/{id}`.
-pub fn read_conversation(body: &[u8], warnings: &mut Vec<Warning>) -> Result<Conversation, FetchError> {
+pub fn read_conversation(
+    body: &[u8],
+    warnings: &mut Vec<Warning>,
+) -> Result<Conversation, FetchError> {
     let raw: Box<RawValue> = serde_json::from_slice(body).map_err(|error| {
         FetchError::new(
             ErrorKind::Malformed,

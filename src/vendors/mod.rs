@@ -30,7 +30,10 @@ impl VendorId {
     }
 
     pub fn from_slug(slug: &str) -> Option<VendorId> {
-        Self::ALL.iter().copied().find(|vendor| vendor.spec().slug == slug)
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|vendor| vendor.spec().slug == slug)
     }
 
     /// The first requests of an export. The query must have passed `validate`.
@@ -41,14 +44,63 @@ impl VendorId {
     }
 
     /// Reads a successful response body into records and the requests that follow.
-    pub fn read_page(self, task: &Task, head: &ResponseHead, body: &[u8]) -> Result<Page, FetchError> {
+    pub fn read_page(
+        self,
+        task: &Task,
+        head: &ResponseHead,
+        body: &[u8],
+    ) -> Result<Page, FetchError> {
         match self {
             VendorId::Humind => humind::read_page(task, head, body),
         }
     }
 
+    /// The request for one conversation with its whole transcript, where the vendor has one.
+    pub fn conversation_request(self, query: &ExportQuery, id: &str) -> Option<Request> {
+        match self {
+            VendorId::Humind => Some(humind::conversation_request(
+                &query.base_url,
+                id,
+                query.toggle("include_contact"),
+            )),
+        }
+    }
+
+    /// Reads the answer to `conversation_request`.
+    pub fn read_conversation(
+        self,
+        body: &[u8],
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Conversation, FetchError> {
+        match self {
+            VendorId::Humind => humind::read_conversation(body, warnings),
+        }
+    }
+
+    /// The base URL of this vendor on a simulator at `origin`: the simulator serves each vendor
+    /// under its slug, followed by the path of the vendor's documented base URL.
+    pub fn simulator_base_url(self, origin: &str) -> String {
+        let spec = self.spec();
+        let path = spec
+            .default_base_url
+            .and_then(|url| url.split_once("://"))
+            .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+            .unwrap_or("");
+        format!(
+            "{}/{}{}",
+            origin.trim_end_matches('/'),
+            spec.slug,
+            path.trim_end_matches('/')
+        )
+    }
+
     /// Maps a page's raw records into the model.
-    pub fn map(self, task: &Task, records: Vec<Box<RawValue>>, warnings: &mut Vec<Warning>) -> Vec<Update> {
+    pub fn map(
+        self,
+        task: &Task,
+        records: Vec<Box<RawValue>>,
+        warnings: &mut Vec<Warning>,
+    ) -> Vec<Update> {
         match self {
             VendorId::Humind => humind::map(task, records, warnings),
         }
@@ -123,7 +175,9 @@ pub enum FilterKind {
     Choice(&'static [Choice]),
     Text,
     /// An opt-in; when on, the form shows `warning` beside it.
-    Toggle { warning: Option<&'static str> },
+    Toggle {
+        warning: Option<&'static str>,
+    },
 }
 
 #[derive(Debug)]
@@ -144,7 +198,11 @@ impl ExportQuery {
     pub fn new(vendor: VendorId) -> Self {
         ExportQuery {
             vendor,
-            base_url: vendor.spec().default_base_url.unwrap_or_default().to_string(),
+            base_url: vendor
+                .spec()
+                .default_base_url
+                .unwrap_or_default()
+                .to_string(),
             filters: BTreeMap::new(),
         }
     }
@@ -199,7 +257,7 @@ pub struct Page {
 /// A change to the export's data set.
 #[derive(Debug)]
 pub enum Update {
-    Conversation(Conversation),
+    Conversation(Box<Conversation>),
     /// Messages of a conversation already seen, starting at `offset`.
     Messages {
         conversation_id: String,
@@ -235,7 +293,10 @@ pub fn validate(query: &ExportQuery) -> Vec<FieldError> {
         let value = query.filter(filter.name);
         if value.is_empty() {
             if filter.required {
-                errors.push(FieldError::new(filter.name, format!("{} is required.", filter.label)));
+                errors.push(FieldError::new(
+                    filter.name,
+                    format!("{} is required.", filter.label),
+                ));
             }
             continue;
         }
@@ -251,7 +312,10 @@ pub fn validate(query: &ExportQuery) -> Vec<FieldError> {
             FilterKind::Choice(choices) => {
                 if !choices.iter().any(|choice| choice.value == value) {
                     let allowed: Vec<&str> = choices.iter().map(|c| c.label).collect();
-                    errors.push(FieldError::new(filter.name, format!("Choose one of: {}.", allowed.join(", "))));
+                    errors.push(FieldError::new(
+                        filter.name,
+                        format!("Choose one of: {}.", allowed.join(", ")),
+                    ));
                 }
             }
             FilterKind::Text | FilterKind::Toggle { .. } => {}
@@ -277,7 +341,10 @@ pub fn validate_base_url(text: &str) -> Result<(), String> {
     if text.is_empty() {
         return Err("Enter the vendor's API address, starting with https://.".into());
     }
-    let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
         return Err("The address must start with https:// (or http:// for a local relay).".into());
     };
     let host = rest.split('/').next().unwrap_or("");
@@ -303,9 +370,9 @@ pub fn validate_base_url(text: &str) -> Result<(), String> {
         }
     }
     let valid_host = name.starts_with('[')
-        || name
-            .split('.')
-            .all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'));
+        || name.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
     if !valid_host {
         return Err("The host name is not valid.".into());
     }
@@ -342,6 +409,14 @@ mod tests {
     }
 
     #[test]
+    fn simulator_base_urls_keep_the_vendor_path() {
+        assert_eq!(
+            VendorId::Humind.simulator_base_url("http://127.0.0.1:8787/"),
+            "http://127.0.0.1:8787/humind/public/v1"
+        );
+    }
+
+    #[test]
     fn slugs_round_trip() {
         for vendor in VendorId::ALL {
             assert_eq!(VendorId::from_slug(vendor.spec().slug), Some(*vendor));
@@ -353,13 +428,21 @@ mod tests {
     #[test]
     fn instants_are_checked_before_sending() {
         let mut query = ExportQuery::new(VendorId::Humind);
-        query.filters.insert("created_after".into(), "2026-02-30".into());
-        query.filters.insert("updated_after".into(), "2026-05-01T09:30:00".into());
+        query
+            .filters
+            .insert("created_after".into(), "2026-02-30".into());
+        query
+            .filters
+            .insert("updated_after".into(), "2026-05-01T09:30:00".into());
         let errors = validate(&query);
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["created_after", "updated_after"]);
-        query.filters.insert("created_after".into(), "2026-02-28".into());
-        query.filters.insert("updated_after".into(), "2026-05-01T09:30:00+02:00".into());
+        query
+            .filters
+            .insert("created_after".into(), "2026-02-28".into());
+        query
+            .filters
+            .insert("updated_after".into(), "2026-05-01T09:30:00+02:00".into());
         assert!(validate(&query).is_empty());
     }
 }

@@ -1,0 +1,8 @@
+# Sourced by the other scripts: the tools they install, on PATH.
+# shellcheck shell=bash
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+# Chromium, for browser and end-to-end tests.
+export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+cd "$ROOT"

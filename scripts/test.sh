@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test: formatting and lints, host tests, browser tests
+# (wasm-bindgen-test in headless Chromium) and end-to-end tests (the release build driven by
+# Playwright against the simulator server over HTTP).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+SIM_PORT="${SIM_PORT:-18787}"
+APP_PORT="${APP_PORT:-18080}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+scripts/setup.sh --test
+
+step "Formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown --lib --bins -- -D warnings
+
+step "Host tests (core, vendors, engine, exporters, simulator)"
+cargo test --locked --workspace
+
+step "Building the release app and the simulator server"
+scripts/build-app.sh
+cargo build --locked -p sim-server
+
+step "Starting the simulator on :${SIM_PORT} and the app on :${APP_PORT}"
+target/debug/sim-server --port "$SIM_PORT" --app-dir dist --app-port "$APP_PORT" --slow-ms 3000 > target/sim-server.log 2>&1 &
+SIM_PID=$!
+trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:${SIM_PORT}/_sim/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+step "Browser tests (wasm-bindgen-test in headless Chromium)"
+SIM_ORIGIN="http://127.0.0.1:${SIM_PORT}" cargo test --locked --target wasm32-unknown-unknown --test browser
+
+step "End-to-end tests (Playwright, headless Chromium)"
+APP_URL="http://127.0.0.1:${APP_PORT}/" SIM_URL="http://127.0.0.1:${SIM_PORT}" \
+  node --test --test-concurrency=1 tests/e2e/
+
+step "All tests passed"

@@ -1,0 +1,107 @@
+//! The few browser APIs the UI needs: the address bar, downloads, the clipboard.
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("the app runs in a window")
+}
+
+/// The page's query string, without `?`.
+pub fn query() -> String {
+    window()
+        .location()
+        .search()
+        .unwrap_or_default()
+        .trim_start_matches('?')
+        .to_string()
+}
+
+fn address_with(query: &str) -> String {
+    let location = window().location();
+    let path = location.pathname().unwrap_or_default();
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// Rewrites the address bar without a new history entry.
+pub fn replace_query(query: &str) {
+    if self::query() != query {
+        let _ = window().history().and_then(|history| {
+            history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&address_with(query)),
+            )
+        });
+    }
+}
+
+/// Adds a history entry, so Back returns to the previous view.
+pub fn push_query(query: &str) {
+    if self::query() != query {
+        let _ = window().history().and_then(|history| {
+            history.push_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&address_with(query)),
+            )
+        });
+    }
+}
+
+pub fn page_url() -> String {
+    window().location().href().unwrap_or_default()
+}
+
+/// Saves `bytes` as a file. The object URL is revoked a minute later, not at once: Firefox and
+/// Safari lose the download if it is revoked right after the click.
+pub fn download(file_name: &str, mime: &str, bytes: &[u8]) {
+    let parts = Array::new();
+    parts.push(&Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let document = window().document().expect("a window has a document");
+    if let Ok(anchor) = document.create_element("a") {
+        let anchor: HtmlAnchorElement = anchor.unchecked_into();
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.set_rel("noopener");
+        if let Some(body) = document.body() {
+            let _ = body.append_child(&anchor);
+            anchor.click();
+            let _ = body.remove_child(&anchor);
+        }
+    }
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+}
+
+/// Copies text to the clipboard; resolves to whether it worked.
+pub async fn copy_text(text: &str) -> bool {
+    let clipboard = window().navigator().clipboard();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .is_ok()
+}
+
+/// Moves keyboard focus to the element with this id, if it exists.
+pub fn focus(id: &str) {
+    if let Some(element) = window().document().and_then(|d| d.get_element_by_id(id)) {
+        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+            let _ = element.focus();
+        }
+    }
+}

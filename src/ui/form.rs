@@ -1,0 +1,313 @@
+//! Step 1 and 2: where the conversations come from, and which ones.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{browser, Ui};
+use crate::vendors::{FilterKind, FilterSpec, VendorId};
+use crate::view_state::ViewState;
+
+/// The element id of a form field, for labels, error links and focus.
+pub fn field_id(field: &str) -> String {
+    match field {
+        "api_key" => "api-key".into(),
+        "base_url" => "base-url".into(),
+        name => format!("filter-{}", name.replace('_', "-")),
+    }
+}
+
+/// What is wrong with a key before anything is sent, if anything.
+pub fn key_problem(vendor: VendorId, key: &str) -> Option<String> {
+    let key = key.trim();
+    let name = vendor.spec().name;
+    if key.is_empty() {
+        return Some(format!(
+            "Paste your {name} API key, or choose \"Demo data\" to try the app without one."
+        ));
+    }
+    if key.chars().any(char::is_whitespace) {
+        return Some("The key contains spaces or line breaks. Copy it again, without them.".into());
+    }
+    None
+}
+
+/// A field's error message, tied to the field by `aria-describedby`.
+#[component]
+fn FieldError(ui: Ui, field: &'static str) -> impl IntoView {
+    let id = format!("{}-error", field_id(field));
+    view! {
+        {move || {
+            ui.error_for(field)
+                .map(|message| view! { <p class="field-error" id=id.clone()>{message}</p> })
+        }}
+    }
+}
+
+#[component]
+pub fn SourceFields(ui: Ui) -> impl IntoView {
+    let vendor = Memo::new(move |_| ui.view.with(|v| v.vendor));
+    let demo = Memo::new(move |_| ui.view.with(|v| v.demo));
+    let show_key = RwSignal::new(false);
+    let set_vendor = move |slug: String| {
+        if let Some(next) = VendorId::from_slug(&slug) {
+            ui.view.update(|view| {
+                let demo = view.demo;
+                *view = ViewState::for_vendor(next);
+                view.demo = demo;
+            });
+            // A key belongs to one vendor: never send it to another.
+            ui.key.set(String::new());
+            ui.errors.set(Vec::new());
+        }
+    };
+    let base_default = move || vendor.get().spec().default_base_url.unwrap_or("");
+    let invalid = move |field: &'static str| move || ui.error_for(field).is_some();
+    view! {
+        <fieldset class="step">
+            <legend>"1. Source"</legend>
+            <div class="field">
+                <label for="vendor">"Vendor"</label>
+                <select id="vendor" on:change=move |event| set_vendor(event_target_value(&event))>
+                    {VendorId::ALL
+                        .iter()
+                        .map(|candidate| {
+                            let spec = candidate.spec();
+                            view! {
+                                <option value=spec.slug selected=move || vendor.get() == *candidate>
+                                    {spec.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field" role="radiogroup" aria-labelledby="data-source-label">
+                <span id="data-source-label" class="label">"Data"</span>
+                <label class="choice">
+                    <input
+                        type="radio"
+                        name="data-source"
+                        prop:checked=move || !demo.get()
+                        on:change=move |_| ui.view.update(|v| v.demo = false)
+                    />
+                    "My account (API key)"
+                </label>
+                <label class="choice">
+                    <input
+                        type="radio"
+                        name="data-source"
+                        prop:checked=move || demo.get()
+                        on:change=move |_| {
+                            ui.view.update(|v| v.demo = true);
+                            ui.errors.set(Vec::new());
+                        }
+                    />
+                    "Demo data (no key, nothing leaves this page)"
+                </label>
+            </div>
+            <Show
+                when=move || !demo.get()
+                fallback=|| {
+                    view! {
+                        <p class="note">
+                            "Demo mode uses built-in sample conversations, generated in your browser."
+                        </p>
+                    }
+                }
+            >
+                <div class="field">
+                    <label for="api-key">"API key"</label>
+                    <div class="with-button">
+                        <input
+                            id="api-key"
+                            type=move || if show_key.get() { "text" } else { "password" }
+                            autocomplete="off"
+                            spellcheck="false"
+                            placeholder=move || vendor.get().spec().key_placeholder
+                            aria-invalid=move || invalid("api_key")().to_string()
+                            aria-describedby="api-key-help api-key-error"
+                            prop:value=move || ui.key.get()
+                            on:input=move |event| ui.key.set(event_target_value(&event))
+                        />
+                        <button
+                            type="button"
+                            class="secondary"
+                            aria-pressed=move || show_key.get().to_string()
+                            on:click=move |_| show_key.update(|shown| *shown = !*shown)
+                        >
+                            {move || if show_key.get() { "Hide" } else { "Show" }}
+                        </button>
+                    </div>
+                    <p class="help" id="api-key-help">
+                        "Kept in this tab's memory only, sent only to the vendor, never put in the link."
+                    </p>
+                    <FieldError ui=ui field="api_key" />
+                </div>
+                <div class="field">
+                    <label for="base-url">"API address (base URL)"</label>
+                    <input
+                        id="base-url"
+                        type="url"
+                        spellcheck="false"
+                        aria-invalid=move || invalid("base_url")().to_string()
+                        aria-describedby="base-url-help base-url-error"
+                        prop:value=move || ui.view.with(ViewState::effective_base_url)
+                        on:input=move |event| {
+                            let value = event_target_value(&event);
+                            ui.view.update(|v| v.base_url = Some(value));
+                        }
+                    />
+                    <p class="help" id="base-url-help">
+                        {move || match base_default() {
+                            "" => "The vendor's documentation names no address: enter the one your account uses.".to_string(),
+                            default => format!("Default: {default}. Change it to go through a relay or the local simulator."),
+                        }}
+                    </p>
+                    <FieldError ui=ui field="base_url" />
+                </div>
+            </Show>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn FilterFields(ui: Ui) -> impl IntoView {
+    let vendor = Memo::new(move |_| ui.view.with(|v| v.vendor));
+    view! {
+        <fieldset class="step">
+            <legend>"2. Filters"</legend>
+            {move || {
+                vendor
+                    .get()
+                    .spec()
+                    .filters
+                    .iter()
+                    .map(|filter| view! { <FilterField ui=ui filter=filter /> })
+                    .collect_view()
+            }}
+        </fieldset>
+    }
+}
+
+#[component]
+fn FilterField(ui: Ui, filter: &'static FilterSpec) -> impl IntoView {
+    let id = field_id(filter.name);
+    let help_id = format!("{id}-help");
+    let describedby = format!("{help_id} {id}-error");
+    let value = move || {
+        ui.view
+            .with(|v| v.filters.get(filter.name).cloned().unwrap_or_default())
+    };
+    let set = move |value: String| {
+        ui.view.update(|v| {
+            if value.is_empty() {
+                v.filters.remove(filter.name);
+            } else {
+                v.filters.insert(filter.name.to_string(), value);
+            }
+        })
+    };
+    let invalid = move || ui.error_for(filter.name).is_some().to_string();
+    let control = match &filter.kind {
+        FilterKind::Instant => view! {
+            <input
+                id=id.clone()
+                type="text"
+                inputmode="numeric"
+                placeholder="YYYY-MM-DD"
+                spellcheck="false"
+                aria-invalid=invalid
+                aria-describedby=describedby.clone()
+                prop:value=value
+                on:input=move |event| set(event_target_value(&event).trim().to_string())
+            />
+        }
+        .into_any(),
+        FilterKind::Text => view! {
+            <input
+                id=id.clone()
+                type="text"
+                aria-invalid=invalid
+                aria-describedby=describedby.clone()
+                prop:value=value
+                on:input=move |event| set(event_target_value(&event))
+            />
+        }
+        .into_any(),
+        FilterKind::Choice(choices) => view! {
+            <select
+                id=id.clone()
+                aria-invalid=invalid
+                aria-describedby=describedby.clone()
+                on:change=move |event| set(event_target_value(&event))
+            >
+                {choices
+                    .iter()
+                    .map(|choice| {
+                        view! {
+                            <option value=choice.value selected=move || value() == choice.value>
+                                {choice.label}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        }
+        .into_any(),
+        FilterKind::Toggle { .. } => view! {
+            <input
+                id=id.clone()
+                type="checkbox"
+                aria-describedby=describedby.clone()
+                prop:checked=move || matches!(value().as_str(), "1" | "true")
+                on:change=move |event| set(if event_target_checked(&event) { "1".into() } else { String::new() })
+            />
+        }
+        .into_any(),
+    };
+    let warning = match filter.kind {
+        FilterKind::Toggle {
+            warning: Some(text),
+        } => Some(text),
+        _ => None,
+    };
+    let is_toggle = matches!(filter.kind, FilterKind::Toggle { .. });
+    let checked = move || matches!(value().as_str(), "1" | "true");
+    view! {
+        <div class="field" class:toggle=is_toggle>
+            {if is_toggle {
+                view! { <label class="choice">{control}{filter.label}</label> }.into_any()
+            } else {
+                view! { <label for=id.clone()>{filter.label}</label> {control} }.into_any()
+            }}
+            <p class="help" id=help_id>{filter.help}</p>
+            {warning.map(|text| view! { <Show when=checked><p class="warning" role="note">{text}</p></Show> })}
+            <FieldError ui=ui field=filter.name />
+        </div>
+    }
+}
+
+/// Copies the link to this view (never with the key).
+#[component]
+pub fn CopyLink(ui: Ui) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let copy = move |_| {
+        browser::replace_query(&ui.view.get_untracked().to_query());
+        let url = browser::page_url();
+        spawn_local(async move {
+            copied.set(Some(browser::copy_text(&url).await));
+        });
+    };
+    view! {
+        <button type="button" class="secondary" on:click=copy>
+            "Copy link to this view"
+        </button>
+        <span class="status-note" role="status">
+            {move || match copied.get() {
+                Some(true) => "Link copied. It holds the vendor and filters, never the key.",
+                Some(false) => "Could not copy: copy the address bar instead.",
+                None => "",
+            }}
+        </span>
+    }
+}

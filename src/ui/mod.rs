@@ -1,0 +1,265 @@
+//! The Leptos user interface: one page, in four steps (source, filters, progress, results).
+//!
+//! All state that defines a view lives in `ViewState`, mirrored to the address bar; the API key
+//! lives only in a signal in memory. The export itself is a plain `engine::Export` behind a
+//! `RefCell`: the engine mutates it between awaits and bumps `tick`, which is the one signal
+//! the result views subscribe to.
+
+mod browser;
+mod demo;
+mod downloads;
+mod form;
+mod preview;
+mod progress;
+mod transcript;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::engine::cancel::CancelToken;
+use crate::engine::clock::BrowserClock;
+use crate::engine::{run, Export, RunStatus, Settings};
+use crate::secret::ApiKey;
+use crate::transport::web::FetchTransport;
+use crate::vendors::{validate, FieldError};
+use crate::view_state::ViewState;
+
+/// The export on screen and how to stop it.
+struct Session {
+    export: Rc<RefCell<Export>>,
+    cancel: CancelToken,
+    demo: bool,
+}
+
+/// Handles to the app's state; `Copy`, so every closure can hold one.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub view: RwSignal<ViewState>,
+    pub key: RwSignal<String>,
+    pub errors: RwSignal<Vec<FieldError>>,
+    session: StoredValue<Option<Session>, LocalStorage>,
+    /// Bumped whenever the export changes.
+    pub tick: RwSignal<u64>,
+    pub running: RwSignal<bool>,
+    pub selected: RwSignal<Option<String>>,
+    /// The engine clock, refreshed while running, for elapsed time and countdowns.
+    pub now_ms: RwSignal<f64>,
+}
+
+impl Ui {
+    fn new() -> Self {
+        Ui {
+            view: RwSignal::new(ViewState::from_query(&browser::query())),
+            key: RwSignal::new(String::new()),
+            errors: RwSignal::new(Vec::new()),
+            session: StoredValue::new_local(None),
+            tick: RwSignal::new(0),
+            running: RwSignal::new(false),
+            selected: RwSignal::new(None),
+            now_ms: RwSignal::new(0.0),
+        }
+    }
+
+    /// Reads the current export, subscribing to its changes. `None` before the first fetch.
+    pub fn with_export<T>(&self, read: impl FnOnce(&Export) -> T) -> Option<T> {
+        self.tick.track();
+        self.session.with_value(|session| {
+            session
+                .as_ref()
+                .map(|session| read(&session.export.borrow()))
+        })
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<String> {
+        self.errors.with(|errors| {
+            errors
+                .iter()
+                .find(|error| error.field == field)
+                .map(|error| error.message.clone())
+        })
+    }
+
+    fn is_demo_session(&self) -> bool {
+        self.session
+            .with_value(|s| s.as_ref().is_some_and(|s| s.demo))
+    }
+}
+
+/// Mounts the app on the page.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let ui = Ui::new();
+    // A key pasted into a shared link is never read, and leaves the address bar at once.
+    if ViewState::query_has_secret(&browser::query()) {
+        browser::replace_query(&ui.view.get_untracked().to_query());
+    }
+    Effect::new(move |_| {
+        let query = ui.view.with(ViewState::to_query);
+        browser::replace_query(&query);
+    });
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        ui.view.set(ViewState::from_query(&browser::query()));
+        ui.errors.set(Vec::new());
+    });
+    let has_results = move || {
+        ui.with_export(|export| !export.store.is_empty())
+            .unwrap_or(false)
+    };
+
+    view! {
+        <header class="masthead">
+            <h1>"Conversation Export"</h1>
+            <p class="tagline">
+                "Download your chat conversations as spreadsheets, JSON or readable transcripts. "
+                "Your API key stays in this browser and is sent only to the vendor."
+            </p>
+        </header>
+        <main>
+            <form
+                class="panel"
+                novalidate=true
+                on:submit=move |event| {
+                    event.prevent_default();
+                    start(ui);
+                }
+            >
+                <form::SourceFields ui=ui />
+                <form::FilterFields ui=ui />
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || ui.running.get()>
+                        "Fetch conversations"
+                    </button>
+                    <form::CopyLink ui=ui />
+                </div>
+            </form>
+            <progress::RunPanel ui=ui />
+            <Show when=has_results>
+                <downloads::Downloads ui=ui />
+                <div class="results">
+                    <preview::PreviewTable ui=ui />
+                    <transcript::TranscriptPanel ui=ui />
+                </div>
+            </Show>
+        </main>
+    }
+}
+
+/// Checks the form and starts a new export; nothing is sent if a field is wrong.
+fn start(ui: Ui) {
+    let view = ui.view.get_untracked();
+    let mut query = view.export_query();
+    let mut errors = validate(&query);
+    if view.demo {
+        errors.retain(|error| error.field != "base_url");
+        query.base_url = query.vendor.simulator_base_url(demo::ORIGIN);
+    } else if let Some(problem) = form::key_problem(view.vendor, &ui.key.get_untracked()) {
+        errors.insert(0, FieldError::new("api_key", problem));
+    }
+    if let Some(first) = errors.first() {
+        browser::focus(&form::field_id(&first.field));
+        ui.errors.set(errors);
+        return;
+    }
+    ui.errors.set(Vec::new());
+    browser::push_query(&view.to_query());
+    cancel(ui);
+    let export = Export::new(query, Settings::default());
+    ui.session.set_value(Some(Session {
+        export: Rc::new(RefCell::new(export)),
+        cancel: CancelToken::new(),
+        demo: view.demo,
+    }));
+    ui.selected.set(None);
+    drive(ui);
+}
+
+/// Runs (or resumes) the current export in the background.
+fn drive(ui: Ui) {
+    let Some((export, cancel, demo)) = ui.session.with_value(|s| {
+        s.as_ref()
+            .map(|s| (s.export.clone(), s.cancel.clone(), s.demo))
+    }) else {
+        return;
+    };
+    let key = if demo {
+        demo::key(export.borrow().vendor())
+    } else {
+        ApiKey::new(ui.key.get_untracked().trim())
+    };
+    ui.running.set(true);
+    let ticker = progress::start_ticker(ui);
+    spawn_local(async move {
+        let mut on_change = move || ui.tick.update(|tick| *tick += 1);
+        if demo {
+            let transport = demo::transport();
+            run(
+                &export,
+                &transport,
+                &BrowserClock,
+                &key,
+                &cancel,
+                &mut on_change,
+            )
+            .await;
+        } else {
+            run(
+                &export,
+                &FetchTransport,
+                &BrowserClock,
+                &key,
+                &cancel,
+                &mut on_change,
+            )
+            .await;
+        }
+        drop(ticker);
+        ui.running.set(false);
+        ui.tick.update(|tick| *tick += 1);
+    });
+}
+
+fn cancel(ui: Ui) {
+    ui.session.with_value(|s| {
+        if let Some(session) = s {
+            session.cancel.cancel();
+        }
+    });
+}
+
+/// Continues a cancelled or failed export where it stopped.
+fn resume(ui: Ui) {
+    let resumable = ui
+        .session
+        .with_value(|s| s.as_ref().is_some_and(|s| s.export.borrow().can_resume()));
+    if !resumable {
+        return;
+    }
+    if !ui.is_demo_session() {
+        let vendor = ui.view.get_untracked().vendor;
+        if let Some(problem) = form::key_problem(vendor, &ui.key.get_untracked()) {
+            ui.errors.set(vec![FieldError::new("api_key", problem)]);
+            browser::focus(&form::field_id("api_key"));
+            return;
+        }
+    }
+    ui.errors.set(Vec::new());
+    ui.session.update_value(|s| {
+        if let Some(session) = s {
+            session.cancel = CancelToken::new();
+        }
+    });
+    drive(ui);
+}
+
+/// The status of the export on screen, for the views.
+pub fn status(ui: Ui) -> Option<RunStatus> {
+    ui.with_export(|export| export.status.clone())
+}

@@ -1,0 +1,222 @@
+//! The page URL's query: everything that defines a view, and never the key.
+//!
+//! `?vendor=humind&created_after=2026-05-01&delimiter=semicolon` restores the same vendor,
+//! filters and file options. Filter parameters use the vendor's own names; only the filters the
+//! vendor has are read. A key pasted into a URL by mistake is ignored and dropped from the
+//! address bar.
+
+use std::collections::BTreeMap;
+
+use crate::export::csv::Delimiter;
+use crate::http::encode_component;
+use crate::vendors::{ExportQuery, VendorId};
+
+/// Query parameters that may carry a secret: never read, always removed.
+const SECRET_PARAMS: &[&str] = &["key", "api_key", "apikey", "token", "access_token"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewState {
+    pub vendor: VendorId,
+    /// Built-in sample data instead of the vendor's API.
+    pub demo: bool,
+    /// The base URL, kept only when it differs from the vendor's documented one.
+    pub base_url: Option<String>,
+    pub filters: BTreeMap<String, String>,
+    pub delimiter: Delimiter,
+    /// CSV for a database: no BOM, no formula neutralising, no cell cutting.
+    pub for_database: bool,
+    /// Chosen CSV columns per file kind (`conversations`, `messages`...), in order.
+    pub columns: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState::for_vendor(VendorId::Humind)
+    }
+}
+
+impl ViewState {
+    pub fn for_vendor(vendor: VendorId) -> Self {
+        ViewState {
+            vendor,
+            demo: false,
+            base_url: None,
+            filters: BTreeMap::new(),
+            delimiter: Delimiter::Comma,
+            for_database: false,
+            columns: BTreeMap::new(),
+        }
+    }
+
+    /// The base URL in effect: the user's, or the vendor's documented one.
+    pub fn effective_base_url(&self) -> String {
+        self.base_url
+            .clone()
+            .or_else(|| self.vendor.spec().default_base_url.map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    pub fn export_query(&self) -> ExportQuery {
+        ExportQuery {
+            vendor: self.vendor,
+            base_url: self.effective_base_url(),
+            filters: self
+                .filters
+                .iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    }
+
+    /// `vendor=...&...`, without the leading `?`.
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(String, String)> =
+            vec![("vendor".into(), self.vendor.spec().slug.into())];
+        if self.demo {
+            pairs.push(("demo".into(), "1".into()));
+        }
+        if let Some(base) = &self.base_url {
+            if Some(base.as_str()) != self.vendor.spec().default_base_url && !base.is_empty() {
+                pairs.push(("base_url".into(), base.clone()));
+            }
+        }
+        for filter in self.vendor.spec().filters {
+            if let Some(value) = self
+                .filters
+                .get(filter.name)
+                .filter(|v| !v.trim().is_empty())
+            {
+                pairs.push((filter.name.into(), value.clone()));
+            }
+        }
+        if self.delimiter != Delimiter::Comma {
+            pairs.push(("delimiter".into(), self.delimiter.as_str().into()));
+        }
+        if self.for_database {
+            pairs.push(("csv".into(), "database".into()));
+        }
+        for (kind, names) in &self.columns {
+            pairs.push((format!("columns.{kind}"), names.join(",")));
+        }
+        pairs
+            .iter()
+            .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Reads a query string (with or without `?`). Unknown or invalid values fall back to defaults.
+    pub fn from_query(query: &str) -> Self {
+        let pairs = sim::http::parse_query(query.trim_start_matches('?'));
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str())
+        };
+        let vendor = get("vendor")
+            .and_then(VendorId::from_slug)
+            .unwrap_or(VendorId::Humind);
+        let mut state = ViewState::for_vendor(vendor);
+        state.demo = get("demo") == Some("1");
+        state.base_url = get("base_url")
+            .filter(|base| !base.is_empty() && Some(*base) != vendor.spec().default_base_url)
+            .map(str::to_owned);
+        for filter in vendor.spec().filters {
+            if let Some(value) = get(filter.name).filter(|v| !v.is_empty()) {
+                state.filters.insert(filter.name.into(), value.into());
+            }
+        }
+        state.delimiter = get("delimiter")
+            .and_then(Delimiter::parse)
+            .unwrap_or_default();
+        state.for_database = get("csv") == Some("database");
+        for (name, value) in &pairs {
+            if let Some(kind) = name.strip_prefix("columns.") {
+                let names: Vec<String> = value
+                    .split(',')
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if !names.is_empty() {
+                    state.columns.insert(kind.to_string(), names);
+                }
+            }
+        }
+        state
+    }
+
+    /// Whether a query string carries something that looks like a secret.
+    pub fn query_has_secret(query: &str) -> bool {
+        sim::http::parse_query(query.trim_start_matches('?'))
+            .iter()
+            .any(|(name, _)| SECRET_PARAMS.contains(&name.to_ascii_lowercase().as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_a_full_view() {
+        let mut state = ViewState::for_vendor(VendorId::Humind);
+        state.base_url = Some("http://127.0.0.1:8787/humind/public/v1".into());
+        state
+            .filters
+            .insert("created_after".into(), "2026-05-01".into());
+        state
+            .filters
+            .insert("handoff_status".into(), "queued".into());
+        state.filters.insert("include_contact".into(), "1".into());
+        state.delimiter = Delimiter::Semicolon;
+        state.for_database = true;
+        state
+            .columns
+            .insert("messages".into(), vec!["text".into(), "sent_at".into()]);
+        let query = state.to_query();
+        assert_eq!(
+            query,
+            "vendor=humind&base_url=http%3A%2F%2F127.0.0.1%3A8787%2Fhumind%2Fpublic%2Fv1&created_after=2026-05-01\
+             &handoff_status=queued&include_contact=1&delimiter=semicolon&csv=database&columns.messages=text%2Csent_at"
+        );
+        assert_eq!(ViewState::from_query(&format!("?{query}")), state);
+    }
+
+    #[test]
+    fn default_base_url_is_not_repeated() {
+        let state = ViewState {
+            base_url: Some("https://api.thehumind.com/public/v1".into()),
+            ..ViewState::default()
+        };
+        assert_eq!(state.to_query(), "vendor=humind");
+        let restored = ViewState::from_query(
+            "vendor=humind&base_url=https%3A%2F%2Fapi.thehumind.com%2Fpublic%2Fv1",
+        );
+        assert_eq!(restored.base_url, None);
+        assert_eq!(
+            restored.effective_base_url(),
+            "https://api.thehumind.com/public/v1"
+        );
+    }
+
+    #[test]
+    fn keys_never_enter_or_leave_the_url() {
+        let query = "vendor=humind&key=hmd_live_secret&api_key=x&created_after=2026-05-01";
+        assert!(ViewState::query_has_secret(query));
+        let state = ViewState::from_query(query);
+        let written = state.to_query();
+        assert!(
+            !written.contains("secret") && !written.contains("key="),
+            "{written}"
+        );
+        assert!(!ViewState::query_has_secret(&written));
+    }
+
+    #[test]
+    fn unknown_values_fall_back() {
+        let state = ViewState::from_query("vendor=nope&delimiter=pipe&not_a_filter=1&demo=yes");
+        assert_eq!(state, ViewState::default());
+    }
+}

@@ -1,0 +1,150 @@
+// Shared helpers for the end-to-end tests: a headless Chromium driven by playwright-core, the
+// simulator's ground truth, and a strict RFC 4180 CSV reader to check downloaded files.
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const APP_URL = process.env.APP_URL ?? 'http://127.0.0.1:18080/';
+export const SIM_URL = process.env.SIM_URL ?? 'http://127.0.0.1:18787';
+export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export const HUMIND_KEY = 'hmd_live_sim_0123456789abcdef';
+export const humindBase = () => `${SIM_URL}/humind/public/v1`;
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A fresh page; fails the test on any uncaught page error or CSP violation. */
+export async function openPage(browser, { path = '', width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width, height } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(APP_URL).origin });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.problems = problems;
+  await page.goto(new URL(path, APP_URL).toString());
+  await page.getByRole('button', { name: 'Fetch conversations' }).waitFor();
+  return page;
+}
+
+export async function simJson(path, init) {
+  const response = await fetch(`${SIM_URL}${path}`, init);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+export async function resetSim() {
+  await fetch(`${SIM_URL}/_sim/reset`, { method: 'POST' });
+}
+
+export async function setFaults(query) {
+  await fetch(`${SIM_URL}/_sim/faults?${query}`, { method: 'POST' });
+}
+
+export async function simRequests() {
+  return (await simJson('/_sim/stats')).requests;
+}
+
+/** Fills the Humind form for the simulator and fetches. */
+export async function fetchHumind(page, { key = HUMIND_KEY, filters = {} } = {}) {
+  await page.getByLabel('Vendor').selectOption('humind');
+  await page.getByLabel('My account (API key)').check();
+  await page.getByLabel('API key', { exact: true }).fill(key);
+  await page.getByLabel('API address (base URL)').fill(humindBase());
+  for (const [label, value] of Object.entries(filters)) {
+    const field = page.getByLabel(label, { exact: true });
+    if (typeof value === 'boolean') {
+      await field.setChecked(value);
+    } else if ((await field.evaluate((el) => el.tagName)) === 'SELECT') {
+      await field.selectOption(value);
+    } else {
+      await field.fill(value);
+    }
+  }
+  await page.getByRole('button', { name: 'Fetch conversations' }).click();
+}
+
+/** Waits until the export ends; returns the headline. */
+export async function waitForEnd(page, timeout = 60_000) {
+  const headline = page.locator('#progress-heading ~ .headline');
+  await page.waitForFunction(
+    () => {
+      const text = document.querySelector('.headline')?.textContent ?? '';
+      return /^(Done|Stopped|The export stopped)/.test(text);
+    },
+    null,
+    { timeout },
+  );
+  return headline.textContent();
+}
+
+export async function counter(page, name) {
+  const text = await page.locator(`[data-counter="${name}"]`).textContent();
+  return Number(text.replace(/[^0-9]/g, ''));
+}
+
+/** Clicks a download button and returns the file's name and bytes. */
+export async function download(page, buttonName) {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: buttonName, exact: true }).click(),
+  ]);
+  const path = join(ARTIFACTS, file.suggestedFilename());
+  await file.saveAs(path);
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into an array of objects. */
+export function parseCsv(bytes, delimiter = ',') {
+  let text = Buffer.from(bytes).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === delimiter) { row.push(field); field = ''; }
+    else if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
+    else if (c === '\n') throw new Error(`bare LF at ${i}: rows must end with CRLF`);
+    else field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  const [header, ...data] = rows;
+  return data.map((cells) => {
+    if (cells.length !== header.length) throw new Error(`row has ${cells.length} cells, header ${header.length}`);
+    return Object.fromEntries(header.map((name, i) => [name, cells[i]]));
+  });
+}
+
+/** The Humind conversations a filter selects, computed from the ground truth. */
+export function humindSelect(dataset, { createdAfter, createdBefore } = {}) {
+  const instant = (text) => new Date(text.length === 10 ? `${text}T00:00:00Z` : text).getTime();
+  return dataset.filter((c) => {
+    const created = instant(c.created_at);
+    if (createdAfter && created < instant(createdAfter)) return false;
+    if (createdBefore && created > instant(createdBefore)) return false;
+    return true;
+  });
+}
