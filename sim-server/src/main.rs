@@ -120,6 +120,7 @@ async fn main() {
         .route("/_sim/faults", post(set_faults))
         .route("/{vendor}", any(vendor_api))
         .route("/{vendor}/{*rest}", any(vendor_api))
+        .layer(axum::middleware::map_response(allow_any_origin))
         .with_state(state);
     let api_address = SocketAddr::from(([127, 0, 0, 1], options.port));
     let listener = tokio::net::TcpListener::bind(api_address)
@@ -154,6 +155,15 @@ async fn main() {
         })
         .await
         .expect("simulator runs");
+}
+
+/// Every answer may be read cross-origin: the test hooks are called from test pages too.
+async fn allow_any_origin(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .entry("access-control-allow-origin")
+        .or_insert(HeaderValue::from_static("*"));
+    response
 }
 
 fn cors(response: &mut Response, expose_retry_after: bool) {
