@@ -364,3 +364,33 @@ fn elapsed_time_adds_up_across_resume() {
         100.0
     );
 }
+
+#[test]
+fn one_conversation_can_be_fetched_again() {
+    use conversation_export::engine::fetch_conversation;
+    let transport = transport(30);
+    let truth = &transport.world().humind.conversations[4];
+    let mut query = ExportQuery::new(VendorId::Humind);
+    query.base_url = BASE.into();
+    query.filters.insert("include_contact".into(), "1".into());
+    let conversation = block_on(fetch_conversation(
+        &query,
+        &truth.id,
+        &transport,
+        &valid_key(),
+        1000,
+    ))
+    .unwrap();
+    assert_eq!(conversation.id, truth.id);
+    assert_eq!(conversation.messages.len(), truth.messages.len());
+    assert!(transport.log.borrow()[0].ends_with("?include=contact"));
+    let error = block_on(fetch_conversation(
+        &query,
+        "000000000000000000000000",
+        &transport,
+        &valid_key(),
+        1000,
+    ))
+    .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NotFound);
+}
