@@ -10,6 +10,7 @@ pub mod export;
 pub mod format;
 pub mod http;
 pub mod model;
+pub mod ndjson;
 pub mod secret;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]

@@ -377,6 +377,7 @@ fn one_conversation_can_be_fetched_again() {
         &query,
         &truth.id,
         &transport,
+        transport.clock(),
         &valid_key(),
         1000,
     ))
@@ -388,6 +389,7 @@ fn one_conversation_can_be_fetched_again() {
         &query,
         "000000000000000000000000",
         &transport,
+        transport.clock(),
         &valid_key(),
         1000,
     ))

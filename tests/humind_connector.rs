@@ -3,8 +3,11 @@
 use conversation_export::error::{classify_response, ErrorKind};
 use conversation_export::http::ResponseHead;
 use conversation_export::model::AuthorRole;
-use conversation_export::vendors::humind::{self, read_conversation, SPEC};
-use conversation_export::vendors::{validate, ExportQuery, Step, VendorId};
+use conversation_export::model::{Conversation, Warning};
+use conversation_export::vendors::humind::{Humind, SPEC};
+use conversation_export::vendors::{
+    validate, Connector, ExportQuery, MapContext, Step, Task, Update, VendorId,
+};
 
 const LIST: &str = include_str!("fixtures/humind/list.json");
 const RETRIEVE: &str = include_str!("fixtures/humind/retrieve.json");
@@ -15,6 +18,24 @@ fn ok() -> ResponseHead {
         status: 200,
         headers: vec![],
     }
+}
+
+fn context(warnings: &mut Vec<Warning>) -> MapContext<'_> {
+    MapContext {
+        warnings,
+        now: "2026-07-01T00:00:00Z".parse().unwrap(),
+    }
+}
+
+fn plan(query: &ExportQuery) -> Vec<Task> {
+    Humind.plan(query)
+}
+
+fn read_conversation(
+    body: &[u8],
+    warnings: &mut Vec<Warning>,
+) -> Result<Conversation, conversation_export::error::FetchError> {
+    Humind.read_conversation(body, &mut context(warnings))
 }
 
 fn query(filters: &[(&str, &str)]) -> ExportQuery {
@@ -35,17 +56,17 @@ fn first_request_carries_every_filter_and_the_maximum_page_size() {
         ("include_contact", "1"),
     ]);
     assert!(validate(&query).is_empty());
-    let tasks = humind::plan(&query);
+    let tasks = plan(&query);
     assert_eq!(tasks.len(), 1);
     assert_eq!(
-        tasks[0].request.url,
+        tasks[0].request().url,
         "https://api.thehumind.com/public/v1/conversations?created_after=2026-05-01\
          &created_before=2026-06-01T00%3A00%3A00Z&updated_after=2026-05-20&handoff_status=human_active\
          &include=messages%2Ccontact&limit=100"
     );
     assert!(
         tasks[0]
-            .request
+            .request()
             .headers
             .iter()
             .all(|(name, _)| name != "Authorization"),
@@ -55,38 +76,38 @@ fn first_request_carries_every_filter_and_the_maximum_page_size() {
 
 #[test]
 fn contact_details_are_off_by_default() {
-    let tasks = humind::plan(&query(&[]));
+    let tasks = plan(&query(&[]));
     assert!(tasks[0]
-        .request
+        .request()
         .url
         .ends_with("/conversations?include=messages&limit=100"));
 }
 
 #[test]
 fn list_page_from_the_docs() {
-    let task = &humind::plan(&query(&[("created_after", "2026-05-01")]))[0];
-    let page = humind::read_page(task, &ok(), LIST.as_bytes()).unwrap();
+    let task = &plan(&query(&[("created_after", "2026-05-01")]))[0];
+    let page = Humind.read_page(task, &ok(), LIST.as_bytes()).unwrap();
     assert_eq!(page.records.len(), 1);
     assert_eq!(page.next.len(), 1, "a next_cursor means another page");
     let next = &page.next[0];
     assert!(
-        next.request
+        next.request()
             .url
             .ends_with("&cursor=eyJpZCI6IjY1ZjFhYjljOGU3ZDRhMmIxYzNkNGU1ZiJ9"),
         "{}",
-        next.request.url
+        next.request().url
     );
     assert!(
-        next.request.url.contains("created_after=2026-05-01"),
+        next.request().url.contains("created_after=2026-05-01"),
         "filters carry over"
     );
     assert!(matches!(next.step, Step::List { page: 1, .. }));
 
     let mut warnings = Vec::new();
-    let updates = humind::map(task, page.records, &mut warnings);
+    let updates = Humind.map(task, page.records, &mut context(&mut warnings));
     assert!(warnings.is_empty(), "{warnings:?}");
     let conversation = match updates.into_iter().next().unwrap() {
-        conversation_export::vendors::Update::Conversation(c) => c,
+        Update::Conversation(c) => c,
         other => panic!("unexpected {other:?}"),
     };
     assert_eq!(conversation.id, "65f1ab9c8e7d4a2b1c3d4e5f");
@@ -132,9 +153,9 @@ fn list_page_from_the_docs() {
 
 #[test]
 fn the_last_page_has_no_next_cursor() {
-    let task = &humind::plan(&query(&[]))[0];
+    let task = &plan(&query(&[]))[0];
     let body = br#"{"data": [], "next_cursor": null}"#;
-    let page = humind::read_page(task, &ok(), body).unwrap();
+    let page = Humind.read_page(task, &ok(), body).unwrap();
     assert!(page.records.is_empty());
     assert!(page.next.is_empty());
 }
@@ -212,20 +233,19 @@ fn contact_object_replaces_contact_id() {
 
 #[test]
 fn single_conversation_request() {
-    let request = humind::conversation_request(
-        "https://api.thehumind.com/public/v1",
-        "65f1ab9c8e7d4a2b1c3d4e5f",
-        true,
-    );
+    let with_contact = query(&[("include_contact", "1")]);
+    let request = Humind
+        .conversation_request(&with_contact, "65f1ab9c8e7d4a2b1c3d4e5f")
+        .unwrap();
     assert_eq!(
         request.url,
         "https://api.thehumind.com/public/v1/conversations/65f1ab9c8e7d4a2b1c3d4e5f?include=contact"
     );
-    let lean = humind::conversation_request(
-        "https://relay.example/h/",
-        "65f1ab9c8e7d4a2b1c3d4e5f",
-        false,
-    );
+    let mut relay = query(&[]);
+    relay.base_url = "https://relay.example/h/".into();
+    let lean = Humind
+        .conversation_request(&relay, "65f1ab9c8e7d4a2b1c3d4e5f")
+        .unwrap();
     assert_eq!(
         lean.url,
         "https://relay.example/h/conversations/65f1ab9c8e7d4a2b1c3d4e5f"
@@ -235,11 +255,11 @@ fn single_conversation_request() {
 #[test]
 fn unknown_fields_are_kept_and_bad_types_warn() {
     let body = br#"{"data": [{"humind_id": "a", "created_at": "not a date", "tags": ["x"], "sentiment": {"score": 0.4}}], "next_cursor": null}"#;
-    let task = &humind::plan(&query(&[]))[0];
-    let page = humind::read_page(task, &ok(), body).unwrap();
+    let task = &plan(&query(&[]))[0];
+    let page = Humind.read_page(task, &ok(), body).unwrap();
     let mut warnings = Vec::new();
-    let updates = humind::map(task, page.records, &mut warnings);
-    let conversation_export::vendors::Update::Conversation(conversation) = &updates[0] else {
+    let updates = Humind.map(task, page.records, &mut context(&mut warnings));
+    let Update::Conversation(conversation) = &updates[0] else {
         panic!("expected a conversation")
     };
     assert_eq!(
@@ -257,7 +277,7 @@ fn unknown_fields_are_kept_and_bad_types_warn() {
 
 #[test]
 fn malformed_pages_are_errors_not_panics() {
-    let task = &humind::plan(&query(&[]))[0];
+    let task = &plan(&query(&[]))[0];
     for body in [
         &b"{\"data\": [oops"[..],
         b"",
@@ -265,21 +285,24 @@ fn malformed_pages_are_errors_not_panics() {
         b"{\"next_cursor\": null}",
         b"{\"data\": {}}",
     ] {
-        let error = humind::read_page(task, &ok(), body).unwrap_err();
+        let error = Humind.read_page(task, &ok(), body).unwrap_err();
         assert_eq!(error.kind, ErrorKind::Malformed);
     }
 }
 
 #[test]
 fn a_cursor_that_does_not_advance_stops_the_loop() {
-    let first = &humind::plan(&query(&[]))[0];
-    let page = humind::read_page(first, &ok(), br#"{"data": [], "next_cursor": "same"}"#).unwrap();
-    let error = humind::read_page(
-        &page.next[0],
-        &ok(),
-        br#"{"data": [], "next_cursor": "same"}"#,
-    )
-    .unwrap_err();
+    let first = &plan(&query(&[]))[0];
+    let page = Humind
+        .read_page(first, &ok(), br#"{"data": [], "next_cursor": "same"}"#)
+        .unwrap();
+    let error = Humind
+        .read_page(
+            &page.next[0],
+            &ok(),
+            br#"{"data": [], "next_cursor": "same"}"#,
+        )
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Malformed);
 }
 

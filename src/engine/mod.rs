@@ -15,7 +15,7 @@ pub mod retry;
 pub mod store;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::pin::pin;
 
 use futures_util::future::{select, Either};
@@ -25,12 +25,15 @@ use serde_json::value::RawValue;
 
 use crate::error::{classify_response, ErrorKind, FetchError};
 use crate::http::{Request, ResponseHead};
+use crate::ndjson::LineSplitter;
 use crate::secret::ApiKey;
-use crate::transport::{read_to_end, Transport, TransportError};
-use crate::vendors::{ExportQuery, Page, Step, Task, VendorId};
+use crate::transport::{read_to_end, Body, Transport, TransportError};
+use crate::vendors::{
+    BodyFormat, Connector, ExportQuery, Line, MapContext, Page, Step, Task, VendorId,
+};
 use cancel::CancelToken;
 use clock::Clock;
-use progress::{Progress, WaitReason, Waiting};
+use progress::{Progress, WaitReason, Waiting, WindowProgress};
 use retry::{retry_after_ms, RetryPolicy};
 use store::Store;
 
@@ -69,6 +72,8 @@ pub struct Export {
     pub progress: Progress,
     pub status: RunStatus,
     pending: VecDeque<Task>,
+    /// `once_key`s of the tasks scheduled so far.
+    scheduled: HashSet<String>,
     /// A rate limit pauses every request of the export until then (engine clock).
     pause_until_ms: f64,
     /// Whether the vendor ever answered: a later network error is a dropped connection, not CORS.
@@ -77,16 +82,65 @@ pub struct Export {
 
 impl Export {
     pub fn new(query: ExportQuery, settings: Settings) -> Self {
-        let pending = query.vendor.plan(&query).into();
+        let connector = query.vendor.connector();
+        let pending: VecDeque<Task> = connector.plan(&query).into();
+        let progress = Progress {
+            windows: connector
+                .windows(&query)
+                .into_iter()
+                .map(|label| WindowProgress {
+                    label,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
         Export {
             query,
             settings,
             store: Store::default(),
-            progress: Progress::default(),
+            progress,
             status: RunStatus::Ready,
             pending,
+            scheduled: HashSet::new(),
             pause_until_ms: 0.0,
             vendor_answered: false,
+        }
+    }
+
+    /// Queues tasks a page asked for: list pages first (so totals and the next pages are known
+    /// early), follow-ups last; a follow-up already scheduled once is not scheduled again.
+    fn schedule(&mut self, tasks: Vec<Task>) {
+        let mut list = Vec::new();
+        for task in tasks {
+            if let Some(key) = &task.once_key {
+                if !self.scheduled.insert(key.clone()) {
+                    continue;
+                }
+            }
+            if task.step.is_list() {
+                list.push(task);
+            } else {
+                self.pending.push_back(task);
+            }
+        }
+        for task in list.into_iter().rev() {
+            self.pending.push_front(task);
+        }
+    }
+
+    /// Counts a finished page in its window's progress.
+    fn count_page(&mut self, task: &Task, page: &Page) {
+        let Step::List { window, .. } = task.step else {
+            return;
+        };
+        if let Some(progress) = self.progress.windows.get_mut(window as usize) {
+            progress.pages += 1;
+            progress.records += page.records.len();
+            progress.done = !page
+                .next
+                .iter()
+                .any(|next| matches!(next.step, Step::List { window: w, .. } if w == window));
         }
     }
 
@@ -169,7 +223,7 @@ pub async fn run<T: Transport, C: Clock>(
             Some(finished) => finished,
             None => {
                 if let Some((task, records)) = backlog.pop_front() {
-                    commit(export, task, records);
+                    commit(export, clock, task, records);
                     on_change();
                     continue;
                 }
@@ -185,32 +239,34 @@ pub async fn run<T: Transport, C: Clock>(
         };
         let (seq, result) = finished;
         match result {
-            Ok(page) => {
+            Ok(mut page) => {
                 let task = in_flight.remove(&seq).expect("every flight is recorded");
                 let mut export = export.borrow_mut();
                 export.progress.pages += 1;
-                if page.total.is_some() {
-                    export.progress.expected_total = page.total;
+                if let Some(total) = page.total {
+                    export.progress.first_total.get_or_insert(total);
+                    export.progress.expected_total = Some(total);
                 }
-                // The list goes first, so totals and the next pages are known early.
-                let (list, others): (Vec<Task>, Vec<Task>) = page
-                    .next
-                    .into_iter()
-                    .partition(|task| matches!(task.step, Step::List { .. }));
-                for task in list.into_iter().rev() {
-                    export.pending.push_front(task);
-                }
-                export.pending.extend(others);
+                export.count_page(&task, &page);
+                export.schedule(std::mem::take(&mut page.next));
                 backlog.push_back((task, page.records));
             }
-            Err(error) => failure = Some(error),
+            Err(failure_of_task) => {
+                // Rows read before the failure are kept; the request stays pending for Resume.
+                if !failure_of_task.partial.is_empty() {
+                    if let Some(task) = in_flight.get(&seq) {
+                        backlog.push_back((task.clone(), failure_of_task.partial));
+                    }
+                }
+                failure = Some(failure_of_task.error);
+            }
         }
         on_change();
     }
 
     drop(flights);
     for (task, records) in backlog.drain(..) {
-        commit(export, task, records);
+        commit(export, clock, task, records);
     }
     {
         let mut export = export.borrow_mut();
@@ -231,16 +287,27 @@ pub async fn run<T: Transport, C: Clock>(
     on_change();
 }
 
-fn commit(export: &RefCell<Export>, task: Task, records: Vec<Box<RawValue>>) {
+fn commit<C: Clock>(export: &RefCell<Export>, clock: &C, task: Task, records: Vec<Box<RawValue>>) {
     let mut export = export.borrow_mut();
     let export = &mut *export;
+    let mut context = MapContext {
+        warnings: &mut export.store.warnings,
+        now: clock.wall(),
+    };
     let updates = export
         .query
         .vendor
-        .map(&task, records, &mut export.store.warnings);
+        .connector()
+        .map(&task, records, &mut context);
     export.store.apply(task.step.order(), updates);
     export.progress.conversations = export.store.len();
     export.progress.messages = export.store.message_count();
+}
+
+/// Why a request was given up, with the rows it read before failing.
+struct TaskFailure {
+    error: FetchError,
+    partial: Vec<Box<RawValue>>,
 }
 
 /// Makes one request until it succeeds or the retry policy gives up.
@@ -248,19 +315,23 @@ async fn execute<T: Transport, C: Clock>(
     seq: u64,
     task: Task,
     context: &Context<'_, T, C>,
-) -> (u64, Result<Page, FetchError>) {
-    let result = attempt(&task, context).await.map_err(|error| {
-        error
-            .during(&task.label, &task.request.url)
-            .redacted(context.key.expose())
-    });
+) -> (u64, Result<Page, TaskFailure>) {
+    let result = attempt(&task, context)
+        .await
+        .map_err(|failure| TaskFailure {
+            error: failure
+                .error
+                .during(&task.label, &task.request().url)
+                .redacted(context.key.expose()),
+            partial: failure.partial,
+        });
     (seq, result)
 }
 
 async fn attempt<T: Transport, C: Clock>(
     task: &Task,
     context: &Context<'_, T, C>,
-) -> Result<Page, FetchError> {
+) -> Result<Page, TaskFailure> {
     let Context {
         export,
         transport,
@@ -269,29 +340,40 @@ async fn attempt<T: Transport, C: Clock>(
         vendor,
         settings,
     } = context;
-    let spec = vendor.spec();
+    let connector = vendor.connector();
+    let spec = connector.spec();
     let policy = settings.retry;
     let mut failures = 0u32;
     let mut rate_limited = 0u32;
+    // Rows read by attempts that failed midway: kept if the request is finally given up.
+    let mut partial: Vec<Box<RawValue>> = Vec::new();
+    let give_up =
+        |error: FetchError, partial: Vec<Box<RawValue>>| Err(TaskFailure { error, partial });
     loop {
         wait_for_pause(export, *clock).await;
-        let mut request: Request = task.request.clone();
+        let mut request: Request = task.request();
         request.headers.push(spec.auth.header(key.expose()));
         export.borrow_mut().progress.requests += 1;
-        let error = match fetch(*transport, &request, settings.timeout_ms).await {
-            Ok((head, body)) => {
+        let error = match transport.send(&request, settings.timeout_ms).await {
+            Ok((head, mut body)) => {
                 export.borrow_mut().vendor_answered = true;
                 if (200..300).contains(&head.status) {
-                    match vendor.read_page(task, &head, &body) {
+                    match read_body(connector, task, &head, &mut body).await {
                         Ok(page) => return Ok(page),
-                        Err(error) => error,
+                        Err((error, rows)) => {
+                            if rows.len() > partial.len() {
+                                partial = rows;
+                            }
+                            error
+                        }
                     }
                 } else {
+                    let body = read_to_end(&mut body).await.unwrap_or_default();
                     let error = classify_response(spec.name, spec.errors, &head, &body);
                     if error.kind == ErrorKind::RateLimited {
                         rate_limited += 1;
                         if rate_limited > policy.max_rate_limited {
-                            return Err(error);
+                            return give_up(error, partial);
                         }
                         let wait = head
                             .header("retry-after")
@@ -309,19 +391,15 @@ async fn attempt<T: Transport, C: Clock>(
                     error
                 }
             }
-            Err(TransportError::Timeout) => FetchError::new(
-                ErrorKind::Timeout,
-                format!(
-                    "{} took longer than {} seconds to answer, several times. Press Resume to try again.",
-                    spec.name,
-                    settings.timeout_ms / 1000
-                ),
-                "The request timed out.",
+            Err(error) => transport_error(
+                spec.name,
+                error,
+                settings.timeout_ms,
+                export.borrow().vendor_answered,
             ),
-            Err(TransportError::Network(reason)) => network_error(spec.name, &reason, export.borrow().vendor_answered),
         };
         if !error.kind.is_transient() {
-            return Err(error);
+            return give_up(error, partial);
         }
         failures += 1;
         // A first request that cannot get through at all is almost always CORS or no network:
@@ -329,7 +407,7 @@ async fn attempt<T: Transport, C: Clock>(
         let unreachable = error.kind == ErrorKind::Network && !export.borrow().vendor_answered;
         let allowed = if unreachable { 2 } else { policy.max_attempts };
         if failures >= allowed {
-            return Err(error);
+            return give_up(error, partial);
         }
         let wait = policy.backoff_ms(failures - 1, clock.random());
         {
@@ -342,6 +420,108 @@ async fn attempt<T: Transport, C: Clock>(
         }
         clock.sleep(wait).await;
         clear_waiting(export, clock.now_ms());
+    }
+}
+
+/// Reads a successful body: JSON once complete, NDJSON line by line as it arrives. On failure,
+/// returns the rows read so far with the error.
+async fn read_body<B: Body>(
+    connector: &dyn Connector,
+    task: &Task,
+    head: &ResponseHead,
+    body: &mut B,
+) -> Result<Page, (FetchError, Vec<Box<RawValue>>)> {
+    let spec = connector.spec();
+    match spec.body {
+        BodyFormat::Json => {
+            let bytes = read_to_end(body)
+                .await
+                .map_err(|error| (body_error(spec.name, error), Vec::new()))?;
+            connector
+                .read_page(task, head, &bytes)
+                .map_err(|error| (error, Vec::new()))
+        }
+        BodyFormat::Ndjson => {
+            let mut splitter = LineSplitter::new();
+            let mut records = Vec::new();
+            let mut next_cursor = None;
+            let mut line_number = 0usize;
+            let mut take_line =
+                |line: &[u8], records: &mut Vec<Box<RawValue>>| -> Result<(), FetchError> {
+                    line_number += 1;
+                    let text = std::str::from_utf8(line).map_err(|_| {
+                        super::vendors::malformed(
+                            spec.name,
+                            &task.label,
+                            format!("line {line_number} is not UTF-8"),
+                        )
+                    })?;
+                    match connector.read_line(task, text)? {
+                        Line::Record(raw) => records.push(raw),
+                        Line::Next(cursor) => next_cursor = Some(cursor),
+                        Line::Skip => {}
+                    }
+                    Ok(())
+                };
+            loop {
+                match body.chunk().await {
+                    Ok(Some(chunk)) => {
+                        if let Err(error) =
+                            splitter.push(&chunk, |line| take_line(line, &mut records))
+                        {
+                            return Err((error, records));
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(error) => return Err((body_error(spec.name, error), records)),
+                }
+            }
+            if let Some(last) = splitter.finish() {
+                if let Err(error) = take_line(&last, &mut records) {
+                    return Err((error, records));
+                }
+            }
+            Ok(Page {
+                records,
+                next: connector.after_lines(task, next_cursor),
+                total: None,
+            })
+        }
+    }
+}
+
+/// A body that stopped arriving midway.
+fn body_error(vendor: &str, error: TransportError) -> FetchError {
+    match error {
+        TransportError::Timeout => FetchError::new(
+            ErrorKind::Timeout,
+            format!("{vendor} stopped sending in the middle of a page, several times. Press Resume to try again."),
+            "The response body timed out.",
+        ),
+        TransportError::Network(reason) => FetchError::new(
+            ErrorKind::Network,
+            format!("The connection to {vendor} dropped in the middle of a page, several times. Press Resume to continue."),
+            format!("The response body was cut off ({reason})."),
+        ),
+    }
+}
+
+fn transport_error(
+    vendor: &str,
+    error: TransportError,
+    timeout_ms: u64,
+    vendor_answered: bool,
+) -> FetchError {
+    match error {
+        TransportError::Timeout => FetchError::new(
+            ErrorKind::Timeout,
+            format!(
+                "{vendor} took longer than {} seconds to answer, several times. Press Resume to try again.",
+                timeout_ms / 1000
+            ),
+            "The request timed out.",
+        ),
+        TransportError::Network(reason) => network_error(vendor, &reason, vendor_answered),
     }
 }
 
@@ -374,16 +554,6 @@ fn clear_waiting(export: &RefCell<Export>, now: f64) {
     }
 }
 
-async fn fetch<T: Transport>(
-    transport: &T,
-    request: &Request,
-    timeout_ms: u64,
-) -> Result<(ResponseHead, Vec<u8>), TransportError> {
-    let (head, mut body) = transport.send(request, timeout_ms).await?;
-    let bytes = read_to_end(&mut body).await?;
-    Ok((head, bytes))
-}
-
 fn network_error(vendor: &str, reason: &str, vendor_answered: bool) -> FetchError {
     let summary = if vendor_answered {
         format!("The connection to {vendor} kept dropping. Check your network, then press Resume to continue where the export stopped.")
@@ -399,48 +569,60 @@ fn network_error(vendor: &str, reason: &str, vendor_answered: bool) -> FetchErro
     )
 }
 
-/// Fetches one conversation with its transcript (the transcript view's "Reload"), with the same
-/// error messages as an export but without retries: the user is watching and can press again.
-pub async fn fetch_conversation<T: Transport>(
-    query: &ExportQuery,
-    id: &str,
+/// Makes one request outside an export (the transcript view's "Reload", a vendor's own
+/// transcript file), with the same error messages but no retries: the user is watching and can
+/// press again.
+pub async fn fetch_document<T: Transport>(
+    vendor: VendorId,
+    request: Request,
     transport: &T,
     key: &ApiKey,
     timeout_ms: u64,
-) -> Result<crate::model::Conversation, FetchError> {
-    let vendor = query.vendor;
+) -> Result<Vec<u8>, FetchError> {
     let spec = vendor.spec();
-    let Some(mut request) = vendor.conversation_request(query, id) else {
-        return Err(FetchError::new(
-            ErrorKind::NotFound,
-            format!(
-                "{}'s API has no way to fetch a single conversation.",
-                spec.name
-            ),
-            "",
-        ));
-    };
     let url = request.url.clone();
+    let mut request = request;
     request.headers.push(spec.auth.header(key.expose()));
-    let result = match fetch(transport, &request, timeout_ms).await {
-        Ok((head, body)) if (200..300).contains(&head.status) => {
-            let mut warnings = Vec::new();
-            vendor.read_conversation(&body, &mut warnings)
-        }
-        Ok((head, body)) => Err(classify_response(spec.name, spec.errors, &head, &body)),
-        Err(TransportError::Timeout) => Err(FetchError::new(
-            ErrorKind::Timeout,
-            format!(
-                "{} took too long to answer. Try again in a moment.",
-                spec.name
-            ),
-            "The request timed out.",
-        )),
-        Err(TransportError::Network(reason)) => Err(network_error(spec.name, &reason, false)),
+    let outcome = match transport.send(&request, timeout_ms).await {
+        Ok((head, mut body)) => match read_to_end(&mut body).await {
+            Ok(bytes) if (200..300).contains(&head.status) => Ok(bytes),
+            Ok(bytes) => Err(classify_response(spec.name, spec.errors, &head, &bytes)),
+            Err(error) => Err(body_error(spec.name, error)),
+        },
+        Err(error) => Err(transport_error(spec.name, error, timeout_ms, false)),
     };
-    result.map_err(|error| {
+    outcome.map_err(|error| {
         error
             .during("one conversation", &url)
             .redacted(key.expose())
     })
+}
+
+/// Fetches one conversation with its whole transcript, where the vendor has an endpoint for it.
+pub async fn fetch_conversation<T: Transport, C: Clock>(
+    query: &ExportQuery,
+    id: &str,
+    transport: &T,
+    clock: &C,
+    key: &ApiKey,
+    timeout_ms: u64,
+) -> Result<crate::model::Conversation, FetchError> {
+    let connector = query.vendor.connector();
+    let Some(request) = connector.conversation_request(query, id) else {
+        return Err(FetchError::new(
+            ErrorKind::NotFound,
+            format!(
+                "{}'s API has no way to fetch a single conversation.",
+                connector.spec().name
+            ),
+            "",
+        ));
+    };
+    let body = fetch_document(query.vendor, request, transport, key, timeout_ms).await?;
+    let mut warnings = Vec::new();
+    let mut context = MapContext {
+        warnings: &mut warnings,
+        now: clock.wall(),
+    };
+    connector.read_conversation(&body, &mut context)
 }

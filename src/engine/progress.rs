@@ -8,14 +8,28 @@ pub struct Progress {
     pub retries: u32,
     pub conversations: usize,
     pub messages: usize,
-    /// The number of records the vendor says match, when it says.
+    /// The number of records the vendor says match, as it said last.
     pub expected_total: Option<u64>,
+    /// The total the vendor gave first: a different last total means records came or went
+    /// while the export ran.
+    pub first_total: Option<u64>,
+    /// Per date window, for vendors whose range is split.
+    pub windows: Vec<WindowProgress>,
     /// Milliseconds spent running before the current stretch (Resume adds up).
     pub elapsed_before_ms: f64,
     /// When the current stretch began, on the engine's clock.
     pub running_since_ms: Option<f64>,
     /// Set while the engine waits before retrying.
     pub waiting: Option<Waiting>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WindowProgress {
+    /// "2026-04-01 – 2026-05-02".
+    pub label: String,
+    pub pages: u32,
+    pub records: usize,
+    pub done: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,5 +63,13 @@ impl Progress {
         } else {
             (self.conversations as f64 / total as f64).min(1.0)
         })
+    }
+
+    /// Whether the vendor's total changed during the export, as (first, last).
+    pub fn total_changed(&self) -> Option<(u64, u64)> {
+        match (self.first_total, self.expected_total) {
+            (Some(first), Some(last)) if first != last => Some((first, last)),
+            _ => None,
+        }
     }
 }

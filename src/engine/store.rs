@@ -1,5 +1,5 @@
-//! The records of an export: each conversation once, in the vendor's order, whatever order the
-//! pages arrived in and however often a page was fetched again.
+//! The records of an export: each conversation and each message once, in the vendor's order,
+//! whatever order the pages arrived in and however often a page was fetched again.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,6 +14,10 @@ pub struct Store {
     conversations: Vec<Conversation>,
     keys: Vec<OrderKey>,
     index: HashMap<String, usize>,
+    /// `conversation id \0 message id` of every message kept, to keep each once.
+    message_ids: HashSet<String>,
+    /// For vendors that export messages: each conversation's messages' order keys.
+    message_keys: HashMap<String, Vec<OrderKey>>,
     message_count: usize,
     pub warnings: Vec<Warning>,
     /// Records received again (a page fetched twice, offsets shifted) and not added twice.
@@ -41,18 +45,18 @@ impl Store {
         self.message_count
     }
 
-    /// Applies a page's updates; `(window, page)` places the page's conversations.
+    /// Applies a page's updates; `(window, page)` places the page's records.
     pub fn apply(&mut self, (window, page): (u32, u32), updates: Vec<Update>) {
         for (position, update) in updates.into_iter().enumerate() {
+            let key = (window, page, position as u32);
             match update {
-                Update::Conversation(conversation) => {
-                    self.insert((window, page, position as u32), *conversation);
-                }
+                Update::Conversation(conversation) => self.insert(key, *conversation),
                 Update::Messages {
                     conversation_id,
                     offset,
                     messages,
                 } => self.add_messages(&conversation_id, offset, messages),
+                Update::Loose { shell, message } => self.add_loose(key, *shell, *message),
             }
         }
     }
@@ -62,12 +66,21 @@ impl Store {
             self.duplicates_skipped += 1;
             return;
         }
+        for message in &conversation.messages {
+            self.message_ids
+                .insert(message_key(&conversation.id, &message.id));
+        }
         self.message_count += conversation.messages.len();
+        self.place(key, conversation);
+    }
+
+    fn place(&mut self, key: OrderKey, conversation: Conversation) -> usize {
         if self.keys.last().is_none_or(|last| *last < key) {
             self.index
                 .insert(conversation.id.clone(), self.conversations.len());
             self.conversations.push(conversation);
             self.keys.push(key);
+            self.conversations.len() - 1
         } else {
             // Pages fetched concurrently can land out of order: keep the vendor's order.
             let at = self.keys.partition_point(|existing| *existing < key);
@@ -76,32 +89,102 @@ impl Store {
             for (position, conversation) in self.conversations.iter().enumerate().skip(at) {
                 self.index.insert(conversation.id.clone(), position);
             }
+            at
+        }
+    }
+
+    /// Whether a message is new (and from now on, known).
+    fn first_sight(&mut self, conversation_id: &str, message: &Message) -> bool {
+        if message.id.is_empty()
+            || self
+                .message_ids
+                .insert(message_key(conversation_id, &message.id))
+        {
+            true
+        } else {
+            self.duplicates_skipped += 1;
+            false
         }
     }
 
     fn add_messages(&mut self, conversation_id: &str, offset: u64, messages: Vec<Message>) {
-        let Some(&at) = self.index.get(conversation_id) else {
+        if !self.index.contains_key(conversation_id) {
             self.warnings.push(Warning {
                 record: conversation_id.to_string(),
                 field: "messages".into(),
                 problem: "messages arrived for a conversation that is not in the export".into(),
             });
             return;
+        }
+        let mut added = Vec::with_capacity(messages.len());
+        for (index, mut message) in messages.into_iter().enumerate() {
+            if self.first_sight(conversation_id, &message) {
+                message.position = offset as usize + index;
+                added.push(message);
+            }
+        }
+        let conversation = &mut self.conversations[self.index[conversation_id]];
+        self.message_count += added.len();
+        conversation.messages.extend(added);
+        if conversation
+            .messages
+            .windows(2)
+            .any(|pair| pair[0].position > pair[1].position)
+        {
+            conversation.messages.sort_by_key(|m| m.position);
+        }
+    }
+
+    fn add_loose(&mut self, key: OrderKey, shell: Conversation, message: Message) {
+        if !self.first_sight(&shell.id, &message) {
+            return;
+        }
+        let at = match self.index.get(&shell.id) {
+            Some(&at) => {
+                merge_shell(&mut self.conversations[at], shell);
+                at
+            }
+            None => self.place(key, shell),
         };
         let conversation = &mut self.conversations[at];
-        let known: HashSet<String> = conversation.messages.iter().map(|m| m.id.clone()).collect();
-        let before = conversation.messages.len();
-        for (index, mut message) in messages.into_iter().enumerate() {
-            if !message.id.is_empty() && known.contains(&message.id) {
-                self.duplicates_skipped += 1;
-                continue;
-            }
-            message.position = offset as usize + index;
-            conversation.messages.push(message);
+        let keys = self
+            .message_keys
+            .entry(conversation.id.clone())
+            .or_default();
+        let slot = keys.partition_point(|existing| *existing < key);
+        keys.insert(slot, key);
+        conversation.messages.insert(slot, message);
+        for (position, message) in conversation.messages.iter_mut().enumerate().skip(slot) {
+            message.position = position;
         }
-        conversation.messages.sort_by_key(|m| m.position);
-        self.message_count += conversation.messages.len() - before;
+        self.message_count += 1;
     }
+}
+
+fn message_key(conversation_id: &str, message_id: &str) -> String {
+    format!("{conversation_id}\u{0}{message_id}")
+}
+
+/// What a later message tells about its conversation: the time span grows, gaps are filled.
+fn merge_shell(existing: &mut Conversation, shell: Conversation) {
+    existing.started_at = match (existing.started_at, shell.started_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    existing.last_message_at = match (existing.last_message_at, shell.last_message_at) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    if existing.channel.is_none() {
+        existing.channel = shell.channel;
+    }
+    if existing.contact.is_none() {
+        existing.contact = shell.contact;
+    }
+    for (name, value) in shell.extras {
+        existing.extras.entry(name).or_insert(value);
+    }
+    existing.tool_calls.extend(shell.tool_calls);
 }
 
 #[cfg(test)]
@@ -124,6 +207,30 @@ mod tests {
             .collect()
     }
 
+    fn message(id: &str) -> Message {
+        Message {
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    fn loose(conversation: &str, id: &str, at: &str) -> Update {
+        let at = at.parse().ok();
+        Update::Loose {
+            shell: Box::new(Conversation {
+                id: conversation.into(),
+                started_at: at,
+                last_message_at: at,
+                ..Default::default()
+            }),
+            message: Box::new(Message {
+                id: id.into(),
+                sent_at: at,
+                ..Default::default()
+            }),
+        }
+    }
+
     #[test]
     fn keeps_vendor_order_when_pages_arrive_out_of_order() {
         let mut store = Store::default();
@@ -144,5 +251,81 @@ mod tests {
         assert_eq!(ids(&store), vec!["a", "b", "c"]);
         assert_eq!(store.duplicates_skipped, 3);
         assert_eq!(store.message_count(), 3);
+    }
+
+    #[test]
+    fn follow_up_messages_join_their_conversation_in_order_once() {
+        let mut store = Store::default();
+        store.apply(
+            (0, 0),
+            vec![Update::Conversation(Box::new(Conversation {
+                id: "c".into(),
+                ..Default::default()
+            }))],
+        );
+        let page = |offset: u64, ids: &[&str]| Update::Messages {
+            conversation_id: "c".into(),
+            offset,
+            messages: ids.iter().map(|id| message(id)).collect(),
+        };
+        store.apply((u32::MAX, 1), vec![page(2, &["m3", "m4"])]);
+        store.apply((u32::MAX, 0), vec![page(0, &["m1", "m2"])]);
+        store.apply((u32::MAX, 0), vec![page(0, &["m1", "m2"])]);
+        let messages: Vec<(&str, usize)> = store
+            .get("c")
+            .unwrap()
+            .messages
+            .iter()
+            .map(|m| (m.id.as_str(), m.position))
+            .collect();
+        assert_eq!(messages, vec![("m1", 0), ("m2", 1), ("m3", 2), ("m4", 3)]);
+        assert_eq!(store.message_count(), 4);
+        store.apply(
+            (u32::MAX, 0),
+            vec![Update::Messages {
+                conversation_id: "ghost".into(),
+                offset: 0,
+                messages: vec![message("x")],
+            }],
+        );
+        assert_eq!(store.warnings.len(), 1);
+    }
+
+    #[test]
+    fn loose_messages_group_into_conversations_in_stream_order() {
+        let mut store = Store::default();
+        store.apply(
+            (1, 0),
+            vec![
+                loose("c1", "m3", "2026-04-20T10:00:00Z"),
+                loose("c2", "n1", "2026-04-20T11:00:00Z"),
+            ],
+        );
+        store.apply(
+            (0, 0),
+            vec![
+                loose("c1", "m1", "2026-04-01T10:00:00Z"),
+                loose("c1", "m2", "2026-04-01T10:05:00Z"),
+            ],
+        );
+        store.apply((0, 0), vec![loose("c1", "m1", "2026-04-01T10:00:00Z")]);
+        assert_eq!(ids(&store), vec!["c1", "c2"], "ordered by first message");
+        let c1 = store.get("c1").unwrap();
+        let order: Vec<&str> = c1.messages.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(order, vec!["m1", "m2", "m3"]);
+        assert_eq!(
+            c1.messages.iter().map(|m| m.position).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        assert_eq!(
+            c1.started_at.unwrap().to_rfc3339(),
+            "2026-04-01T10:00:00+00:00"
+        );
+        assert_eq!(
+            c1.last_message_at.unwrap().to_rfc3339(),
+            "2026-04-20T10:00:00+00:00"
+        );
+        assert_eq!(store.message_count(), 4);
+        assert_eq!(store.duplicates_skipped, 1);
     }
 }

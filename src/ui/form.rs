@@ -223,7 +223,7 @@ fn FilterField(ui: Ui, filter: &'static FilterSpec) -> impl IntoView {
             />
         }
         .into_any(),
-        FilterKind::Text => view! {
+        FilterKind::Text | FilterKind::Checked(_) => view! {
             <input
                 id=id.clone()
                 type="text"
@@ -254,6 +254,46 @@ fn FilterField(ui: Ui, filter: &'static FilterSpec) -> impl IntoView {
             </select>
         }
         .into_any(),
+        FilterKind::Multi(choices) => view! {
+            <div
+                id=id.clone()
+                class="multi"
+                role="group"
+                aria-labelledby=format!("{id}-label")
+                aria-describedby=describedby.clone()
+            >
+                {choices
+                    .iter()
+                    .map(|choice| {
+                        let toggle = move |checked: bool| {
+                            let mut chosen: Vec<String> = value()
+                                .split(',')
+                                .map(str::trim)
+                                .filter(|v| !v.is_empty() && *v != "none" && *v != choice.value)
+                                .map(str::to_owned)
+                                .collect();
+                            if checked {
+                                chosen.push(choice.value.to_string());
+                            }
+                            // Keep the documented order, whatever the clicking order.
+                            chosen.sort_by_key(|v| choices.iter().position(|c| c.value == v));
+                            set(if chosen.is_empty() { "none".into() } else { chosen.join(",") });
+                        };
+                        view! {
+                            <label class="choice">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || value().split(',').any(|v| v.trim() == choice.value)
+                                    on:change=move |event| toggle(event_target_checked(&event))
+                                />
+                                {choice.label}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+        .into_any(),
         FilterKind::Toggle { .. } => view! {
             <input
                 id=id.clone()
@@ -272,11 +312,14 @@ fn FilterField(ui: Ui, filter: &'static FilterSpec) -> impl IntoView {
         _ => None,
     };
     let is_toggle = matches!(filter.kind, FilterKind::Toggle { .. });
+    let is_group = matches!(filter.kind, FilterKind::Multi(_));
     let checked = move || matches!(value().as_str(), "1" | "true");
     view! {
         <div class="field" class:toggle=is_toggle>
             {if is_toggle {
                 view! { <label class="choice">{control}{filter.label}</label> }.into_any()
+            } else if is_group {
+                view! { <span class="label" id=format!("{id}-label")>{filter.label}</span> {control} }.into_any()
             } else {
                 view! { <label for=id.clone()>{filter.label}</label> {control} }.into_any()
             }}

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{demo, Ui};
+use crate::engine::clock::BrowserClock;
 use crate::engine::fetch_conversation;
 use crate::error::FetchError;
 use crate::export::transcript::describe_event;
@@ -65,9 +66,9 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
         };
         spawn_local(async move {
             let result = if demo_session {
-                fetch_conversation(&query, &id, &demo::transport(), &key, 30_000).await
+                fetch_conversation(&query, &id, &demo::transport(), &BrowserClock, &key, 30_000).await
             } else {
-                fetch_conversation(&query, &id, &FetchTransport, &key, 30_000).await
+                fetch_conversation(&query, &id, &FetchTransport, &BrowserClock, &key, 30_000).await
             };
             match result {
                 Ok(conversation) => reloaded.set(Some(conversation)),

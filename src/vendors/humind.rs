@@ -2,12 +2,11 @@
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 
-use super::fields::Fields;
+use super::fields::{parse_timestamp, Fields};
 use super::{
-    Auth, Choice, ExportQuery, FieldError, FilterKind, FilterSpec, Page, Pagination, Step, Task,
-    Update, VendorId, VendorSpec,
+    object_of, parse_json, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
+    FilterKind, FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
 };
 use crate::error::{ErrorKind, ErrorRule, FetchError};
 use crate::http::{Request, ResponseHead};
@@ -25,53 +24,51 @@ pub static SPEC: VendorSpec = VendorSpec {
     key_prefixes: &["hmd_live_"],
     key_placeholder: "hmd_live_…",
     filters: &[
-        FilterSpec {
-            name: "created_after",
-            label: "Started on or after",
-            help: "A date such as 2026-05-01 (from 00:00 UTC) or a date and time such as 2026-05-01T09:30:00Z.",
-            kind: FilterKind::Instant,
-            required: false,
-        },
-        FilterSpec {
-            name: "created_before",
-            label: "Started on or before",
-            help: "A date such as 2026-06-01 means up to 00:00 UTC that day; add a time to be precise.",
-            kind: FilterKind::Instant,
-            required: false,
-        },
-        FilterSpec {
-            name: "updated_after",
-            label: "Active on or after",
-            help: "Only conversations with any activity (a new message, a handoff, a tag) since then: for incremental exports.",
-            kind: FilterKind::Instant,
-            required: false,
-        },
-        FilterSpec {
-            name: "handoff_status",
-            label: "Handled by",
-            help: "Who is handling the conversation now.",
-            kind: FilterKind::Choice(&[
+        FilterSpec::new(
+            "created_after",
+            "Started on or after",
+            "A date such as 2026-05-01 (from 00:00 UTC) or a date and time such as 2026-05-01T09:30:00Z.",
+            FilterKind::Instant,
+        ),
+        FilterSpec::new(
+            "created_before",
+            "Started on or before",
+            "A date such as 2026-06-01 means up to 00:00 UTC that day; add a time to be precise.",
+            FilterKind::Instant,
+        ),
+        FilterSpec::new(
+            "updated_after",
+            "Active on or after",
+            "Only conversations with any activity (a new message, a handoff, a tag) since then: for incremental exports.",
+            FilterKind::Instant,
+        ),
+        FilterSpec::new(
+            "handoff_status",
+            "Handled by",
+            "Who is handling the conversation now.",
+            FilterKind::Choice(&[
                 Choice { value: "", label: "Anyone" },
                 Choice { value: "ai_active", label: "The AI assistant" },
                 Choice { value: "queued", label: "Waiting for a human" },
                 Choice { value: "human_active", label: "A human operator" },
             ]),
-            required: false,
-        },
-        FilterSpec {
-            name: "include_contact",
-            label: "Include contact details (name, email, phone)",
-            help: "Adds each customer's contact details to the export.",
-            kind: FilterKind::Toggle {
+        ),
+        FilterSpec::new(
+            "include_contact",
+            "Include contact details (name, email, phone)",
+            "Adds each customer's contact details to the export.",
+            FilterKind::Toggle {
                 warning: Some(
                     "Contact details are personal data. Include them only if you need them, and keep the files as your privacy policy requires.",
                 ),
             },
-            required: false,
-        },
+        ),
     ],
     page_size: PAGE_SIZE,
     pagination: Pagination::Cursor,
+    body: BodyFormat::Json,
+    parallel_requests: false,
+    transcript_note: None,
     errors: &[
         ErrorRule {
             status: 400,
@@ -116,62 +113,24 @@ pub static SPEC: VendorSpec = VendorSpec {
             message: "Humind kept limiting requests from this key. Wait a minute, then press Resume to continue where the export stopped.",
         },
     ],
-    records_label: "conversations",
 };
 
-pub fn validate(query: &ExportQuery) -> Vec<FieldError> {
-    let after = super::fields::parse_timestamp(query.filter("created_after"));
-    let before = super::fields::parse_timestamp(query.filter("created_before"));
-    match (after, before) {
-        (Some(after), Some(before)) if after > before => vec![FieldError::new(
-            "created_before",
-            "This must not be earlier than \"Started on or after\".",
-        )],
-        _ => Vec::new(),
-    }
-}
-
 /// The `include` value: messages always (an export wants transcripts), contact on request.
-fn includes(query: &ExportQuery) -> String {
+fn includes(query: &ExportQuery) -> &'static str {
     if query.toggle("include_contact") {
-        "messages,contact".into()
+        "messages,contact"
     } else {
-        "messages".into()
+        "messages"
     }
 }
 
-pub fn plan(query: &ExportQuery) -> Vec<Task> {
-    let mut params: Vec<(String, String)> = [
-        "created_after",
-        "created_before",
-        "updated_after",
-        "handoff_status",
-    ]
-    .iter()
-    .map(|name| (name.to_string(), query.filter(name).to_string()))
-    .collect();
-    params.push(("include".into(), includes(query)));
-    params.push(("limit".into(), PAGE_SIZE.to_string()));
-    vec![list_task(&query.base_url, 0, params)]
-}
-
-fn list_task(base_url: &str, page: u32, params: Vec<(String, String)>) -> Task {
+fn list_task(call: Call, page: u32) -> Task {
     Task {
-        request: Request::get(base_url, "/conversations", &params),
+        call,
         label: format!("page {} of conversations", page + 1),
-        step: Step::List {
-            window: 0,
-            page,
-            params,
-        },
+        step: Step::List { window: 0, page },
+        once_key: None,
     }
-}
-
-/// `GET /conversations/{id}`: one conversation with its whole transcript.
-pub fn conversation_request(base_url: &str, id: &str, include_contact: bool) -> Request {
-    let include = if include_contact { "contact" } else { "" };
-    let path = format!("/conversations/{}", crate::http::encode_component(id));
-    Request::get(base_url, &path, &[("include".into(), include.into())])
 }
 
 #[derive(Deserialize)]
@@ -181,62 +140,122 @@ struct ListEnvelope {
     next_cursor: Option<String>,
 }
 
-pub fn read_page(task: &Task, _head: &ResponseHead, body: &[u8]) -> Result<Page, FetchError> {
-    let Step::List { page, params, .. } = &task.step;
-    let envelope: ListEnvelope = serde_json::from_slice(body).map_err(|error| {
-        FetchError::new(
-            ErrorKind::Malformed,
-            "Humind sent a page that could not be read. The export stopped here; press Resume to try this page again.",
-            format!("The body is not the documented {{\"data\": [...], \"next_cursor\": ...}}: {error}"),
-        )
-    })?;
-    let mut next = Vec::new();
-    if let Some(cursor) = envelope.next_cursor.filter(|cursor| !cursor.is_empty()) {
-        let current = params
-            .iter()
-            .find(|(name, _)| name == "cursor")
-            .map(|(_, v)| v.as_str());
-        if current == Some(cursor.as_str()) {
-            return Err(FetchError::new(
-                ErrorKind::Malformed,
-                "Humind sent the same page twice in a row. The export stopped to avoid looping; press Resume to try again.",
-                format!("next_cursor {cursor} repeats the cursor of this request"),
-            ));
-        }
-        let mut next_params: Vec<(String, String)> = params
-            .iter()
-            .filter(|(name, _)| name != "cursor")
-            .cloned()
-            .collect();
-        next_params.push(("cursor".into(), cursor));
-        let base = task
-            .request
-            .url
-            .split("/conversations?")
-            .next()
-            .unwrap_or_default();
-        next.push(list_task(base, page + 1, next_params));
-    }
-    Ok(Page {
-        records: envelope.data,
-        next,
-        total: None,
-    })
-}
+pub struct Humind;
 
-pub fn map(task: &Task, records: Vec<Box<RawValue>>, warnings: &mut Vec<Warning>) -> Vec<Update> {
-    let Step::List { page, .. } = &task.step;
-    records
-        .into_iter()
-        .enumerate()
-        .map(|(index, raw)| {
-            Update::Conversation(Box::new(map_conversation(
-                raw,
-                &format!("page {} item {}", page + 1, index + 1),
-                warnings,
-            )))
+impl Connector for Humind {
+    fn spec(&self) -> &'static VendorSpec {
+        &SPEC
+    }
+
+    fn validate(&self, query: &ExportQuery) -> Vec<FieldError> {
+        let after = parse_timestamp(query.filter("created_after"));
+        let before = parse_timestamp(query.filter("created_before"));
+        match (after, before) {
+            (Some(after), Some(before)) if after > before => vec![FieldError::new(
+                "created_before",
+                "This must not be earlier than \"Started on or after\".",
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    fn plan(&self, query: &ExportQuery) -> Vec<Task> {
+        let mut params: Vec<(String, String)> = [
+            "created_after",
+            "created_before",
+            "updated_after",
+            "handoff_status",
+        ]
+        .iter()
+        .map(|name| (name.to_string(), query.filter(name).to_string()))
+        .collect();
+        params.push(("include".into(), includes(query).into()));
+        params.push(("limit".into(), PAGE_SIZE.to_string()));
+        vec![list_task(
+            Call::new(&query.base_url, "/conversations", params),
+            0,
+        )]
+    }
+
+    fn read_page(
+        &self,
+        task: &Task,
+        _head: &ResponseHead,
+        body: &[u8],
+    ) -> Result<Page, FetchError> {
+        let Step::List { page, .. } = task.step else {
+            return Ok(Page::default());
+        };
+        let envelope: ListEnvelope = parse_json(
+            SPEC.name,
+            task,
+            body,
+            r#"{"data": [...], "next_cursor": ...}"#,
+        )?;
+        let mut next = Vec::new();
+        if let Some(cursor) = envelope.next_cursor.filter(|cursor| !cursor.is_empty()) {
+            if task.call.param("cursor") == Some(cursor.as_str()) {
+                return Err(FetchError::new(
+                    ErrorKind::Malformed,
+                    "Humind sent the same page twice in a row. The export stopped to avoid looping; press Resume to try again.",
+                    format!("next_cursor {cursor} repeats the cursor of this request"),
+                ));
+            }
+            next.push(list_task(task.call.with_param("cursor", &cursor), page + 1));
+        }
+        Ok(Page {
+            records: envelope.data,
+            next,
+            total: None,
         })
-        .collect()
+    }
+
+    fn map(
+        &self,
+        task: &Task,
+        records: Vec<Box<RawValue>>,
+        context: &mut MapContext<'_>,
+    ) -> Vec<Update> {
+        let (_, page) = task.step.order();
+        records
+            .into_iter()
+            .enumerate()
+            .map(|(index, raw)| {
+                let place = format!("page {} item {}", page + 1, index + 1);
+                Update::Conversation(Box::new(map_conversation(raw, &place, context.warnings)))
+            })
+            .collect()
+    }
+
+    /// `GET /conversations/{id}`: one conversation with its whole transcript.
+    fn conversation_request(&self, query: &ExportQuery, id: &str) -> Option<Request> {
+        let include = if query.toggle("include_contact") {
+            "contact"
+        } else {
+            ""
+        };
+        let path = format!("/conversations/{}", crate::http::encode_component(id));
+        Some(Request::get(
+            &query.base_url,
+            &path,
+            &[("include".into(), include.into())],
+        ))
+    }
+
+    fn read_conversation(
+        &self,
+        body: &[u8],
+        context: &mut MapContext<'_>,
+    ) -> Result<Conversation, FetchError> {
+        let raw: Box<RawValue> = serde_json::from_slice(body).map_err(|error| {
+            super::malformed(
+                SPEC.name,
+                "a conversation",
+                format!("The body is not JSON: {error}"),
+            )
+        })?;
+        Ok(map_conversation(raw, "conversation", context.warnings))
+    }
 }
 
 /// Maps one conversation object. `place` names it in warnings when it has no id.
@@ -245,17 +264,7 @@ pub fn map_conversation(
     place: &str,
     warnings: &mut Vec<Warning>,
 ) -> Conversation {
-    let object = match serde_json::from_str::<Value>(raw.get()) {
-        Ok(Value::Object(object)) => object,
-        _ => {
-            warnings.push(Warning {
-                record: place.to_string(),
-                field: String::new(),
-                problem: "this record is not a JSON object; it is kept only in raw.ndjson".into(),
-            });
-            Map::new()
-        }
-    };
+    let object = object_of(&raw, place, warnings);
     let mut fields = Fields::new(object, place, warnings);
     let id = fields
         .string("humind_id")
@@ -366,19 +375,4 @@ fn map_message(fields: &mut Fields<'_>, position: usize) -> Message {
         .collect();
     message.extras = fields.take_extras();
     message
-}
-
-/// Reads the body of `GET /conversations/{id}`.
-pub fn read_conversation(
-    body: &[u8],
-    warnings: &mut Vec<Warning>,
-) -> Result<Conversation, FetchError> {
-    let raw: Box<RawValue> = serde_json::from_slice(body).map_err(|error| {
-        FetchError::new(
-            ErrorKind::Malformed,
-            "Humind sent a conversation that could not be read. Try again in a moment.",
-            format!("The body is not JSON: {error}"),
-        )
-    })?;
-    Ok(map_conversation(raw, "conversation", warnings))
 }

@@ -1,19 +1,24 @@
 //! The vendors: what each offers, as data, and the little code that really differs.
 //!
 //! Everything a form, a URL or a request needs to know about a vendor sits in its `VendorSpec`
-//! row. Each vendor's module holds only what cannot be data: how to read its pages and how to
-//! map its records into the unified model. Adding a vendor means one module and one row.
+//! row (`spec.rs`). Each vendor's module implements `Connector` for what cannot be data: how to
+//! read its pages and map its records into the unified model. Adding a vendor means one module,
+//! one `VendorId` variant and one line in `VendorId::connector`.
 
 pub mod fields;
 pub mod humind;
-
-use std::collections::BTreeMap;
+pub mod spec;
+pub mod task;
 
 use serde_json::value::RawValue;
 
-use crate::error::{ErrorRule, FetchError};
+use crate::error::{ErrorKind, FetchError};
 use crate::http::{Request, ResponseHead};
-use crate::model::{Conversation, Message, Warning};
+use crate::model::{Conversation, Warning};
+pub use spec::{
+    Auth, BodyFormat, Choice, ExportQuery, FilterKind, FilterSpec, Pagination, VendorSpec,
+};
+pub use task::{Call, Line, MapContext, Page, Step, Task, Update};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VendorId {
@@ -23,10 +28,14 @@ pub enum VendorId {
 impl VendorId {
     pub const ALL: &'static [VendorId] = &[VendorId::Humind];
 
-    pub fn spec(self) -> &'static VendorSpec {
+    pub fn connector(self) -> &'static dyn Connector {
         match self {
-            VendorId::Humind => &humind::SPEC,
+            VendorId::Humind => &humind::Humind,
         }
+    }
+
+    pub fn spec(self) -> &'static VendorSpec {
+        self.connector().spec()
     }
 
     pub fn from_slug(slug: &str) -> Option<VendorId> {
@@ -34,47 +43,6 @@ impl VendorId {
             .iter()
             .copied()
             .find(|vendor| vendor.spec().slug == slug)
-    }
-
-    /// The first requests of an export. The query must have passed `validate`.
-    pub fn plan(self, query: &ExportQuery) -> Vec<Task> {
-        match self {
-            VendorId::Humind => humind::plan(query),
-        }
-    }
-
-    /// Reads a successful response body into records and the requests that follow.
-    pub fn read_page(
-        self,
-        task: &Task,
-        head: &ResponseHead,
-        body: &[u8],
-    ) -> Result<Page, FetchError> {
-        match self {
-            VendorId::Humind => humind::read_page(task, head, body),
-        }
-    }
-
-    /// The request for one conversation with its whole transcript, where the vendor has one.
-    pub fn conversation_request(self, query: &ExportQuery, id: &str) -> Option<Request> {
-        match self {
-            VendorId::Humind => Some(humind::conversation_request(
-                &query.base_url,
-                id,
-                query.toggle("include_contact"),
-            )),
-        }
-    }
-
-    /// Reads the answer to `conversation_request`.
-    pub fn read_conversation(
-        self,
-        body: &[u8],
-        warnings: &mut Vec<Warning>,
-    ) -> Result<Conversation, FetchError> {
-        match self {
-            VendorId::Humind => humind::read_conversation(body, warnings),
-        }
     }
 
     /// The base URL of this vendor on a simulator at `origin`: the simulator serves each vendor
@@ -93,177 +61,132 @@ impl VendorId {
             path.trim_end_matches('/')
         )
     }
+}
+
+/// What differs between vendors beyond their `VendorSpec`.
+pub trait Connector: Sync {
+    fn spec(&self) -> &'static VendorSpec;
+
+    /// Checks across filters (a range in the right order...); single fields are checked from the spec.
+    fn validate(&self, _query: &ExportQuery) -> Vec<FieldError> {
+        Vec::new()
+    }
+
+    /// The first requests of an export. The query has passed `validate`.
+    fn plan(&self, query: &ExportQuery) -> Vec<Task>;
+
+    /// Labels of the date windows `plan` splits the range into, for vendors that split it.
+    fn windows(&self, _query: &ExportQuery) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Reads a successful JSON body into raw records and the requests that follow.
+    fn read_page(
+        &self,
+        task: &Task,
+        _head: &ResponseHead,
+        _body: &[u8],
+    ) -> Result<Page, FetchError> {
+        Err(malformed(
+            self.spec().name,
+            &task.label,
+            "this vendor sends NDJSON, not JSON",
+        ))
+    }
+
+    /// Reads one line of an NDJSON body.
+    fn read_line(&self, _task: &Task, _line: &str) -> Result<Line, FetchError> {
+        Ok(Line::Skip)
+    }
+
+    /// The requests that follow an NDJSON page, given its sentinel's cursor.
+    fn after_lines(&self, _task: &Task, _next_cursor: Option<String>) -> Vec<Task> {
+        Vec::new()
+    }
 
     /// Maps a page's raw records into the model.
-    pub fn map(
-        self,
+    fn map(
+        &self,
         task: &Task,
         records: Vec<Box<RawValue>>,
-        warnings: &mut Vec<Warning>,
-    ) -> Vec<Update> {
-        match self {
-            VendorId::Humind => humind::map(task, records, warnings),
-        }
+        context: &mut MapContext<'_>,
+    ) -> Vec<Update>;
+
+    /// The request for one conversation with its whole transcript, where the vendor has one.
+    fn conversation_request(&self, _query: &ExportQuery, _id: &str) -> Option<Request> {
+        None
+    }
+
+    /// Reads the answer to `conversation_request`.
+    fn read_conversation(
+        &self,
+        _body: &[u8],
+        _context: &mut MapContext<'_>,
+    ) -> Result<Conversation, FetchError> {
+        Err(malformed(
+            self.spec().name,
+            "one conversation",
+            "no single-conversation endpoint",
+        ))
+    }
+
+    /// The vendor's own transcript file (`format` is one of `transcript_formats`), where it has one.
+    fn transcript_request(
+        &self,
+        _query: &ExportQuery,
+        _id: &str,
+        _format: &str,
+    ) -> Option<Request> {
+        None
+    }
+
+    fn transcript_formats(&self) -> &'static [&'static str] {
+        &[]
     }
 }
 
-/// How the key travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Auth {
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// The key as the value of a named header, e.g. `X-API-Key`.
-    Header(&'static str),
+/// A body that is not what the vendor documents.
+pub fn malformed(vendor: &str, what: &str, detail: impl std::fmt::Display) -> FetchError {
+    FetchError::new(
+        ErrorKind::Malformed,
+        format!("{vendor} sent {what} in a form that could not be read. The export stopped here; press Resume to try again."),
+        detail.to_string(),
+    )
 }
 
-impl Auth {
-    /// The header carrying `key`, added by the engine just before sending.
-    pub fn header(self, key: &str) -> (String, String) {
-        match self {
-            Auth::Bearer => ("Authorization".into(), format!("Bearer {key}")),
-            Auth::Header(name) => (name.into(), key.into()),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pagination {
-    /// An opaque cursor in the body, passed back as a parameter.
-    Cursor,
-    /// `limit` and `offset`, with a total.
-    Offset,
-    /// NDJSON with a final `{"_truncated": true, "next_cursor": ...}` line.
-    NdjsonSentinel,
-}
-
-#[derive(Debug)]
-pub struct VendorSpec {
-    pub id: VendorId,
-    /// In URLs and file names.
-    pub slug: &'static str,
-    pub name: &'static str,
-    /// The documented base URL; `None` when the docs name no host and the user must give it.
-    pub default_base_url: Option<&'static str>,
-    /// The path that follows the base URL in the simulator, which serves every vendor from one host.
-    pub auth: Auth,
-    /// Documented key prefixes, to spot a key pasted for the wrong vendor.
-    pub key_prefixes: &'static [&'static str],
-    pub key_placeholder: &'static str,
-    pub filters: &'static [FilterSpec],
-    pub page_size: u32,
-    pub pagination: Pagination,
-    pub errors: &'static [ErrorRule],
-    /// What the export's unit is called in progress text.
-    pub records_label: &'static str,
-}
-
-#[derive(Debug)]
-pub struct FilterSpec {
-    /// The name in the page URL, usually the vendor's parameter name.
-    pub name: &'static str,
-    pub label: &'static str,
-    pub help: &'static str,
-    pub kind: FilterKind,
-    pub required: bool,
-}
-
-#[derive(Debug)]
-pub enum FilterKind {
-    /// A date (`2026-05-01`, midnight UTC) or an RFC 3339 date-time.
-    Instant,
-    /// One of a fixed set; the first choice is the default.
-    Choice(&'static [Choice]),
-    Text,
-    /// An opt-in; when on, the form shows `warning` beside it.
-    Toggle {
-        warning: Option<&'static str>,
-    },
-}
-
-#[derive(Debug)]
-pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
-}
-
-/// What the user asked for: the vendor, where to reach it and the filters, by filter name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportQuery {
-    pub vendor: VendorId,
-    pub base_url: String,
-    pub filters: BTreeMap<String, String>,
-}
-
-impl ExportQuery {
-    pub fn new(vendor: VendorId) -> Self {
-        ExportQuery {
+/// Parses a JSON body into `T`, or explains what was wrong with it.
+pub fn parse_json<'a, T: serde::Deserialize<'a>>(
+    vendor: &str,
+    task: &Task,
+    body: &'a [u8],
+    shape: &str,
+) -> Result<T, FetchError> {
+    serde_json::from_slice(body).map_err(|error| {
+        malformed(
             vendor,
-            base_url: vendor
-                .spec()
-                .default_base_url
-                .unwrap_or_default()
-                .to_string(),
-            filters: BTreeMap::new(),
+            &task.label,
+            format!("The body is not the documented {shape}: {error}"),
+        )
+    })
+}
+
+/// Warnings about records that are not JSON objects, and the object when it is one.
+pub fn object_of(
+    raw: &RawValue,
+    place: &str,
+    warnings: &mut Vec<Warning>,
+) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::from_str::<serde_json::Value>(raw.get()) {
+        Ok(serde_json::Value::Object(object)) => object,
+        _ => {
+            warnings.push(Warning {
+                record: place.to_string(),
+                field: String::new(),
+                problem: "this record is not a JSON object; it is kept only in raw.ndjson".into(),
+            });
+            serde_json::Map::new()
         }
     }
-
-    /// A filter's value, trimmed; empty when unset.
-    pub fn filter(&self, name: &str) -> &str {
-        self.filters.get(name).map(|v| v.trim()).unwrap_or("")
-    }
-
-    pub fn toggle(&self, name: &str) -> bool {
-        matches!(self.filter(name), "1" | "true" | "on" | "yes")
-    }
-}
-
-/// One request of an export, with what the engine needs to place its records.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Task {
-    pub request: Request,
-    /// For people: "page 3 of conversations".
-    pub label: String,
-    pub step: Step,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// A page of the main list; `window` numbers date windows for vendors that need them.
-    List {
-        window: u32,
-        page: u32,
-        params: Vec<(String, String)>,
-    },
-}
-
-impl Step {
-    /// Where this step's records sort among all records: by window, then page.
-    pub fn order(&self) -> (u32, u32) {
-        match self {
-            Step::List { window, page, .. } => (*window, *page),
-        }
-    }
-}
-
-/// A page read but not yet mapped: cheap to produce, so the next request can leave first.
-#[derive(Debug)]
-pub struct Page {
-    pub records: Vec<Box<RawValue>>,
-    pub next: Vec<Task>,
-    /// The total the vendor reports, when it does.
-    pub total: Option<u64>,
-}
-
-/// A change to the export's data set.
-#[derive(Debug)]
-pub enum Update {
-    Conversation(Box<Conversation>),
-    /// Messages of a conversation already seen, starting at `offset`.
-    Messages {
-        conversation_id: String,
-        offset: u64,
-        messages: Vec<Message>,
-    },
 }
 
 /// A problem with one form field, shown next to it.
@@ -300,29 +223,35 @@ pub fn validate(query: &ExportQuery) -> Vec<FieldError> {
             }
             continue;
         }
-        match &filter.kind {
-            FilterKind::Instant => {
-                if fields::parse_timestamp(value).is_none() || !looks_like_instant(value) {
-                    errors.push(FieldError::new(
-                        filter.name,
-                        "Use a date like 2026-05-01 or a date and time like 2026-05-01T09:30:00Z.",
-                    ));
-                }
-            }
-            FilterKind::Choice(choices) => {
-                if !choices.iter().any(|choice| choice.value == value) {
+        let problem = match &filter.kind {
+            FilterKind::Instant => (fields::parse_timestamp(value).is_none()
+                || !looks_like_instant(value))
+            .then(|| {
+                "Use a date like 2026-05-01 or a date and time like 2026-05-01T09:30:00Z."
+                    .to_string()
+            }),
+            FilterKind::Choice(choices) => (!choices.iter().any(|choice| choice.value == value))
+                .then(|| {
                     let allowed: Vec<&str> = choices.iter().map(|c| c.label).collect();
-                    errors.push(FieldError::new(
-                        filter.name,
-                        format!("Choose one of: {}.", allowed.join(", ")),
-                    ));
-                }
-            }
-            FilterKind::Text | FilterKind::Toggle { .. } => {}
+                    format!("Choose one of: {}.", allowed.join(", "))
+                }),
+            FilterKind::Multi(choices) => value
+                .split(',')
+                .map(str::trim)
+                .find(|part| {
+                    !part.is_empty() && *part != "none" && !choices.iter().any(|c| c.value == *part)
+                })
+                .map(|part| format!("\"{part}\" is not one of the options.")),
+            FilterKind::Checked(check) => check(value).err(),
+            FilterKind::Text | FilterKind::Toggle { .. } => None,
+        };
+        if let Some(message) = problem {
+            errors.push(FieldError::new(filter.name, message));
         }
     }
-    match query.vendor {
-        VendorId::Humind => errors.extend(humind::validate(query)),
+    // Cross-field checks only make sense once each field is readable.
+    if errors.iter().all(|e| e.field == "base_url") {
+        errors.extend(query.vendor.connector().validate(query));
     }
     errors
 }
