@@ -50,8 +50,9 @@ fn usage() -> ! {
     eprintln!(
         "usage: sim-server [--port 8787] [--conversations 250] [--seed 42] [--anchor 2026-06-30T00:00:00Z]\n\
          \x20                 [--latency-ms 0] [--slow-ms 60000] [--fault-every N --fault KIND] [--fault-at N:KIND ...]\n\
+         \x20                 [--arrivals-every N]   (HueChat: a new conversation every N requests)\n\
          \x20                 [--app-dir dist --app-port 8080 --app-base /]\n\
-         KIND: 429[:retry-after[:hidden]] | 500 | 502 | 503 | drop | slow | truncate | malformed"
+         KIND: 429[:retry-after[:hidden]] | 500 | 502 | 503 | drop | slow | truncate | malformed | stream_error"
     );
     std::process::exit(2)
 }
@@ -78,6 +79,7 @@ fn parse_options() -> Options {
             "--conversations" => options.config.conversations = number() as usize,
             "--seed" => options.config.seed = number(),
             "--anchor" => options.config.anchor = value.parse().unwrap_or_else(|_| usage()),
+            "--arrivals-every" => options.config.huechat_arrivals_every = Some(number() as usize),
             "--latency-ms" => options.latency_ms = number(),
             "--slow-ms" => options.slow_ms = number(),
             "--fault-every" => every = Some(number() as usize),
@@ -214,7 +216,7 @@ async fn vendor_api(
     if state.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(state.latency_ms)).await;
     }
-    let mut request = SimRequest::get(path_and_query);
+    let mut request = SimRequest::get(path_and_query).with_sequence(number);
     request.method = method.as_str().to_string();
     for (name, value) in &headers {
         if let Ok(value) = value.to_str() {
@@ -269,7 +271,8 @@ fn dropped_connection() -> Response {
 }
 
 async fn dataset(State(state): State<Arc<AppState>>, Path(vendor): Path<String>) -> Response {
-    match state.world.dataset_json(&vendor) {
+    let sequence = state.requests.load(Ordering::SeqCst);
+    match state.world.dataset_json(&vendor, sequence) {
         Some(value) => {
             let mut response = axum::Json(value).into_response();
             cors(&mut response, false);

@@ -20,11 +20,13 @@ pub enum Fault {
     Truncate,
     /// The body is not JSON at all.
     Malformed,
+    /// NDJSON: half the lines, then an `{"_error": ...}` line, as a stream that fails midway.
+    StreamError,
 }
 
 impl Fault {
     /// Parses the server's `--fault` flag values: `429`, `429:5`, `429:5:hidden`, `500`, `502`,
-    /// `503`, `drop`, `slow`, `truncate`, `malformed`.
+    /// `503`, `drop`, `slow`, `truncate`, `malformed`, `stream_error`.
     pub fn parse(text: &str) -> Option<Fault> {
         let mut parts = text.split(':');
         match parts.next()? {
@@ -40,6 +42,7 @@ impl Fault {
             "slow" => Some(Fault::Slow),
             "truncate" => Some(Fault::Truncate),
             "malformed" => Some(Fault::Malformed),
+            "stream_error" => Some(Fault::StreamError),
             code => match code.parse::<u16>() {
                 Ok(status @ 500..=599) => Some(Fault::Status(status)),
                 _ => None,
@@ -76,6 +79,13 @@ impl Fault {
                 "application/json",
                 "{\"data\": [oops".into(),
             )),
+            Fault::StreamError => {
+                let text = String::from_utf8_lossy(&response.body).into_owned();
+                let lines: Vec<&str> = text.lines().collect();
+                let mut kept: Vec<String> = lines[..lines.len() / 2].iter().map(|l| l.to_string()).collect();
+                kept.push(r#"{"_error": {"code": "STREAM_INTERRUPTED", "message": "Upstream database timeout"}}"#.into());
+                Some(SimResponse::ndjson(kept))
+            }
             Fault::Drop | Fault::Slow => None,
         }
     }

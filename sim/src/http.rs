@@ -14,6 +14,9 @@ pub struct SimRequest {
     pub query: Vec<(String, String)>,
     /// Header names are lowercase.
     pub headers: Vec<(String, String)>,
+    /// The request's number in the simulator's life, from 0: lets data change while an export
+    /// runs (new conversations arriving) without the simulator holding mutable state.
+    pub sequence: usize,
 }
 
 impl SimRequest {
@@ -28,7 +31,13 @@ impl SimRequest {
             path: decode(path),
             query: parse_query(query),
             headers: Vec::new(),
+            sequence: 0,
         }
+    }
+
+    pub fn with_sequence(mut self, sequence: usize) -> Self {
+        self.sequence = sequence;
+        self
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
@@ -111,6 +120,23 @@ impl SimResponse {
             .iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_str())
+    }
+
+    /// The error body the simulated vendors share: `{"error": {"code", "message", "details"?}}`.
+    pub fn error(status: u16, code: &str, message: &str, details: Value) -> Self {
+        let mut body = serde_json::json!({ "error": { "code": code, "message": message } });
+        if !details.is_null() {
+            body["error"]["details"] = details;
+        }
+        SimResponse::json(status, &body)
+    }
+
+    pub fn ndjson(lines: Vec<String>) -> Self {
+        let mut body = lines.join("\n");
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        SimResponse::text(200, "application/x-ndjson", body)
     }
 
     pub fn body_json(&self) -> Value {

@@ -496,11 +496,7 @@ fn authenticate(request: &SimRequest) -> Result<(), SimResponse> {
 }
 
 pub fn error(status: u16, code: &str, message: &str, details: Value) -> SimResponse {
-    let mut body = json!({ "error": { "code": code, "message": message } });
-    if !details.is_null() {
-        body["error"]["details"] = details;
-    }
-    SimResponse::json(status, &body)
+    SimResponse::error(status, code, message, details)
 }
 
 fn validation(field: &str, issue: &str) -> SimResponse {

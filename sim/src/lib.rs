@@ -4,12 +4,17 @@
 //! wraps it for end-to-end tests and benchmarks; the app's Demo mode calls it inside the browser,
 //! so the demo exercises the same connector, engine and exporters as a real export.
 
+pub mod common;
 pub mod cursor;
 pub mod faults;
 pub mod http;
+pub mod huechat;
 pub mod humind;
+pub mod mindo;
 pub mod rng;
+pub mod talktohumans;
 pub mod text;
+pub mod voice_widget;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
@@ -27,7 +32,7 @@ pub fn route(url: &str) -> Option<(&str, &str)> {
 }
 
 /// The vendors the simulator answers for, by the first segment of the path.
-pub const VENDORS: &[&str] = &["humind"];
+pub const VENDORS: &[&str] = &["humind", "talktohumans", "huechat", "voice-widget", "mindo"];
 
 /// What data to generate.
 #[derive(Debug, Clone)]
@@ -37,6 +42,8 @@ pub struct WorldConfig {
     pub conversations: usize,
     /// The newest data is just before this instant.
     pub anchor: DateTime<Utc>,
+    /// HueChat: a new conversation arrives every this many requests, when set.
+    pub huechat_arrivals_every: Option<usize>,
 }
 
 impl Default for WorldConfig {
@@ -45,6 +52,7 @@ impl Default for WorldConfig {
             seed: 42,
             conversations: 250,
             anchor: Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap(),
+            huechat_arrivals_every: None,
         }
     }
 }
@@ -53,12 +61,22 @@ impl Default for WorldConfig {
 #[derive(Debug, Clone)]
 pub struct World {
     pub humind: humind::Dataset,
+    pub talktohumans: talktohumans::Dataset,
+    pub huechat: huechat::Dataset,
+    pub voice_widget: voice_widget::Dataset,
+    pub mindo: mindo::Dataset,
 }
 
 impl World {
     pub fn generate(config: &WorldConfig) -> Self {
+        let mut huechat = huechat::Dataset::generate(config.seed, config.conversations, config.anchor);
+        huechat.arrivals_every = config.huechat_arrivals_every;
         World {
             humind: humind::Dataset::generate(config.seed, config.conversations, config.anchor),
+            talktohumans: talktohumans::Dataset::generate(config.seed, config.conversations, config.anchor),
+            huechat,
+            voice_widget: voice_widget::Dataset::generate(config.seed, config.conversations, config.anchor),
+            mindo: mindo::Dataset::generate(config.seed, config.conversations, config.anchor),
         }
     }
 
@@ -66,6 +84,10 @@ impl World {
     pub fn respond(&self, vendor: &str, request: &SimRequest) -> SimResponse {
         match vendor {
             "humind" => humind::respond(&self.humind, request),
+            "talktohumans" => talktohumans::respond(&self.talktohumans, request),
+            "huechat" => huechat::respond(&self.huechat, request),
+            "voice-widget" => voice_widget::respond(&self.voice_widget, request),
+            "mindo" => mindo::respond(&self.mindo, request),
             _ => SimResponse::json(
                 404,
                 &serde_json::json!({ "error": { "code": "not_found", "message": "Unknown vendor." } }),
@@ -76,23 +98,30 @@ impl World {
     /// The whole dataset of a vendor, as the vendor would return it with every opt-in: the
     /// ground truth end-to-end tests compare exports against.
     /// Answers a full URL, routing on the vendor segment of its path.
-    pub fn respond_to_url(&self, url: &str, headers: &[(String, String)]) -> SimResponse {
+    pub fn respond_to_url(&self, url: &str, headers: &[(String, String)], sequence: usize) -> SimResponse {
         let Some((vendor, path_and_query)) = route(url) else {
             return SimResponse::json(
                 404,
                 &serde_json::json!({ "error": { "code": "not_found" } }),
             );
         };
-        let mut request = SimRequest::get(path_and_query);
+        let mut request = SimRequest::get(path_and_query).with_sequence(sequence);
         for (name, value) in headers {
             request = request.with_header(name, value);
         }
         self.respond(vendor, &request)
     }
 
-    pub fn dataset_json(&self, vendor: &str) -> Option<Value> {
+    /// The whole dataset of a vendor, as the vendor would return it with every opt-in: the
+    /// ground truth end-to-end tests compare exports against. `sequence` matters only where data
+    /// changes over time (HueChat's arrivals): the data as the request so numbered would see it.
+    pub fn dataset_json(&self, vendor: &str, sequence: usize) -> Option<Value> {
         match vendor {
             "humind" => Some(self.humind.to_full_json()),
+            "talktohumans" => Some(self.talktohumans.to_full_json()),
+            "huechat" => Some(self.huechat.to_full_json(sequence)),
+            "voice-widget" => Some(self.voice_widget.to_full_json()),
+            "mindo" => Some(self.mindo.to_full_json()),
             _ => None,
         }
     }

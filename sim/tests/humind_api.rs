@@ -200,13 +200,13 @@ fn retrieve_validates_the_id_and_reports_not_found() {
 #[test]
 fn the_same_seed_gives_the_same_data() {
     assert_eq!(
-        world().dataset_json("humind"),
-        world().dataset_json("humind")
+        world().dataset_json("humind", 0),
+        world().dataset_json("humind", 0)
     );
     let other = World::generate(&WorldConfig {
         conversations: 120,
         seed: 43,
         ..WorldConfig::default()
     });
-    assert_ne!(world().dataset_json("humind"), other.dataset_json("humind"));
+    assert_ne!(world().dataset_json("humind", 0), other.dataset_json("humind", 0));
 }

@@ -88,7 +88,7 @@ impl<C: Clock> Transport for SimTransport<C> {
         if self.latency_ms > 0.0 {
             self.clock.sleep(self.latency_ms).await;
         }
-        let mut response = self.world.respond_to_url(&request.url, &request.headers);
+        let mut response = self.world.respond_to_url(&request.url, &request.headers, number);
         let mut hide_retry_after = false;
         if let Some(fault) = &fault {
             if let Fault::RateLimit { exposed, .. } = fault {

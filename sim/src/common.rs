@@ -1,0 +1,68 @@
+//! Helpers the simulated vendors share.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+use crate::http::{SimRequest, SimResponse};
+
+pub fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The bearer token of a request, or the 401 a vendor answers without one.
+pub fn bearer(request: &SimRequest) -> Result<&str, SimResponse> {
+    let token = request
+        .header("authorization")
+        .and_then(|header| header.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty());
+    token.ok_or_else(|| SimResponse::error(401, "unauthorized", "Missing or malformed Authorization header.", Value::Null))
+}
+
+/// A named header's key, or the 401 a vendor answers without one.
+pub fn header_key<'r>(request: &'r SimRequest, name: &str) -> Result<&'r str, SimResponse> {
+    request
+        .header(name)
+        .map(str::trim)
+        .filter(|key| !key.is_empty())
+        .ok_or_else(|| SimResponse::error(401, "unauthorized", &format!("Missing {name} header."), Value::Null))
+}
+
+pub fn invalid_key() -> SimResponse {
+    SimResponse::error(401, "unauthorized", "Invalid API key.", Value::Null)
+}
+
+pub fn bad_request(field: &str, issue: &str) -> SimResponse {
+    SimResponse::error(400, "invalid_request", &format!("Invalid parameter: {field}"), json!({ "field": field, "issue": issue }))
+}
+
+pub fn not_found() -> SimResponse {
+    SimResponse::error(404, "not_found", "Not found.", Value::Null)
+}
+
+/// `limit` as an integer in `1..=max` (after `clamp`, if the vendor clamps), or a 400.
+pub fn limit(request: &SimRequest, default: usize, max: usize, clamp: bool) -> Result<usize, SimResponse> {
+    match request.param("limit") {
+        None => Ok(default),
+        Some(text) => match text.parse::<usize>() {
+            Ok(limit) if limit >= 1 && (limit <= max || clamp) => Ok(limit.min(max)),
+            _ => Err(bad_request("limit", &format!("expected an integer from 1 to {max}"))),
+        },
+    }
+}
+
+/// The offset a cursor encodes (0 without one), or a 400.
+pub fn cursor_offset(request: &SimRequest) -> Result<usize, SimResponse> {
+    match request.param("cursor") {
+        None | Some("") => Ok(0),
+        Some(cursor) => crate::cursor::decode(cursor).ok_or_else(|| bad_request("cursor", "invalid cursor")),
+    }
+}
+
+/// A page of `items` from `offset`, and the cursor of the next page when there is one.
+pub fn page<T>(items: &[T], offset: usize, limit: usize) -> (&[T], Option<String>) {
+    let start = offset.min(items.len());
+    let end = (offset + limit).min(items.len());
+    let next = (end < items.len()).then(|| crate::cursor::encode(end));
+    (&items[start..end], next)
+}

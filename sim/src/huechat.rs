@@ -1,0 +1,276 @@
+//! HueChat's conversations and messages (`vendor-docs/huechat.md`), over synthetic data.
+//!
+//! Offset pagination with a total. New conversations can arrive while an export runs
+//! (`arrivals_every`): they appear at the top of the default order, shifting every offset, as
+//! they do on the real inbox.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{json, Value};
+
+use crate::common::{bad_request, header_key, invalid_key, not_found, timestamp};
+use crate::http::{SimRequest, SimResponse};
+use crate::rng::Rng;
+use crate::text;
+
+pub const VALID_KEY: &str = "sk_live_sim_0123456789abcdef";
+
+const MAX_LIMIT: usize = 100;
+const DEFAULT_LIMIT: usize = 20;
+const DEFAULT_MESSAGE_LIMIT: usize = 50;
+const STATUSES: &[&str] = &["open", "closed", "archived"];
+const CHANNELS: &[&str] = &["whatsapp", "instagram", "sms", "email"];
+const LABELS: &[&str] = &["billing", "urgent", "vip", "refund", "=label", "retour, échange"];
+const AGENTS: &[(&str, &str)] = &[
+    ("usr_agent1", "Sarah Johnson"),
+    ("usr_agent2", "Zoë Lefèvre"),
+    ("usr_agent3", "+Léa \"La Boss\" Martin"),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_message_at: DateTime<Utc>,
+    pub status: &'static str,
+    pub channel: &'static str,
+    pub assignee: Option<&'static str>,
+    pub labels: Vec<&'static str>,
+    pub subject: String,
+    pub json: Value,
+    /// In the order they were sent.
+    pub messages: Vec<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// Newest first.
+    pub conversations: Vec<Conversation>,
+    /// Conversations that arrive during an export, oldest first, newer than everything else.
+    pub arrivals: Vec<Conversation>,
+    /// One arrival every this many requests to the list endpoint's data, when set.
+    pub arrivals_every: Option<usize>,
+}
+
+impl Dataset {
+    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>) -> Self {
+        let root = Rng::new(seed).fork(0x4855_4543); // "HUEC"
+        let mut conversations: Vec<Conversation> = (0..count)
+            .map(|index| {
+                let mut rng = root.fork(index as u64);
+                let created = anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64);
+                generate(&mut rng, index, created)
+            })
+            .collect();
+        conversations.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+        let arrivals = (0..200)
+            .map(|index| {
+                let mut rng = root.fork(1_000_000 + index as u64);
+                generate(&mut rng, count + index, anchor + Duration::seconds(60 * (index as i64 + 1)))
+            })
+            .collect();
+        Dataset {
+            conversations,
+            arrivals,
+            arrivals_every: None,
+        }
+    }
+
+    /// The conversations visible to the request numbered `sequence`, newest first.
+    pub fn visible(&self, sequence: usize) -> Vec<&Conversation> {
+        let arrived = self.arrivals_every.map_or(0, |every| (sequence / every.max(1)).min(self.arrivals.len()));
+        self.arrivals[..arrived].iter().rev().chain(&self.conversations).collect()
+    }
+
+    /// Conversations with their messages (as `messages`), as visible to `sequence`.
+    pub fn to_full_json(&self, sequence: usize) -> Value {
+        Value::Array(
+            self.visible(sequence)
+                .into_iter()
+                .map(|c| {
+                    let mut json = c.json.clone();
+                    json["messages"] = Value::Array(c.messages.clone());
+                    json
+                })
+                .collect(),
+        )
+    }
+}
+
+fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation {
+    let id = format!("conv_{}", rng.hex(12));
+    let contact_id = format!("cnt_{}", rng.hex(8));
+    let channel = CHANNELS[rng.below(CHANNELS.len() as u64) as usize];
+    let status = match rng.below(10) {
+        0..=5 => "open",
+        6..=8 => "closed",
+        _ => "archived",
+    };
+    let assignee = rng.chance(70).then(|| AGENTS[rng.below(AGENTS.len() as u64) as usize]);
+    let mut labels: Vec<&'static str> = Vec::new();
+    for _ in 0..rng.below(3) {
+        let label = LABELS[rng.below(LABELS.len() as u64) as usize];
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    // Some conversations have more messages than one page of the messages endpoint.
+    let count = if index % 25 == 3 { 60 + rng.below(50) as usize } else { rng.range(0, 12) as usize };
+    let mut at = created;
+    let mut messages = Vec::with_capacity(count);
+    for position in 0..count {
+        at += Duration::seconds(rng.range(20, 3_600) as i64);
+        let from_contact = position % 2 == 0;
+        let text = if from_contact && (index * 2 + position) % 7 == 0 {
+            text::HOSTILE[(index + position) % text::HOSTILE.len()].to_string()
+        } else if from_contact {
+            rng.pick(text::USER_LINES).to_string()
+        } else {
+            rng.pick(text::OPERATOR_LINES).to_string()
+        };
+        let message_type = if rng.chance(8) { "image" } else { "text" };
+        let mut message = json!({
+            "id": format!("msg_{}", rng.hex(12)),
+            "conversation_id": id,
+            "content": text,
+            "message_type": message_type,
+            "sent_by": if from_contact { "contact" } else { "user" },
+            "sent_at": timestamp(at),
+            "status": if from_contact { "received" } else { *rng.pick(&["delivered", "read"]) },
+        });
+        if !from_contact {
+            let (agent_id, agent_name) = assignee.unwrap_or(AGENTS[0]);
+            message["sender"] = json!({ "id": agent_id, "name": agent_name });
+        }
+        messages.push(message);
+    }
+    let last_message_at = if messages.is_empty() { created } else { at };
+    let subject = rng.pick(&["Order inquiry", "Où est mon colis ?", "Refund, please", "Question \"urgente\"", "Devis"]).to_string();
+    let mut json = json!({
+        "id": id,
+        "contact_id": contact_id,
+        "contact": { "id": contact_id, "full_name": rng.pick(text::NAMES).to_string() },
+        "channel": channel,
+        "subject": subject,
+        "status": status,
+        "priority": rng.pick(&["low", "normal", "high"]).to_string(),
+        "assigned_to": assignee.map(|(id, name)| json!({ "id": id, "name": name })).unwrap_or(Value::Null),
+        "labels": labels,
+        "message_count": messages.len(),
+        "unread_count": rng.below(messages.len() as u64 + 1),
+        "created_at": timestamp(created),
+        "last_message_at": timestamp(last_message_at),
+    });
+    if channel != "email" {
+        json["contact"]["phone"] = json!(format!("+1555{:07}", rng.below(10_000_000)));
+    }
+    if let Some(last) = messages.last() {
+        json["last_message_preview"] = json!(last["content"].as_str().unwrap_or("").chars().take(80).collect::<String>());
+    }
+    Conversation {
+        id,
+        created_at: created,
+        last_message_at,
+        status,
+        channel,
+        assignee: assignee.map(|(id, _)| id),
+        labels,
+        subject,
+        json,
+        messages,
+    }
+}
+
+pub fn respond(data: &Dataset, request: &SimRequest) -> SimResponse {
+    match header_key(request, "x-api-key") {
+        Ok(VALID_KEY) => {}
+        Ok(_) => return invalid_key(),
+        Err(response) => return response,
+    }
+    if request.method != "GET" {
+        return SimResponse::error(405, "method_not_allowed", "The simulator only reads.", Value::Null);
+    }
+    let visible = data.visible(request.sequence);
+    match request.segments().as_slice() {
+        ["v2", "conversations"] => list(&visible, request),
+        ["v2", "conversation", id] => match visible.iter().find(|c| c.id == *id) {
+            Some(conversation) => SimResponse::json(200, &json!({ "data": conversation.json })),
+            None => not_found(),
+        },
+        ["v2", "conversation", id, "messages"] => match visible.iter().find(|c| c.id == *id) {
+            Some(conversation) => messages(conversation, request),
+            None => not_found(),
+        },
+        _ => not_found(),
+    }
+}
+
+fn offset_and_limit(request: &SimRequest, default_limit: usize) -> Result<(usize, usize), SimResponse> {
+    let limit = crate::common::limit(request, default_limit, MAX_LIMIT, false)?;
+    let offset = match request.param("offset") {
+        None => 0,
+        Some(text) => text.parse().map_err(|_| bad_request("offset", "expected a non-negative integer"))?,
+    };
+    Ok((offset, limit))
+}
+
+fn paginated(items: Vec<Value>, offset: usize, limit: usize) -> SimResponse {
+    let total = items.len();
+    let page: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
+    SimResponse::json(
+        200,
+        &json!({
+            "data": page,
+            "pagination": { "limit": limit, "offset": offset, "total": total, "has_more": offset + limit < total },
+        }),
+    )
+}
+
+fn list(visible: &[&Conversation], request: &SimRequest) -> SimResponse {
+    let status = request.param("status").unwrap_or("all");
+    if status != "all" && !STATUSES.contains(&status) {
+        return bad_request("status", "expected open, closed, archived or all");
+    }
+    let channel = request.param("channel");
+    if channel.is_some_and(|c| !CHANNELS.contains(&c)) {
+        return bad_request("channel", "expected whatsapp, instagram, sms or email");
+    }
+    let sort = request.param("sort").unwrap_or("created_at:desc");
+    if sort != "created_at:desc" && sort != "last_message_at:desc" {
+        return bad_request("sort", "expected created_at:desc or last_message_at:desc");
+    }
+    let (offset, limit) = match offset_and_limit(request, DEFAULT_LIMIT) {
+        Ok(pair) => pair,
+        Err(response) => return response,
+    };
+    let assigned = request.param("assigned_to").filter(|a| !a.is_empty());
+    let label = request.param("label").filter(|l| !l.is_empty());
+    let search = request.param("search").filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let mut matching: Vec<&&Conversation> = visible
+        .iter()
+        .filter(|c| status == "all" || c.status == status)
+        .filter(|c| channel.is_none_or(|channel| c.channel == channel))
+        .filter(|c| match assigned {
+            None => true,
+            Some("none") => c.assignee.is_none(),
+            Some(user) => c.assignee == Some(user),
+        })
+        .filter(|c| label.is_none_or(|label| c.labels.contains(&label)))
+        .filter(|c| {
+            search.as_ref().is_none_or(|needle| {
+                c.subject.to_lowercase().contains(needle)
+                    || c.messages.iter().any(|m| m["content"].as_str().unwrap_or("").to_lowercase().contains(needle))
+            })
+        })
+        .collect();
+    if sort == "last_message_at:desc" {
+        matching.sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at).then_with(|| a.id.cmp(&b.id)));
+    }
+    paginated(matching.iter().map(|c| c.json.clone()).collect(), offset, limit)
+}
+
+fn messages(conversation: &Conversation, request: &SimRequest) -> SimResponse {
+    match offset_and_limit(request, DEFAULT_MESSAGE_LIMIT) {
+        Ok((offset, limit)) => paginated(conversation.messages.clone(), offset, limit),
+        Err(response) => response,
+    }
+}
