@@ -65,7 +65,7 @@ fn truth_ids(
 ) -> Vec<String> {
     transport
         .world()
-        .humind
+        .humind()
         .conversations
         .iter()
         .filter(|c| keep(c))
@@ -94,7 +94,7 @@ fn pages_to_the_end_with_the_fewest_requests() {
     assert_eq!(export.progress.conversations, 250);
     let truth_messages: usize = transport
         .world()
-        .humind
+        .humind()
         .conversations
         .iter()
         .map(|c| c.messages.len())
@@ -369,7 +369,7 @@ fn elapsed_time_adds_up_across_resume() {
 fn one_conversation_can_be_fetched_again() {
     use conversation_export::engine::fetch_conversation;
     let transport = transport(30);
-    let truth = &transport.world().humind.conversations[4];
+    let truth = &transport.world().humind().conversations[4];
     let mut query = ExportQuery::new(VendorId::Humind);
     query.base_url = BASE.into();
     query.filters.insert("include_contact".into(), "1".into());

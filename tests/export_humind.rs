@@ -167,7 +167,7 @@ fn conversations_csv_has_every_field_and_vendor_extras() {
     let (conversations, world) = exported(true);
     let file = export::conversations_csv(&conversations, &database());
     let (header, rows) = read_csv(&file.bytes, b',');
-    assert_eq!(rows.len(), world.humind.conversations.len());
+    assert_eq!(rows.len(), world.humind().conversations.len());
     let satisfaction = column(&header, "vendor_satisfaction");
     let event_count = column(&header, "vendor_event_count");
     let (id, tags, cart, email, count, title) = (
@@ -178,7 +178,7 @@ fn conversations_csv_has_every_field_and_vendor_extras() {
         column(&header, "message_count"),
         column(&header, "title"),
     );
-    for (row, truth) in rows.iter().zip(&world.humind.conversations) {
+    for (row, truth) in rows.iter().zip(&world.humind().conversations) {
         assert_eq!(row[id], truth.id);
         assert_eq!(row[tags], truth.tags.join(LIST_SEPARATOR));
         assert_eq!(row[cart], truth.has_triggered_cart().to_string());
@@ -210,7 +210,7 @@ fn events_csv_lists_every_interaction() {
     let file = export::events_csv(&conversations, &database());
     let (header, rows) = read_csv(&file.bytes, b',');
     let truth: Vec<&humind::Event> = world
-        .humind
+        .humind()
         .conversations
         .iter()
         .flat_map(|c| c.events())
@@ -260,7 +260,7 @@ fn json_and_raw_ndjson_keep_everything() {
         serde_json::from_slice(&json::conversations_json(&conversations)).unwrap();
     let array = parsed.as_array().unwrap();
     assert_eq!(array.len(), conversations.len());
-    let first_truth = &world.humind.conversations[0];
+    let first_truth = &world.humind().conversations[0];
     assert_eq!(array[0]["id"], first_truth.id.as_str());
     assert_eq!(
         array[0]["messages"].as_array().unwrap().len(),
@@ -269,8 +269,8 @@ fn json_and_raw_ndjson_keep_everything() {
 
     let raw = json::raw_ndjson(&conversations);
     let lines: Vec<&str> = std::str::from_utf8(&raw).unwrap().lines().collect();
-    assert_eq!(lines.len(), world.humind.conversations.len());
-    for (line, truth) in lines.iter().zip(&world.humind.conversations) {
+    assert_eq!(lines.len(), world.humind().conversations.len());
+    for (line, truth) in lines.iter().zip(&world.humind().conversations) {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(
             value,

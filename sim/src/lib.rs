@@ -16,6 +16,8 @@ pub mod talktohumans;
 pub mod text;
 pub mod voice_widget;
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 
@@ -57,37 +59,67 @@ impl Default for WorldConfig {
     }
 }
 
-/// Every vendor's data, generated once.
+/// Every vendor's data, each generated the first time it is needed (a Demo of one vendor, or a
+/// test of one connector, does not pay for the other four).
 #[derive(Debug, Clone)]
 pub struct World {
-    pub humind: humind::Dataset,
-    pub talktohumans: talktohumans::Dataset,
-    pub huechat: huechat::Dataset,
-    pub voice_widget: voice_widget::Dataset,
-    pub mindo: mindo::Dataset,
+    config: WorldConfig,
+    humind: OnceLock<humind::Dataset>,
+    talktohumans: OnceLock<talktohumans::Dataset>,
+    huechat: OnceLock<huechat::Dataset>,
+    voice_widget: OnceLock<voice_widget::Dataset>,
+    mindo: OnceLock<mindo::Dataset>,
 }
 
 impl World {
     pub fn generate(config: &WorldConfig) -> Self {
-        let mut huechat = huechat::Dataset::generate(config.seed, config.conversations, config.anchor);
-        huechat.arrivals_every = config.huechat_arrivals_every;
         World {
-            humind: humind::Dataset::generate(config.seed, config.conversations, config.anchor),
-            talktohumans: talktohumans::Dataset::generate(config.seed, config.conversations, config.anchor),
-            huechat,
-            voice_widget: voice_widget::Dataset::generate(config.seed, config.conversations, config.anchor),
-            mindo: mindo::Dataset::generate(config.seed, config.conversations, config.anchor),
+            config: config.clone(),
+            humind: OnceLock::new(),
+            talktohumans: OnceLock::new(),
+            huechat: OnceLock::new(),
+            voice_widget: OnceLock::new(),
+            mindo: OnceLock::new(),
         }
+    }
+
+    pub fn humind(&self) -> &humind::Dataset {
+        let c = &self.config;
+        self.humind.get_or_init(|| humind::Dataset::generate(c.seed, c.conversations, c.anchor))
+    }
+
+    pub fn talktohumans(&self) -> &talktohumans::Dataset {
+        let c = &self.config;
+        self.talktohumans.get_or_init(|| talktohumans::Dataset::generate(c.seed, c.conversations, c.anchor))
+    }
+
+    pub fn huechat(&self) -> &huechat::Dataset {
+        let c = &self.config;
+        self.huechat.get_or_init(|| {
+            let mut data = huechat::Dataset::generate(c.seed, c.conversations, c.anchor);
+            data.arrivals_every = c.huechat_arrivals_every;
+            data
+        })
+    }
+
+    pub fn voice_widget(&self) -> &voice_widget::Dataset {
+        let c = &self.config;
+        self.voice_widget.get_or_init(|| voice_widget::Dataset::generate(c.seed, c.conversations, c.anchor))
+    }
+
+    pub fn mindo(&self) -> &mindo::Dataset {
+        let c = &self.config;
+        self.mindo.get_or_init(|| mindo::Dataset::generate(c.seed, c.conversations, c.anchor))
     }
 
     /// Answers a request addressed to `vendor` (e.g. `humind`); `request.path` is the vendor's own path.
     pub fn respond(&self, vendor: &str, request: &SimRequest) -> SimResponse {
         match vendor {
-            "humind" => humind::respond(&self.humind, request),
-            "talktohumans" => talktohumans::respond(&self.talktohumans, request),
-            "huechat" => huechat::respond(&self.huechat, request),
-            "voice-widget" => voice_widget::respond(&self.voice_widget, request),
-            "mindo" => mindo::respond(&self.mindo, request),
+            "humind" => humind::respond(self.humind(), request),
+            "talktohumans" => talktohumans::respond(self.talktohumans(), request),
+            "huechat" => huechat::respond(self.huechat(), request),
+            "voice-widget" => voice_widget::respond(self.voice_widget(), request),
+            "mindo" => mindo::respond(self.mindo(), request),
             _ => SimResponse::json(
                 404,
                 &serde_json::json!({ "error": { "code": "not_found", "message": "Unknown vendor." } }),
@@ -117,11 +149,11 @@ impl World {
     /// changes over time (HueChat's arrivals): the data as the request so numbered would see it.
     pub fn dataset_json(&self, vendor: &str, sequence: usize) -> Option<Value> {
         match vendor {
-            "humind" => Some(self.humind.to_full_json()),
-            "talktohumans" => Some(self.talktohumans.to_full_json()),
-            "huechat" => Some(self.huechat.to_full_json(sequence)),
-            "voice-widget" => Some(self.voice_widget.to_full_json()),
-            "mindo" => Some(self.mindo.to_full_json()),
+            "humind" => Some(self.humind().to_full_json()),
+            "talktohumans" => Some(self.talktohumans().to_full_json()),
+            "huechat" => Some(self.huechat().to_full_json(sequence)),
+            "voice-widget" => Some(self.voice_widget().to_full_json()),
+            "mindo" => Some(self.mindo().to_full_json()),
             _ => None,
         }
     }

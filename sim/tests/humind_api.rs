@@ -156,7 +156,7 @@ fn cursor_pagination_covers_everything_once_newest_first() {
 #[test]
 fn retrieve_validates_the_id_and_reports_not_found() {
     let world = world();
-    let id = world.humind.conversations[5].id.clone();
+    let id = world.humind().conversations[5].id.clone();
     let found = get(
         &world,
         &format!("/public/v1/conversations/{id}"),

@@ -30,7 +30,9 @@ impl<'w> Fields<'w> {
         }
     }
 
-    /// Reads a nested object, with warnings that name where it sits.
+    /// Reads a nested object, with warnings that name where it sits. Whatever `read` leaves
+    /// (fields it did not take, and did not keep with `take_extras`) joins this record's extras
+    /// as `path.field`, so a nested model without extras of its own still loses nothing.
     pub fn nested<T>(
         &mut self,
         object: Map<String, Value>,
@@ -44,7 +46,27 @@ impl<'w> Fields<'w> {
             warnings: self.warnings,
             unreadable: Extras::new(),
         };
-        read(&mut inner)
+        let value = read(&mut inner);
+        let leftovers: Vec<(String, Value)> = inner.object.into_iter().chain(inner.unreadable).collect();
+        for (key, leftover) in leftovers {
+            self.unreadable.insert(format!("{path}.{key}"), leftover);
+        }
+        value
+    }
+
+    /// Keeps a value that could not be read where it was expected, with a warning.
+    pub fn keep(&mut self, key: &str, value: Value, expected: &str) {
+        self.warn(key, value, expected);
+    }
+
+    /// Removes a field that repeats something already known; a different value is kept in
+    /// extras, with a warning.
+    pub fn expect(&mut self, key: &str, expected: &str) {
+        if let Some(value) = self.take(key) {
+            if value.as_str() != Some(expected) {
+                self.warn(key, value, &format!("\"{expected}\""));
+            }
+        }
     }
 
     pub fn set_record(&mut self, record: &str) {
@@ -271,6 +293,21 @@ mod tests {
             "{:?}",
             warnings[0]
         );
+    }
+
+    #[test]
+    fn nested_leftovers_join_the_parent_extras() {
+        let mut warnings = Vec::new();
+        let mut reader = fields(json!({"sender": {"id": "u1", "name": "Sam", "avatar": "a.png"}, "c": "x"}), &mut warnings);
+        let sender = reader.object("sender").unwrap();
+        let id = reader.nested(sender, "sender", |f| f.string("id"));
+        assert_eq!(id.as_deref(), Some("u1"));
+        reader.expect("c", "y");
+        let extras = reader.into_extras();
+        assert_eq!(extras["sender.name"], json!("Sam"));
+        assert_eq!(extras["sender.avatar"], json!("a.png"));
+        assert_eq!(extras["c"], json!("x"), "a value that differs from what is known is kept");
+        assert_eq!(warnings.len(), 1);
     }
 
     #[test]

@@ -6,9 +6,13 @@
 //! one `VendorId` variant and one line in `VendorId::connector`.
 
 pub mod fields;
+pub mod huechat;
 pub mod humind;
+pub mod mindo;
 pub mod spec;
+pub mod talktohumans;
 pub mod task;
+pub mod voice_widget;
 
 use serde_json::value::RawValue;
 
@@ -23,14 +27,28 @@ pub use task::{Call, Line, MapContext, Page, Step, Task, Update};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VendorId {
     Humind,
+    TalkToHumans,
+    HueChat,
+    VoiceWidget,
+    Mindo,
 }
 
 impl VendorId {
-    pub const ALL: &'static [VendorId] = &[VendorId::Humind];
+    pub const ALL: &'static [VendorId] = &[
+        VendorId::Humind,
+        VendorId::TalkToHumans,
+        VendorId::HueChat,
+        VendorId::VoiceWidget,
+        VendorId::Mindo,
+    ];
 
     pub fn connector(self) -> &'static dyn Connector {
         match self {
             VendorId::Humind => &humind::Humind,
+            VendorId::TalkToHumans => &talktohumans::TalkToHumans,
+            VendorId::HueChat => &huechat::HueChat,
+            VendorId::VoiceWidget => &voice_widget::VoiceWidget,
+            VendorId::Mindo => &mindo::Mindo,
         }
     }
 
