@@ -16,7 +16,14 @@ pub fn bearer(request: &SimRequest) -> Result<&str, SimResponse> {
         .and_then(|header| header.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|token| !token.is_empty());
-    token.ok_or_else(|| SimResponse::error(401, "unauthorized", "Missing or malformed Authorization header.", Value::Null))
+    token.ok_or_else(|| {
+        SimResponse::error(
+            401,
+            "unauthorized",
+            "Missing or malformed Authorization header.",
+            Value::Null,
+        )
+    })
 }
 
 /// A named header's key, or the 401 a vendor answers without one.
@@ -25,7 +32,14 @@ pub fn header_key<'r>(request: &'r SimRequest, name: &str) -> Result<&'r str, Si
         .header(name)
         .map(str::trim)
         .filter(|key| !key.is_empty())
-        .ok_or_else(|| SimResponse::error(401, "unauthorized", &format!("Missing {name} header."), Value::Null))
+        .ok_or_else(|| {
+            SimResponse::error(
+                401,
+                "unauthorized",
+                &format!("Missing {name} header."),
+                Value::Null,
+            )
+        })
 }
 
 pub fn invalid_key() -> SimResponse {
@@ -33,7 +47,12 @@ pub fn invalid_key() -> SimResponse {
 }
 
 pub fn bad_request(field: &str, issue: &str) -> SimResponse {
-    SimResponse::error(400, "invalid_request", &format!("Invalid parameter: {field}"), json!({ "field": field, "issue": issue }))
+    SimResponse::error(
+        400,
+        "invalid_request",
+        &format!("Invalid parameter: {field}"),
+        json!({ "field": field, "issue": issue }),
+    )
 }
 
 pub fn not_found() -> SimResponse {
@@ -41,12 +60,20 @@ pub fn not_found() -> SimResponse {
 }
 
 /// `limit` as an integer in `1..=max` (after `clamp`, if the vendor clamps), or a 400.
-pub fn limit(request: &SimRequest, default: usize, max: usize, clamp: bool) -> Result<usize, SimResponse> {
+pub fn limit(
+    request: &SimRequest,
+    default: usize,
+    max: usize,
+    clamp: bool,
+) -> Result<usize, SimResponse> {
     match request.param("limit") {
         None => Ok(default),
         Some(text) => match text.parse::<usize>() {
             Ok(limit) if limit >= 1 && (limit <= max || clamp) => Ok(limit.min(max)),
-            _ => Err(bad_request("limit", &format!("expected an integer from 1 to {max}"))),
+            _ => Err(bad_request(
+                "limit",
+                &format!("expected an integer from 1 to {max}"),
+            )),
         },
     }
 }
@@ -55,7 +82,9 @@ pub fn limit(request: &SimRequest, default: usize, max: usize, clamp: bool) -> R
 pub fn cursor_offset(request: &SimRequest) -> Result<usize, SimResponse> {
     match request.param("cursor") {
         None | Some("") => Ok(0),
-        Some(cursor) => crate::cursor::decode(cursor).ok_or_else(|| bad_request("cursor", "invalid cursor")),
+        Some(cursor) => {
+            crate::cursor::decode(cursor).ok_or_else(|| bad_request("cursor", "invalid cursor"))
+        }
     }
 }
 

@@ -82,7 +82,10 @@ impl Fault {
             Fault::StreamError => {
                 let text = String::from_utf8_lossy(&response.body).into_owned();
                 let lines: Vec<&str> = text.lines().collect();
-                let mut kept: Vec<String> = lines[..lines.len() / 2].iter().map(|l| l.to_string()).collect();
+                let mut kept: Vec<String> = lines[..lines.len() / 2]
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect();
                 kept.push(r#"{"_error": {"code": "STREAM_INTERRUPTED", "message": "Upstream database timeout"}}"#.into());
                 Some(SimResponse::ndjson(kept))
             }

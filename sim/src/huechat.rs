@@ -19,7 +19,14 @@ const DEFAULT_LIMIT: usize = 20;
 const DEFAULT_MESSAGE_LIMIT: usize = 50;
 const STATUSES: &[&str] = &["open", "closed", "archived"];
 const CHANNELS: &[&str] = &["whatsapp", "instagram", "sms", "email"];
-const LABELS: &[&str] = &["billing", "urgent", "vip", "refund", "=label", "retour, échange"];
+const LABELS: &[&str] = &[
+    "billing",
+    "urgent",
+    "vip",
+    "refund",
+    "=label",
+    "retour, échange",
+];
 const AGENTS: &[(&str, &str)] = &[
     ("usr_agent1", "Sarah Johnson"),
     ("usr_agent2", "Zoë Lefèvre"),
@@ -61,11 +68,19 @@ impl Dataset {
                 generate(&mut rng, index, created)
             })
             .collect();
-        conversations.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+        conversations.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         let arrivals = (0..200)
             .map(|index| {
                 let mut rng = root.fork(1_000_000 + index as u64);
-                generate(&mut rng, count + index, anchor + Duration::seconds(60 * (index as i64 + 1)))
+                generate(
+                    &mut rng,
+                    count + index,
+                    anchor + Duration::seconds(60 * (index as i64 + 1)),
+                )
             })
             .collect();
         Dataset {
@@ -77,8 +92,14 @@ impl Dataset {
 
     /// The conversations visible to the request numbered `sequence`, newest first.
     pub fn visible(&self, sequence: usize) -> Vec<&Conversation> {
-        let arrived = self.arrivals_every.map_or(0, |every| (sequence / every.max(1)).min(self.arrivals.len()));
-        self.arrivals[..arrived].iter().rev().chain(&self.conversations).collect()
+        let arrived = self.arrivals_every.map_or(0, |every| {
+            (sequence / every.max(1)).min(self.arrivals.len())
+        });
+        self.arrivals[..arrived]
+            .iter()
+            .rev()
+            .chain(&self.conversations)
+            .collect()
     }
 
     /// Conversations with their messages (as `messages`), as visible to `sequence`.
@@ -105,7 +126,9 @@ fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation
         6..=8 => "closed",
         _ => "archived",
     };
-    let assignee = rng.chance(70).then(|| AGENTS[rng.below(AGENTS.len() as u64) as usize]);
+    let assignee = rng
+        .chance(70)
+        .then(|| AGENTS[rng.below(AGENTS.len() as u64) as usize]);
     let mut labels: Vec<&'static str> = Vec::new();
     for _ in 0..rng.below(3) {
         let label = LABELS[rng.below(LABELS.len() as u64) as usize];
@@ -114,7 +137,11 @@ fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation
         }
     }
     // Some conversations have more messages than one page of the messages endpoint.
-    let count = if index % 25 == 3 { 60 + rng.below(50) as usize } else { rng.range(0, 12) as usize };
+    let count = if index % 25 == 3 {
+        90 + rng.below(40) as usize
+    } else {
+        rng.range(0, 12) as usize
+    };
     let mut at = created;
     let mut messages = Vec::with_capacity(count);
     for position in 0..count {
@@ -144,7 +171,15 @@ fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation
         messages.push(message);
     }
     let last_message_at = if messages.is_empty() { created } else { at };
-    let subject = rng.pick(&["Order inquiry", "Où est mon colis ?", "Refund, please", "Question \"urgente\"", "Devis"]).to_string();
+    let subject = rng
+        .pick(&[
+            "Order inquiry",
+            "Où est mon colis ?",
+            "Refund, please",
+            "Question \"urgente\"",
+            "Devis",
+        ])
+        .to_string();
     let mut json = json!({
         "id": id,
         "contact_id": contact_id,
@@ -164,7 +199,12 @@ fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation
         json["contact"]["phone"] = json!(format!("+1555{:07}", rng.below(10_000_000)));
     }
     if let Some(last) = messages.last() {
-        json["last_message_preview"] = json!(last["content"].as_str().unwrap_or("").chars().take(80).collect::<String>());
+        json["last_message_preview"] = json!(last["content"]
+            .as_str()
+            .unwrap_or("")
+            .chars()
+            .take(80)
+            .collect::<String>());
     }
     Conversation {
         id,
@@ -187,7 +227,12 @@ pub fn respond(data: &Dataset, request: &SimRequest) -> SimResponse {
         Err(response) => return response,
     }
     if request.method != "GET" {
-        return SimResponse::error(405, "method_not_allowed", "The simulator only reads.", Value::Null);
+        return SimResponse::error(
+            405,
+            "method_not_allowed",
+            "The simulator only reads.",
+            Value::Null,
+        );
     }
     let visible = data.visible(request.sequence);
     match request.segments().as_slice() {
@@ -204,11 +249,16 @@ pub fn respond(data: &Dataset, request: &SimRequest) -> SimResponse {
     }
 }
 
-fn offset_and_limit(request: &SimRequest, default_limit: usize) -> Result<(usize, usize), SimResponse> {
+fn offset_and_limit(
+    request: &SimRequest,
+    default_limit: usize,
+) -> Result<(usize, usize), SimResponse> {
     let limit = crate::common::limit(request, default_limit, MAX_LIMIT, false)?;
     let offset = match request.param("offset") {
         None => 0,
-        Some(text) => text.parse().map_err(|_| bad_request("offset", "expected a non-negative integer"))?,
+        Some(text) => text
+            .parse()
+            .map_err(|_| bad_request("offset", "expected a non-negative integer"))?,
     };
     Ok((offset, limit))
 }
@@ -244,7 +294,10 @@ fn list(visible: &[&Conversation], request: &SimRequest) -> SimResponse {
     };
     let assigned = request.param("assigned_to").filter(|a| !a.is_empty());
     let label = request.param("label").filter(|l| !l.is_empty());
-    let search = request.param("search").filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let search = request
+        .param("search")
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase);
     let mut matching: Vec<&&Conversation> = visible
         .iter()
         .filter(|c| status == "all" || c.status == status)
@@ -258,14 +311,28 @@ fn list(visible: &[&Conversation], request: &SimRequest) -> SimResponse {
         .filter(|c| {
             search.as_ref().is_none_or(|needle| {
                 c.subject.to_lowercase().contains(needle)
-                    || c.messages.iter().any(|m| m["content"].as_str().unwrap_or("").to_lowercase().contains(needle))
+                    || c.messages.iter().any(|m| {
+                        m["content"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_lowercase()
+                            .contains(needle)
+                    })
             })
         })
         .collect();
     if sort == "last_message_at:desc" {
-        matching.sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at).then_with(|| a.id.cmp(&b.id)));
+        matching.sort_by(|a, b| {
+            b.last_message_at
+                .cmp(&a.last_message_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
     }
-    paginated(matching.iter().map(|c| c.json.clone()).collect(), offset, limit)
+    paginated(
+        matching.iter().map(|c| c.json.clone()).collect(),
+        offset,
+        limit,
+    )
 }
 
 fn messages(conversation: &Conversation, request: &SimRequest) -> SimResponse {

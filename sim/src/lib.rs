@@ -85,12 +85,14 @@ impl World {
 
     pub fn humind(&self) -> &humind::Dataset {
         let c = &self.config;
-        self.humind.get_or_init(|| humind::Dataset::generate(c.seed, c.conversations, c.anchor))
+        self.humind
+            .get_or_init(|| humind::Dataset::generate(c.seed, c.conversations, c.anchor))
     }
 
     pub fn talktohumans(&self) -> &talktohumans::Dataset {
         let c = &self.config;
-        self.talktohumans.get_or_init(|| talktohumans::Dataset::generate(c.seed, c.conversations, c.anchor))
+        self.talktohumans
+            .get_or_init(|| talktohumans::Dataset::generate(c.seed, c.conversations, c.anchor))
     }
 
     pub fn huechat(&self) -> &huechat::Dataset {
@@ -104,12 +106,14 @@ impl World {
 
     pub fn voice_widget(&self) -> &voice_widget::Dataset {
         let c = &self.config;
-        self.voice_widget.get_or_init(|| voice_widget::Dataset::generate(c.seed, c.conversations, c.anchor))
+        self.voice_widget
+            .get_or_init(|| voice_widget::Dataset::generate(c.seed, c.conversations, c.anchor))
     }
 
     pub fn mindo(&self) -> &mindo::Dataset {
         let c = &self.config;
-        self.mindo.get_or_init(|| mindo::Dataset::generate(c.seed, c.conversations, c.anchor))
+        self.mindo
+            .get_or_init(|| mindo::Dataset::generate(c.seed, c.conversations, c.anchor))
     }
 
     /// Answers a request addressed to `vendor` (e.g. `humind`); `request.path` is the vendor's own path.
@@ -130,7 +134,12 @@ impl World {
     /// The whole dataset of a vendor, as the vendor would return it with every opt-in: the
     /// ground truth end-to-end tests compare exports against.
     /// Answers a full URL, routing on the vendor segment of its path.
-    pub fn respond_to_url(&self, url: &str, headers: &[(String, String)], sequence: usize) -> SimResponse {
+    pub fn respond_to_url(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        sequence: usize,
+    ) -> SimResponse {
         let Some((vendor, path_and_query)) = route(url) else {
             return SimResponse::json(
                 404,

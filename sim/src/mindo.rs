@@ -73,7 +73,11 @@ impl Dataset {
         for index in 0..conversations {
             generate_conversation(&mut root.fork(index as u64), index, anchor, &mut messages);
         }
-        messages.sort_by(|a, b| a.occurred_at.cmp(&b.occurred_at).then_with(|| a.id().cmp(b.id())));
+        messages.sort_by(|a, b| {
+            a.occurred_at
+                .cmp(&b.occurred_at)
+                .then_with(|| a.id().cmp(b.id()))
+        });
         Dataset { messages }
     }
 
@@ -87,7 +91,12 @@ fn naive(at: DateTime<Utc>) -> String {
     at.naive_utc().format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
 }
 
-fn generate_conversation(rng: &mut Rng, index: usize, anchor: DateTime<Utc>, out: &mut Vec<Message>) {
+fn generate_conversation(
+    rng: &mut Rng,
+    index: usize,
+    anchor: DateTime<Utc>,
+    out: &mut Vec<Message>,
+) {
     let company_id = COMPANIES[index % COMPANIES.len()];
     let client_id = format!("cmp_{}", Rng::new(company_id).hex(24));
     let conversation_id = format!("conv_{}", rng.hex(24));
@@ -100,7 +109,11 @@ fn generate_conversation(rng: &mut Rng, index: usize, anchor: DateTime<Utc>, out
     let mut previous: Option<String> = None;
     for turn in 0..turns {
         // Some replies come a day or more later, so conversations span date windows.
-        at += Duration::seconds(if rng.chance(10) { rng.range(86_400, 5 * 86_400) } else { rng.range(5, 900) } as i64);
+        at += Duration::seconds(if rng.chance(10) {
+            rng.range(86_400, 5 * 86_400)
+        } else {
+            rng.range(5, 900)
+        } as i64);
         let outbound = turn % 2 == 1;
         let by_operator = outbound && rng.chance(20);
         let by_agent = outbound && !by_operator;
@@ -120,7 +133,9 @@ fn generate_conversation(rng: &mut Rng, index: usize, anchor: DateTime<Utc>, out
         } else {
             json!({ "type": "contact", "id": contact_id, "display_name": Value::Null })
         };
-        let mut classifications = vec![json!({ "label": "Intent", "value": rng.pick(&["order_inquiry", "pricing", "complaint", "greeting"]).to_string() })];
+        let mut classifications = vec![
+            json!({ "label": "Intent", "value": rng.pick(&["order_inquiry", "pricing", "complaint", "greeting"]).to_string() }),
+        ];
         if rng.chance(30) {
             classifications.push(json!({ "label": "Sentiment", "value": rng.pick(&["positive", "negative", "neutral"]).to_string() }));
         }
@@ -186,7 +201,12 @@ fn id_list(request: &SimRequest, name: &str) -> Result<Option<Vec<u64>>, SimResp
             .map(|part| part.trim().parse::<u64>())
             .collect::<Result<Vec<u64>, _>>()
             .map(Some)
-            .map_err(|_| bad_request(name, "expected an integer or a comma-separated list of integers")),
+            .map_err(|_| {
+                bad_request(
+                    name,
+                    "expected an integer or a comma-separated list of integers",
+                )
+            }),
     }
 }
 
@@ -198,7 +218,9 @@ pub fn respond(data: &Dataset, request: &SimRequest) -> SimResponse {
         Err(response) => return response,
     };
     match request.segments().as_slice() {
-        ["api", "v1", "qualitative-export", "messages"] if request.method == "GET" => export(data, request, scope),
+        ["api", "v1", "qualitative-export", "messages"] if request.method == "GET" => {
+            export(data, request, scope)
+        }
         _ => not_found(),
     }
 }
@@ -211,10 +233,18 @@ fn export(data: &Dataset, request: &SimRequest, scope: Option<u64>) -> SimRespon
     };
     if let Some(allowed) = scope {
         if companies.iter().any(|company| *company != allowed) {
-            return SimResponse::error(403, "FORBIDDEN", "This key is limited to another company.", Value::Null);
+            return SimResponse::error(
+                403,
+                "FORBIDDEN",
+                "This key is limited to another company.",
+                Value::Null,
+            );
         }
     }
-    let (from, to) = match (request.param("from").map(instant), request.param("to").map(instant)) {
+    let (from, to) = match (
+        request.param("from").map(instant),
+        request.param("to").map(instant),
+    ) {
         (None, _) => return bad_request("from", "required"),
         (_, None) => return bad_request("to", "required"),
         (Some(None), _) => return bad_request("from", "expected an ISO 8601 date-time"),
@@ -241,12 +271,19 @@ fn export(data: &Dataset, request: &SimRequest, scope: Option<u64>) -> SimRespon
     };
     let includes: Vec<&str> = match request.param("include") {
         None => vec!["classifications"],
-        Some(text) => text.split(',').map(str::trim).filter(|s| !s.is_empty()).collect(),
+        Some(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect(),
     };
     if let Some(unknown) = includes.iter().find(|option| !INCLUDES.contains(option)) {
         return bad_request("include", &format!("unknown option {unknown}"));
     }
-    let (limit, offset) = match (limit(request, DEFAULT_LIMIT, MAX_LIMIT, false), cursor_offset(request)) {
+    let (limit, offset) = match (
+        limit(request, DEFAULT_LIMIT, MAX_LIMIT, false),
+        cursor_offset(request),
+    ) {
         (Ok(limit), Ok(offset)) => (limit, offset),
         (Err(response), _) | (_, Err(response)) => return response,
     };
@@ -261,10 +298,17 @@ fn export(data: &Dataset, request: &SimRequest, scope: Option<u64>) -> SimRespon
             "outgoing" => m.outbound,
             _ => true,
         })
-        .filter(|m| agents.as_ref().is_none_or(|agents| m.agent_id.is_some_and(|id| agents.contains(&id))))
+        .filter(|m| {
+            agents
+                .as_ref()
+                .is_none_or(|agents| m.agent_id.is_some_and(|id| agents.contains(&id)))
+        })
         .collect();
     let (rows, next) = page(&matching, offset, limit);
-    let mut lines: Vec<String> = rows.iter().map(|m| m.to_json(&includes).to_string()).collect();
+    let mut lines: Vec<String> = rows
+        .iter()
+        .map(|m| m.to_json(&includes).to_string())
+        .collect();
     if let Some(cursor) = next {
         lines.push(json!({ "_truncated": true, "next_cursor": cursor }).to_string());
     }

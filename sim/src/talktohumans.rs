@@ -65,24 +65,44 @@ impl Dataset {
         let mut conversations: Vec<Conversation> = (0..count)
             .map(|index| generate(&mut root.fork(index as u64), index, anchor, &accounts))
             .collect();
-        conversations.sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at).then_with(|| a.id.cmp(&b.id)));
+        conversations.sort_by(|a, b| {
+            b.last_message_at
+                .cmp(&a.last_message_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         Dataset { conversations }
     }
 
     pub fn to_full_json(&self) -> Value {
-        Value::Array(self.conversations.iter().map(Conversation::to_json).collect())
+        Value::Array(
+            self.conversations
+                .iter()
+                .map(Conversation::to_json)
+                .collect(),
+        )
     }
 }
 
 fn participant(rng: &mut Rng, index: usize, is_self: bool) -> Participant {
     let first = *rng.pick(&["Zoë", "Jean-Éric", "Ana", "Li", "Mohammed", "=Bob"]);
-    let last = *rng.pick(&["Lefèvre", "O'Brien", "Souza", "Wang", "Haddad", "Smith, Jr."]);
+    let last = *rng.pick(&[
+        "Lefèvre",
+        "O'Brien",
+        "Souza",
+        "Wang",
+        "Haddad",
+        "Smith, Jr.",
+    ]);
     let contact_id = (100 + index as u64 * 7 + rng.below(5)).to_string();
     let mut tags = Vec::new();
     if !is_self {
         tags.push(*rng.pick(PARTICIPANT_TAGS));
     }
-    let handle = format!("{}-{}", first.to_lowercase().replace(['=', 'ë', 'é'], "e"), rng.hex(4));
+    let handle = format!(
+        "{}-{}",
+        first.to_lowercase().replace(['=', 'ë', 'é'], "e"),
+        rng.hex(4)
+    );
     let mut json = json!({
         "contact_id": contact_id,
         "provider_participant_id": format!("urn:li:person:{}", rng.hex(10)),
@@ -98,7 +118,10 @@ fn participant(rng: &mut Rng, index: usize, is_self: bool) -> Participant {
     });
     // Optional fields are sometimes absent.
     if rng.chance(70) {
-        json["avatar_url"] = json!(format!("https://media.example.com/avatars/{}.jpg", rng.hex(8)));
+        json["avatar_url"] = json!(format!(
+            "https://media.example.com/avatars/{}.jpg",
+            rng.hex(8)
+        ));
     }
     Participant {
         contact_id,
@@ -108,18 +131,32 @@ fn participant(rng: &mut Rng, index: usize, is_self: bool) -> Participant {
     }
 }
 
-fn generate(rng: &mut Rng, index: usize, anchor: DateTime<Utc>, accounts: &[Value]) -> Conversation {
+fn generate(
+    rng: &mut Rng,
+    index: usize,
+    anchor: DateTime<Utc>,
+    accounts: &[Value],
+) -> Conversation {
     let last_message_at = anchor - Duration::seconds(rng.range(600, 60 * 86_400) as i64);
     let is_group = rng.chance(15);
     let mut participants = vec![participant(&mut rng.fork(1), 0, true)];
     for extra in 0..if is_group { 3 } else { 1 } {
-        participants.push(participant(&mut rng.fork(10 + extra), index * 3 + extra as usize + 1, false));
+        participants.push(participant(
+            &mut rng.fork(10 + extra),
+            index * 3 + extra as usize + 1,
+            false,
+        ));
     }
     let id = format!("tth_{}", rng.hex(16));
     let last_message_text = if index < text::HOSTILE.len() {
         text::HOSTILE[index].to_string()
     } else {
-        rng.pick(&["Merci pour votre message, je reviens vers vous.", "Sounds good, let's talk Tuesday.", "Pas intéressé, merci."]).to_string()
+        rng.pick(&[
+            "Merci pour votre message, je reviens vers vous.",
+            "Sounds good, let's talk Tuesday.",
+            "Pas intéressé, merci.",
+        ])
+        .to_string()
     };
     let sequence = (!is_group && rng.chance(70)).then(|| {
         let steps: Vec<Value> = (0..rng.range(1, 4))
@@ -160,7 +197,11 @@ fn generate(rng: &mut Rng, index: usize, anchor: DateTime<Utc>, accounts: &[Valu
         "sequence": sequence.unwrap_or(Value::Null),
     });
     if is_group || rng.chance(60) {
-        json["title"] = json!(if is_group { "Intro: Acme × Quotes & Co" } else { "Suivi de la démo" });
+        json["title"] = json!(if is_group {
+            "Intro: Acme × Quotes & Co"
+        } else {
+            "Suivi de la démo"
+        });
     }
     Conversation {
         id,
@@ -185,13 +226,17 @@ pub fn respond(data: &Dataset, request: &SimRequest) -> SimResponse {
 fn list(data: &Dataset, request: &SimRequest) -> SimResponse {
     let contact = request.param("contact_id");
     if let Some(contact) = contact {
-        let valid = contact.starts_with(|c: char| ('1'..='9').contains(&c)) && contact.bytes().all(|b| b.is_ascii_digit());
+        let valid = contact.starts_with(|c: char| ('1'..='9').contains(&c))
+            && contact.bytes().all(|b| b.is_ascii_digit());
         if !valid {
             return bad_request("contact_id", "must match ^[1-9][0-9]*$");
         }
     }
     let tag = request.param("tag").filter(|tag| !tag.is_empty());
-    let (limit, offset) = match (limit(request, DEFAULT_LIMIT, MAX_LIMIT, true), cursor_offset(request)) {
+    let (limit, offset) = match (
+        limit(request, DEFAULT_LIMIT, MAX_LIMIT, true),
+        cursor_offset(request),
+    ) {
         (Ok(limit), Ok(offset)) => (limit, offset),
         (Err(response), _) | (_, Err(response)) => return response,
     };
@@ -199,7 +244,13 @@ fn list(data: &Dataset, request: &SimRequest) -> SimResponse {
         .conversations
         .iter()
         .filter(|c| contact.is_none_or(|id| c.participants.iter().any(|p| p.contact_id == id)))
-        .filter(|c| tag.is_none_or(|tag| c.participants.iter().any(|p| !p.is_self && p.tags.contains(&tag))))
+        .filter(|c| {
+            tag.is_none_or(|tag| {
+                c.participants
+                    .iter()
+                    .any(|p| !p.is_self && p.tags.contains(&tag))
+            })
+        })
         .collect();
     let (items, next) = page(&matching, offset, limit);
     SimResponse::json(

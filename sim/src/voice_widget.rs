@@ -7,7 +7,9 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 
-use crate::common::{bad_request, bearer, cursor_offset, invalid_key, limit, not_found, page, timestamp};
+use crate::common::{
+    bad_request, bearer, cursor_offset, invalid_key, limit, not_found, page, timestamp,
+};
 use crate::http::{SimRequest, SimResponse};
 use crate::rng::Rng;
 use crate::text;
@@ -40,7 +42,11 @@ impl Dataset {
         let mut conversations: Vec<Conversation> = (0..count)
             .map(|index| generate(&mut root.fork(index as u64), index, anchor))
             .collect();
-        conversations.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| a.id.cmp(&b.id)));
+        conversations.sort_by(|a, b| {
+            b.started_at
+                .cmp(&a.started_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         Dataset { conversations }
     }
 
@@ -60,20 +66,47 @@ fn generate(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> Conversation 
         anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64)
     };
     let ended_at = started_at + Duration::seconds(duration);
-    let outcome = if just_ended { "completed" } else { OUTCOMES[[0, 0, 0, 0, 0, 1, 1, 2][rng.below(8) as usize]] };
+    let outcome = if just_ended {
+        "completed"
+    } else {
+        OUTCOMES[[0, 0, 0, 0, 0, 1, 1, 2][rng.below(8) as usize]]
+    };
     let widget_id = WIDGETS[rng.below(WIDGETS.len() as u64) as usize];
     let mut at = started_at;
     let mut transcript = Vec::new();
     let mut tool_calls = Vec::new();
-    let turns = if outcome == "error" { 1 } else { rng.range(2, 10) as usize };
+    let turns = if outcome == "error" {
+        1
+    } else {
+        rng.range(2, 10) as usize
+    };
     for turn in 0..turns {
         at += Duration::seconds(rng.range(2, 20) as i64);
         let (role, line) = if turn % 2 == 0 {
-            ("agent", if turn == 0 { "Hi! I'm Sam, how can I help?".to_string() } else { rng.pick(text::ASSISTANT_LINES).to_string() })
+            (
+                "agent",
+                if turn == 0 {
+                    "Hi! I'm Sam, how can I help?".to_string()
+                } else {
+                    rng.pick(text::ASSISTANT_LINES).to_string()
+                },
+            )
         } else if (index + turn) % 5 == 1 {
-            ("user", text::HOSTILE[(index + turn) % text::HOSTILE.len()].to_string())
+            (
+                "user",
+                text::HOSTILE[(index + turn) % text::HOSTILE.len()].to_string(),
+            )
         } else {
-            ("user", rng.pick(&["Do you cater vegan?", "Quels sont vos horaires ?", "I need a quote for 50 guests.", "Can I book for June 15?"]).to_string())
+            (
+                "user",
+                rng.pick(&[
+                    "Do you cater vegan?",
+                    "Quels sont vos horaires ?",
+                    "I need a quote for 50 guests.",
+                    "Can I book for June 15?",
+                ])
+                .to_string(),
+            )
         };
         transcript.push(json!({ "role": role, "text": line, "ts": timestamp(at) }));
         if role == "agent" && turn > 0 && rng.chance(40) {
@@ -140,18 +173,28 @@ pub fn respond(data: &Dataset, request: &SimRequest) -> SimResponse {
         Err(response) => return response,
     }
     if request.method != "GET" {
-        return SimResponse::error(405, "method_not_allowed", "The simulator only reads.", Value::Null);
+        return SimResponse::error(
+            405,
+            "method_not_allowed",
+            "The simulator only reads.",
+            Value::Null,
+        );
     }
     match request.segments().as_slice() {
         ["api", "v1", "conversations"] => list(data, request),
-        ["api", "v1", "conversations", id] => match data.conversations.iter().find(|c| c.id == *id) {
+        ["api", "v1", "conversations", id] => match data.conversations.iter().find(|c| c.id == *id)
+        {
             Some(conversation) => SimResponse::json(200, &conversation.json),
             None => not_found(),
         },
-        ["api", "v1", "conversations", id, "transcript"] => match data.conversations.iter().find(|c| c.id == *id) {
-            Some(conversation) => transcript(conversation, request.param("format").unwrap_or("txt")),
-            None => not_found(),
-        },
+        ["api", "v1", "conversations", id, "transcript"] => {
+            match data.conversations.iter().find(|c| c.id == *id) {
+                Some(conversation) => {
+                    transcript(conversation, request.param("format").unwrap_or("txt"))
+                }
+                None => not_found(),
+            }
+        }
         _ => not_found(),
     }
 }
@@ -175,7 +218,10 @@ fn list(data: &Dataset, request: &SimRequest) -> SimResponse {
         return bad_request("outcome", "expected completed, abandoned or error");
     }
     let widget = request.param("widget_id").filter(|w| !w.is_empty());
-    let (limit, offset) = match (limit(request, DEFAULT_LIMIT, MAX_LIMIT, false), cursor_offset(request)) {
+    let (limit, offset) = match (
+        limit(request, DEFAULT_LIMIT, MAX_LIMIT, false),
+        cursor_offset(request),
+    ) {
         (Ok(limit), Ok(offset)) => (limit, offset),
         (Err(response), _) | (_, Err(response)) => return response,
     };
@@ -195,14 +241,26 @@ fn list(data: &Dataset, request: &SimRequest) -> SimResponse {
 }
 
 fn transcript(conversation: &Conversation, format: &str) -> SimResponse {
-    let turns = conversation.json["transcript"].as_array().cloned().unwrap_or_default();
-    let speaker = |turn: &Value| if turn["role"] == "agent" { "Agent" } else { "Visitor" };
+    let turns = conversation.json["transcript"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let speaker = |turn: &Value| {
+        if turn["role"] == "agent" {
+            "Agent"
+        } else {
+            "Visitor"
+        }
+    };
     let text = |turn: &Value| turn["text"].as_str().unwrap_or("").to_string();
     match format {
         "txt" => SimResponse::text(
             200,
             "text/plain; charset=utf-8",
-            turns.iter().map(|t| format!("{}: {}\n", speaker(t), text(t))).collect(),
+            turns
+                .iter()
+                .map(|t| format!("{}: {}\n", speaker(t), text(t)))
+                .collect(),
         ),
         "md" => SimResponse::text(
             200,
@@ -210,12 +268,20 @@ fn transcript(conversation: &Conversation, format: &str) -> SimResponse {
             format!(
                 "# Conversation {}\n\n{}",
                 conversation.id,
-                turns.iter().map(|t| format!("**{}:** {}\n\n", speaker(t), text(t))).collect::<String>()
+                turns
+                    .iter()
+                    .map(|t| format!("**{}:** {}\n\n", speaker(t), text(t)))
+                    .collect::<String>()
             ),
         ),
         "json" => SimResponse::json(
             200,
-            &Value::Array(turns.iter().map(|t| json!({ "speaker": speaker(t), "text": text(t), "ts": t["ts"] })).collect()),
+            &Value::Array(
+                turns
+                    .iter()
+                    .map(|t| json!({ "speaker": speaker(t), "text": text(t), "ts": t["ts"] }))
+                    .collect(),
+            ),
         ),
         _ => bad_request("format", "expected txt, md or json"),
     }

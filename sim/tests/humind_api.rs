@@ -208,5 +208,8 @@ fn the_same_seed_gives_the_same_data() {
         seed: 43,
         ..WorldConfig::default()
     });
-    assert_ne!(world().dataset_json("humind", 0), other.dataset_json("humind", 0));
+    assert_ne!(
+        world().dataset_json("humind", 0),
+        other.dataset_json("humind", 0)
+    );
 }

@@ -72,6 +72,8 @@ impl Clock for FakeClock {
     async fn sleep(&self, ms: f64) {
         self.inner.sleeps.borrow_mut().push(ms);
         self.advance(ms.max(0.0));
+        // Yield once, as a real timer would, so concurrent requests interleave.
+        YieldOnce(false).await;
     }
 
     fn random(&self) -> f64 {
@@ -82,6 +84,26 @@ impl Clock for FakeClock {
         x ^= x >> 27;
         self.inner.seed.set(x);
         (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Pending on the first poll (waking itself at once), ready on the second.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            std::task::Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
     }
 }
 

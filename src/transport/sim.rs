@@ -20,6 +20,8 @@ pub struct SimTransport<C: Clock> {
     pub chunk_size: usize,
     pub faults: FaultSchedule,
     requests: Cell<usize>,
+    in_flight: Cell<usize>,
+    max_in_flight: Cell<usize>,
     /// The URLs requested, in order (never the key: headers are not logged).
     pub log: RefCell<Vec<String>>,
 }
@@ -33,6 +35,8 @@ impl<C: Clock> SimTransport<C> {
             chunk_size: 64 * 1024,
             faults: FaultSchedule::none(),
             requests: Cell::new(0),
+            in_flight: Cell::new(0),
+            max_in_flight: Cell::new(0),
             log: RefCell::new(Vec::new()),
         }
     }
@@ -47,6 +51,28 @@ impl<C: Clock> SimTransport<C> {
 
     pub fn request_count(&self) -> usize {
         self.requests.get()
+    }
+
+    /// The most requests that were in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight.get()
+    }
+}
+
+/// Counts a request in flight for as long as it lives.
+struct InFlight<'a>(&'a Cell<usize>);
+
+impl<'a> InFlight<'a> {
+    fn new(count: &'a Cell<usize>, max: &Cell<usize>) -> Self {
+        count.set(count.get() + 1);
+        max.set(max.get().max(count.get()));
+        InFlight(count)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
     }
 }
 
@@ -70,6 +96,7 @@ impl<C: Clock> Transport for SimTransport<C> {
     ) -> Result<(ResponseHead, SimBody), TransportError> {
         let number = self.requests.get();
         self.requests.set(number + 1);
+        let _in_flight = InFlight::new(&self.in_flight, &self.max_in_flight);
         self.log.borrow_mut().push(request.url.clone());
         let fault = self.faults.fault_for(number).cloned();
         match fault {
@@ -88,7 +115,9 @@ impl<C: Clock> Transport for SimTransport<C> {
         if self.latency_ms > 0.0 {
             self.clock.sleep(self.latency_ms).await;
         }
-        let mut response = self.world.respond_to_url(&request.url, &request.headers, number);
+        let mut response = self
+            .world
+            .respond_to_url(&request.url, &request.headers, number);
         let mut hide_retry_after = false;
         if let Some(fault) = &fault {
             if let Fault::RateLimit { exposed, .. } = fault {

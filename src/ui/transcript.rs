@@ -66,7 +66,8 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
         };
         spawn_local(async move {
             let result = if demo_session {
-                fetch_conversation(&query, &id, &demo::transport(), &BrowserClock, &key, 30_000).await
+                fetch_conversation(&query, &id, &demo::transport(), &BrowserClock, &key, 30_000)
+                    .await
             } else {
                 fetch_conversation(&query, &id, &FetchTransport, &BrowserClock, &key, 30_000).await
             };

@@ -47,7 +47,8 @@ impl<'w> Fields<'w> {
             unreadable: Extras::new(),
         };
         let value = read(&mut inner);
-        let leftovers: Vec<(String, Value)> = inner.object.into_iter().chain(inner.unreadable).collect();
+        let leftovers: Vec<(String, Value)> =
+            inner.object.into_iter().chain(inner.unreadable).collect();
         for (key, leftover) in leftovers {
             self.unreadable.insert(format!("{path}.{key}"), leftover);
         }
@@ -298,7 +299,10 @@ mod tests {
     #[test]
     fn nested_leftovers_join_the_parent_extras() {
         let mut warnings = Vec::new();
-        let mut reader = fields(json!({"sender": {"id": "u1", "name": "Sam", "avatar": "a.png"}, "c": "x"}), &mut warnings);
+        let mut reader = fields(
+            json!({"sender": {"id": "u1", "name": "Sam", "avatar": "a.png"}, "c": "x"}),
+            &mut warnings,
+        );
         let sender = reader.object("sender").unwrap();
         let id = reader.nested(sender, "sender", |f| f.string("id"));
         assert_eq!(id.as_deref(), Some("u1"));
@@ -306,7 +310,11 @@ mod tests {
         let extras = reader.into_extras();
         assert_eq!(extras["sender.name"], json!("Sam"));
         assert_eq!(extras["sender.avatar"], json!("a.png"));
-        assert_eq!(extras["c"], json!("x"), "a value that differs from what is known is kept");
+        assert_eq!(
+            extras["c"],
+            json!("x"),
+            "a value that differs from what is known is kept"
+        );
         assert_eq!(warnings.len(), 1);
     }
 

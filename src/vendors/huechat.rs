@@ -10,8 +10,8 @@ use serde_json::value::RawValue;
 
 use super::fields::Fields;
 use super::{
-    object_of, parse_json, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FilterKind, FilterSpec,
-    MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    object_of, parse_json, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FilterKind,
+    FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
 };
 use crate::error::{ErrorKind, ErrorRule, FetchError};
 use crate::http::ResponseHead;
@@ -129,11 +129,20 @@ fn list_task(call: Call, page: u32) -> Task {
 }
 
 fn messages_task(base_url: &str, conversation_id: &str, page: u32, offset: u64) -> Task {
-    let path = format!("/conversation/{}/messages", crate::http::encode_component(conversation_id));
-    let params = vec![("limit".into(), PAGE_SIZE.to_string()), ("offset".into(), offset.to_string())];
+    let path = format!(
+        "/conversation/{}/messages",
+        crate::http::encode_component(conversation_id)
+    );
+    let params = vec![
+        ("limit".into(), PAGE_SIZE.to_string()),
+        ("offset".into(), offset.to_string()),
+    ];
     Task {
         call: Call::new(base_url, &path, params),
-        label: format!("messages of conversation {conversation_id} (page {})", page + 1),
+        label: format!(
+            "messages of conversation {conversation_id} (page {})",
+            page + 1
+        ),
         step: Step::Messages {
             conversation_id: conversation_id.to_string(),
             page,
@@ -143,7 +152,10 @@ fn messages_task(base_url: &str, conversation_id: &str, page: u32, offset: u64) 
 }
 
 fn offset_of(task: &Task) -> u64 {
-    task.call.param("offset").and_then(|o| o.parse().ok()).unwrap_or(0)
+    task.call
+        .param("offset")
+        .and_then(|o| o.parse().ok())
+        .unwrap_or(0)
 }
 
 pub struct HueChat;
@@ -154,24 +166,47 @@ impl Connector for HueChat {
     }
 
     fn plan(&self, query: &ExportQuery) -> Vec<Task> {
-        let mut params: Vec<(String, String)> = ["status", "channel", "assigned_to", "label", "search", "sort"]
-            .iter()
-            .map(|name| (name.to_string(), query.filter(name).to_string()))
-            .collect();
+        let mut params: Vec<(String, String)> = [
+            "status",
+            "channel",
+            "assigned_to",
+            "label",
+            "search",
+            "sort",
+        ]
+        .iter()
+        .map(|name| (name.to_string(), query.filter(name).to_string()))
+        .collect();
         params.push(("limit".into(), PAGE_SIZE.to_string()));
         params.push(("offset".into(), "0".into()));
-        vec![list_task(Call::new(&query.base_url, "/conversations", params), 0)]
+        vec![list_task(
+            Call::new(&query.base_url, "/conversations", params),
+            0,
+        )]
     }
 
-    fn read_page(&self, task: &Task, _head: &ResponseHead, body: &[u8]) -> Result<Page, FetchError> {
-        let envelope: Envelope = parse_json(SPEC.name, task, body, r#"{"data": [...], "pagination": {...}}"#)?;
+    fn read_page(
+        &self,
+        task: &Task,
+        _head: &ResponseHead,
+        body: &[u8],
+    ) -> Result<Page, FetchError> {
+        let envelope: Envelope = parse_json(
+            SPEC.name,
+            task,
+            body,
+            r#"{"data": [...], "pagination": {...}}"#,
+        )?;
         let offset = offset_of(task);
         let next_offset = offset + PAGE_SIZE as u64;
         let mut next = Vec::new();
         match &task.step {
             Step::List { page, .. } => {
                 if envelope.pagination.has_more {
-                    next.push(list_task(task.call.with_param("offset", &next_offset.to_string()), page + 1));
+                    next.push(list_task(
+                        task.call.with_param("offset", &next_offset.to_string()),
+                        page + 1,
+                    ));
                 }
                 for record in &envelope.data {
                     // A record without an id is still kept (and warned about) when mapped; it
@@ -186,9 +221,17 @@ impl Connector for HueChat {
                     total: envelope.pagination.total,
                 })
             }
-            Step::Messages { conversation_id, page } => {
+            Step::Messages {
+                conversation_id,
+                page,
+            } => {
                 if envelope.pagination.has_more {
-                    next.push(messages_task(&task.call.base_url, conversation_id, page + 1, next_offset));
+                    next.push(messages_task(
+                        &task.call.base_url,
+                        conversation_id,
+                        page + 1,
+                        next_offset,
+                    ));
                 }
                 Ok(Page {
                     records: envelope.data,
@@ -199,7 +242,12 @@ impl Connector for HueChat {
         }
     }
 
-    fn map(&self, task: &Task, records: Vec<Box<RawValue>>, context: &mut MapContext<'_>) -> Vec<Update> {
+    fn map(
+        &self,
+        task: &Task,
+        records: Vec<Box<RawValue>>,
+        context: &mut MapContext<'_>,
+    ) -> Vec<Update> {
         match &task.step {
             Step::List { page, .. } => records
                 .into_iter()
@@ -209,12 +257,21 @@ impl Connector for HueChat {
                     Update::Conversation(Box::new(map_conversation(raw, &place, context.warnings)))
                 })
                 .collect(),
-            Step::Messages { conversation_id, .. } => {
+            Step::Messages {
+                conversation_id, ..
+            } => {
                 let offset = offset_of(task);
                 let messages = records
                     .into_iter()
                     .enumerate()
-                    .map(|(index, raw)| map_message(raw, conversation_id, offset as usize + index, context.warnings))
+                    .map(|(index, raw)| {
+                        map_message(
+                            raw,
+                            conversation_id,
+                            offset as usize + index,
+                            context.warnings,
+                        )
+                    })
                     .collect();
                 vec![Update::Messages {
                     conversation_id: conversation_id.clone(),
@@ -229,7 +286,9 @@ impl Connector for HueChat {
 fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Conversation {
     let object = object_of(&raw, place, warnings);
     let mut fields = Fields::new(object, place, warnings);
-    let id = fields.string("id").unwrap_or_else(|| format!("missing-id ({place})"));
+    let id = fields
+        .string("id")
+        .unwrap_or_else(|| format!("missing-id ({place})"));
     fields.set_record(&id);
     let contact_id = fields.string("contact_id");
     let contact = fields.object("contact").map(|object| {
@@ -276,7 +335,12 @@ fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>
     conversation
 }
 
-fn map_message(raw: Box<RawValue>, conversation_id: &str, position: usize, warnings: &mut Vec<Warning>) -> Message {
+fn map_message(
+    raw: Box<RawValue>,
+    conversation_id: &str,
+    position: usize,
+    warnings: &mut Vec<Warning>,
+) -> Message {
     let place = format!("message {} of {conversation_id}", position + 1);
     let object = object_of(&raw, &place, warnings);
     let mut fields = Fields::new(object, conversation_id, warnings);

@@ -10,11 +10,14 @@ use serde_json::Value;
 
 use super::fields::{parse_timestamp, Fields};
 use super::{
-    malformed, object_of, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError, FilterKind, FilterSpec,
-    Line, MapContext, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    malformed, object_of, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
+    FilterKind, FilterSpec, Line, MapContext, Pagination, Step, Task, Update, VendorId, VendorSpec,
 };
 use crate::error::{ErrorKind, ErrorRule, FetchError, VendorComplaint};
-use crate::model::{Attachment, AuthorRole, Classification, Contact, Conversation, Message, Timestamp, ToolCall, Warning};
+use crate::model::{
+    Attachment, AuthorRole, Classification, Contact, Conversation, Message, Timestamp, ToolCall,
+    Warning,
+};
 
 /// The documented maximum rows per request.
 const PAGE_SIZE: u32 = 10_000;
@@ -23,7 +26,10 @@ pub const MAX_WINDOW_DAYS: i64 = 31;
 
 /// `42` or `42,57`: whole numbers separated by commas.
 pub fn check_id_list(value: &str) -> Result<(), String> {
-    let valid = value.split(',').map(str::trim).all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    let valid = value
+        .split(',')
+        .map(str::trim)
+        .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
     if valid {
         Ok(())
     } else {
@@ -143,7 +149,10 @@ pub fn windows(from: Timestamp, to: Timestamp) -> Vec<(Timestamp, Timestamp)> {
 }
 
 fn range(query: &ExportQuery) -> Option<(Timestamp, Timestamp)> {
-    Some((parse_timestamp(query.filter("from"))?, parse_timestamp(query.filter("to"))?))
+    Some((
+        parse_timestamp(query.filter("from"))?,
+        parse_timestamp(query.filter("to"))?,
+    ))
 }
 
 fn iso(at: Timestamp) -> String {
@@ -151,7 +160,11 @@ fn iso(at: Timestamp) -> String {
 }
 
 fn window_label(from: Timestamp, to: Timestamp) -> String {
-    format!("{} – {}", from.format("%Y-%m-%d %H:%M"), to.format("%Y-%m-%d %H:%M"))
+    format!(
+        "{} – {}",
+        from.format("%Y-%m-%d %H:%M"),
+        to.format("%Y-%m-%d %H:%M")
+    )
 }
 
 fn page_task(call: Call, window: u32, page: u32, label: &str) -> Task {
@@ -183,7 +196,9 @@ impl Connector for Mindo {
 
     fn validate(&self, query: &ExportQuery) -> Vec<FieldError> {
         match range(query) {
-            Some((from, to)) if to <= from => vec![FieldError::new("to", "This must be later than \"From\".")],
+            Some((from, to)) if to <= from => {
+                vec![FieldError::new("to", "This must be later than \"From\".")]
+            }
             _ => Vec::new(),
         }
     }
@@ -201,12 +216,21 @@ impl Connector for Mindo {
             .enumerate()
             .map(|(window, (start, end))| {
                 let params = vec![
-                    ("company_id".to_string(), query.filter("company_id").replace(' ', "")),
+                    (
+                        "company_id".to_string(),
+                        query.filter("company_id").replace(' ', ""),
+                    ),
                     ("from".to_string(), iso(start)),
                     ("to".to_string(), iso(end)),
                     ("channel".to_string(), query.filter("channel").to_string()),
-                    ("agent_id".to_string(), query.filter("agent_id").replace(' ', "")),
-                    ("direction".to_string(), query.filter("direction").to_string()),
+                    (
+                        "agent_id".to_string(),
+                        query.filter("agent_id").replace(' ', ""),
+                    ),
+                    (
+                        "direction".to_string(),
+                        query.filter("direction").to_string(),
+                    ),
                     ("include".to_string(), includes.to_string()),
                     ("limit".to_string(), PAGE_SIZE.to_string()),
                 ];
@@ -218,7 +242,12 @@ impl Connector for Mindo {
 
     fn windows(&self, query: &ExportQuery) -> Vec<String> {
         range(query)
-            .map(|(from, to)| windows(from, to).into_iter().map(|(a, b)| window_label(a, b)).collect())
+            .map(|(from, to)| {
+                windows(from, to)
+                    .into_iter()
+                    .map(|(a, b)| window_label(a, b))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -227,14 +256,23 @@ impl Connector for Mindo {
         if line.is_empty() {
             return Ok(Line::Skip);
         }
-        let raw: Box<RawValue> = serde_json::from_str(line)
-            .map_err(|error| malformed(SPEC.name, &task.label, format!("A line is not JSON: {error}")))?;
+        let raw: Box<RawValue> = serde_json::from_str(line).map_err(|error| {
+            malformed(
+                SPEC.name,
+                &task.label,
+                format!("A line is not JSON: {error}"),
+            )
+        })?;
         // Only lines that mention the control fields are checked for them.
         if line.contains("\"_truncated\"") || line.contains("\"_error\"") {
             if let Ok(control) = serde_json::from_str::<Control>(line) {
                 if let Some(error) = control.error {
-                    let complaint = VendorComplaint::from_value(&serde_json::json!({ "_error": error }));
-                    let reason = complaint.message.clone().unwrap_or_else(|| "no message".into());
+                    let complaint =
+                        VendorComplaint::from_value(&serde_json::json!({ "_error": error }));
+                    let reason = complaint
+                        .message
+                        .clone()
+                        .unwrap_or_else(|| "no message".into());
                     return Err(FetchError::new(
                         ErrorKind::Server,
                         format!("Mindo stopped sending in the middle of a page and said: {reason}. The rows received so far are kept; press Resume to try again."),
@@ -244,7 +282,11 @@ impl Connector for Mindo {
                 if control.truncated == Some(true) {
                     return match control.next_cursor.filter(|c| !c.is_empty()) {
                         Some(cursor) => Ok(Line::Next(cursor)),
-                        None => Err(malformed(SPEC.name, &task.label, "a _truncated line without next_cursor")),
+                        None => Err(malformed(
+                            SPEC.name,
+                            &task.label,
+                            "a _truncated line without next_cursor",
+                        )),
                     };
                 }
             }
@@ -261,15 +303,36 @@ impl Connector for Mindo {
             // and the window's progress shows where it stopped.
             return Vec::new();
         }
-        let label = task.label.split(" (").nth(1).and_then(|rest| rest.split(')').next()).unwrap_or("");
-        vec![page_task(task.call.with_param("cursor", &cursor), *window, page + 1, label)]
+        let label = task
+            .label
+            .split(" (")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .unwrap_or("");
+        vec![page_task(
+            task.call.with_param("cursor", &cursor),
+            *window,
+            page + 1,
+            label,
+        )]
     }
 
-    fn map(&self, task: &Task, records: Vec<Box<RawValue>>, context: &mut MapContext<'_>) -> Vec<Update> {
+    fn map(
+        &self,
+        task: &Task,
+        records: Vec<Box<RawValue>>,
+        context: &mut MapContext<'_>,
+    ) -> Vec<Update> {
         records
             .into_iter()
             .enumerate()
-            .map(|(index, raw)| map_row(raw, &format!("{}, line {}", task.label, index + 1), context.warnings))
+            .map(|(index, raw)| {
+                map_row(
+                    raw,
+                    &format!("{}, line {}", task.label, index + 1),
+                    context.warnings,
+                )
+            })
             .collect()
     }
 }
@@ -281,13 +344,19 @@ fn map_row(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Upda
     if !id.is_empty() {
         fields.set_record(&id);
     }
-    let conversation_id = fields.string("conversation_id").unwrap_or_else(|| format!("missing-conversation ({place})"));
+    let conversation_id = fields
+        .string("conversation_id")
+        .unwrap_or_else(|| format!("missing-conversation ({place})"));
     let sent_at = fields.time("occurred_at");
     let channel = fields.string("channel");
     let direction = fields.string("direction");
     let (author_type, author_id, author_name) = fields
         .object("author")
-        .map(|author| fields.nested(author, "author", |f| (f.string("type"), f.string("id"), f.string("display_name"))))
+        .map(|author| {
+            fields.nested(author, "author", |f| {
+                (f.string("type"), f.string("id"), f.string("display_name"))
+            })
+        })
         .unwrap_or_default();
     let mut message = Message {
         id,
@@ -327,9 +396,11 @@ fn map_row(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Upda
         .into_iter()
         .enumerate()
         .map(|(index, object)| {
-            fields.nested(object, &format!("classifications[{index}]"), |f| Classification {
-                label: f.string("label").unwrap_or_default(),
-                value: f.string("value"),
+            fields.nested(object, &format!("classifications[{index}]"), |f| {
+                Classification {
+                    label: f.string("label").unwrap_or_default(),
+                    value: f.string("value"),
+                }
             })
         })
         .collect();

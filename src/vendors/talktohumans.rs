@@ -7,8 +7,8 @@ use serde_json::value::RawValue;
 
 use super::fields::Fields;
 use super::{
-    object_of, parse_json, Auth, BodyFormat, Call, Connector, ExportQuery, FilterKind, FilterSpec, MapContext,
-    Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    object_of, parse_json, Auth, BodyFormat, Call, Connector, ExportQuery, FilterKind, FilterSpec,
+    MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
 };
 use crate::error::{ErrorKind, ErrorRule, FetchError};
 use crate::http::ResponseHead;
@@ -19,7 +19,8 @@ const PAGE_SIZE: u32 = 25;
 
 /// `contact_id` must match `^[1-9][0-9]*$`.
 pub fn check_contact_id(value: &str) -> Result<(), String> {
-    let valid = value.starts_with(|c: char| ('1'..='9').contains(&c)) && value.bytes().all(|b| b.is_ascii_digit());
+    let valid = value.starts_with(|c: char| ('1'..='9').contains(&c))
+        && value.bytes().all(|b| b.is_ascii_digit());
     if valid {
         Ok(())
     } else {
@@ -110,13 +111,24 @@ impl Connector for TalkToHumans {
     fn plan(&self, query: &ExportQuery) -> Vec<Task> {
         let params = vec![
             ("tag".to_string(), query.filter("tag").to_string()),
-            ("contact_id".to_string(), query.filter("contact_id").to_string()),
+            (
+                "contact_id".to_string(),
+                query.filter("contact_id").to_string(),
+            ),
             ("limit".to_string(), PAGE_SIZE.to_string()),
         ];
-        vec![list_task(Call::new(&query.base_url, "/conversations", params), 0)]
+        vec![list_task(
+            Call::new(&query.base_url, "/conversations", params),
+            0,
+        )]
     }
 
-    fn read_page(&self, task: &Task, _head: &ResponseHead, body: &[u8]) -> Result<Page, FetchError> {
+    fn read_page(
+        &self,
+        task: &Task,
+        _head: &ResponseHead,
+        body: &[u8],
+    ) -> Result<Page, FetchError> {
         let (_, page) = task.step.order();
         let envelope: Envelope = parse_json(
             SPEC.name,
@@ -147,7 +159,12 @@ impl Connector for TalkToHumans {
         })
     }
 
-    fn map(&self, task: &Task, records: Vec<Box<RawValue>>, context: &mut MapContext<'_>) -> Vec<Update> {
+    fn map(
+        &self,
+        task: &Task,
+        records: Vec<Box<RawValue>>,
+        context: &mut MapContext<'_>,
+    ) -> Vec<Update> {
         let (_, page) = task.step.order();
         records
             .into_iter()
@@ -163,7 +180,9 @@ impl Connector for TalkToHumans {
 fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Conversation {
     let object = object_of(&raw, place, warnings);
     let mut fields = Fields::new(object, place, warnings);
-    let id = fields.string("conversation_id").unwrap_or_else(|| format!("missing-id ({place})"));
+    let id = fields
+        .string("conversation_id")
+        .unwrap_or_else(|| format!("missing-id ({place})"));
     fields.set_record(&id);
     let mut conversation = Conversation {
         vendor: SPEC.slug,

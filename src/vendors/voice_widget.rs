@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use super::fields::{parse_timestamp, Fields};
 use super::{
-    malformed, object_of, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError, FilterKind,
-    FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    malformed, object_of, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
+    FilterKind, FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
 };
 use crate::error::{ErrorKind, ErrorRule, FetchError};
 use crate::http::{Request, ResponseHead};
@@ -102,7 +102,10 @@ fn list_task(call: Call, page: u32) -> Task {
 }
 
 fn conversation_path(id: &str) -> String {
-    format!("/api/v1/conversations/{}", crate::http::encode_component(id))
+    format!(
+        "/api/v1/conversations/{}",
+        crate::http::encode_component(id)
+    )
 }
 
 /// The list and the next cursor, from the documented-by-example envelope or a near variant.
@@ -114,7 +117,10 @@ fn read_envelope(body: &[u8]) -> Result<(Vec<Box<RawValue>>, Option<String>), St
         serde_json::from_slice(body).map_err(|e| format!("The body is not a JSON object: {e}"))?;
     let records = ["data", "conversations", "items", "results"]
         .iter()
-        .find_map(|key| top.get(*key).and_then(|raw| serde_json::from_str::<Vec<Box<RawValue>>>(raw.get()).ok()))
+        .find_map(|key| {
+            top.get(*key)
+                .and_then(|raw| serde_json::from_str::<Vec<Box<RawValue>>>(raw.get()).ok())
+        })
         .ok_or("no list of conversations under data, conversations, items or results")?;
     let value = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).unwrap_or(Value::Null);
     let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
@@ -125,11 +131,16 @@ fn read_envelope(body: &[u8]) -> Result<(Vec<Box<RawValue>>, Option<String>), St
         if cursor.is_none() {
             if let Some(raw) = top.get(container) {
                 let nested = value(raw);
-                cursor = ["next_cursor", "cursor", "nextCursor"].iter().find_map(|key| text(&nested[*key]));
+                cursor = ["next_cursor", "cursor", "nextCursor"]
+                    .iter()
+                    .find_map(|key| text(&nested[*key]));
             }
         }
     }
-    let has_more = top.get("has_more").map(|raw| value(raw)).and_then(|v| v.as_bool());
+    let has_more = top
+        .get("has_more")
+        .map(|raw| value(raw))
+        .and_then(|v| v.as_bool());
     if has_more == Some(false) {
         cursor = None;
     }
@@ -144,7 +155,10 @@ impl Connector for VoiceWidget {
     }
 
     fn validate(&self, query: &ExportQuery) -> Vec<FieldError> {
-        match (parse_timestamp(query.filter("since")), parse_timestamp(query.filter("until"))) {
+        match (
+            parse_timestamp(query.filter("since")),
+            parse_timestamp(query.filter("until")),
+        ) {
             (Some(since), Some(until)) if since >= until => vec![FieldError::new(
                 "until",
                 "This must be later than \"Started on or after\" (it is not included).",
@@ -159,23 +173,45 @@ impl Connector for VoiceWidget {
             .map(|name| (name.to_string(), query.filter(name).to_string()))
             .collect();
         params.push(("limit".into(), PAGE_SIZE.to_string()));
-        vec![list_task(Call::new(&query.base_url, "/api/v1/conversations", params), 0)]
+        vec![list_task(
+            Call::new(&query.base_url, "/api/v1/conversations", params),
+            0,
+        )]
     }
 
-    fn read_page(&self, task: &Task, _head: &ResponseHead, body: &[u8]) -> Result<Page, FetchError> {
+    fn read_page(
+        &self,
+        task: &Task,
+        _head: &ResponseHead,
+        body: &[u8],
+    ) -> Result<Page, FetchError> {
         let (_, page) = task.step.order();
-        let (records, cursor) = read_envelope(body).map_err(|detail| malformed(SPEC.name, &task.label, detail))?;
+        let (records, cursor) =
+            read_envelope(body).map_err(|detail| malformed(SPEC.name, &task.label, detail))?;
         let mut next = Vec::new();
         if let Some(cursor) = cursor {
             if task.call.param("cursor") == Some(cursor.as_str()) {
-                return Err(malformed(SPEC.name, &task.label, "the next cursor repeats this page's cursor"));
+                return Err(malformed(
+                    SPEC.name,
+                    &task.label,
+                    "the next cursor repeats this page's cursor",
+                ));
             }
             next.push(list_task(task.call.with_param("cursor", &cursor), page + 1));
         }
-        Ok(Page { records, next, total: None })
+        Ok(Page {
+            records,
+            next,
+            total: None,
+        })
     }
 
-    fn map(&self, task: &Task, records: Vec<Box<RawValue>>, context: &mut MapContext<'_>) -> Vec<Update> {
+    fn map(
+        &self,
+        task: &Task,
+        records: Vec<Box<RawValue>>,
+        context: &mut MapContext<'_>,
+    ) -> Vec<Update> {
         let (_, page) = task.step.order();
         records
             .into_iter()
@@ -191,13 +227,26 @@ impl Connector for VoiceWidget {
         Some(Request::get(&query.base_url, &conversation_path(id), &[]))
     }
 
-    fn read_conversation(&self, body: &[u8], context: &mut MapContext<'_>) -> Result<Conversation, FetchError> {
-        let mut raw: Box<RawValue> = serde_json::from_slice(body)
-            .map_err(|error| malformed(SPEC.name, "a conversation", format!("The body is not JSON: {error}")))?;
+    fn read_conversation(
+        &self,
+        body: &[u8],
+        context: &mut MapContext<'_>,
+    ) -> Result<Conversation, FetchError> {
+        let mut raw: Box<RawValue> = serde_json::from_slice(body).map_err(|error| {
+            malformed(
+                SPEC.name,
+                "a conversation",
+                format!("The body is not JSON: {error}"),
+            )
+        })?;
         // Some APIs wrap single objects in {"data": ...}.
         if let Ok(wrapped) = serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(raw.get()) {
             if wrapped.len() == 1 {
-                if let Some(inner) = wrapped.into_values().next().filter(|inner| inner.get().starts_with('{')) {
+                if let Some(inner) = wrapped
+                    .into_values()
+                    .next()
+                    .filter(|inner| inner.get().starts_with('{'))
+                {
                     raw = inner;
                 }
             }
@@ -226,7 +275,9 @@ fn map_conversation(raw: Box<RawValue>, place: &str, context: &mut MapContext<'_
     let object = object_of(&raw, place, context.warnings);
     let had_extraction = object.get("extracted_data").is_some_and(|v| !v.is_null());
     let mut fields = Fields::new(object, place, context.warnings);
-    let id = fields.string("id").unwrap_or_else(|| format!("missing-id ({place})"));
+    let id = fields
+        .string("id")
+        .unwrap_or_else(|| format!("missing-id ({place})"));
     fields.set_record(&id);
     let mut conversation = Conversation {
         vendor: SPEC.slug,
@@ -288,7 +339,11 @@ fn map_conversation(raw: Box<RawValue>, place: &str, context: &mut MapContext<'_
                 });
                 conversation.criteria.push(criterion);
             }
-            other => fields.keep(&format!("criteria_results.{name}"), other, "an object with passed and reasoning"),
+            other => fields.keep(
+                &format!("criteria_results.{name}"),
+                other,
+                "an object with passed and reasoning",
+            ),
         }
     }
     let recently_ended = conversation
