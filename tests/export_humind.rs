@@ -108,14 +108,14 @@ fn messages_csv_reads_back_exactly_for_a_database() {
         column(&header, "author_role"),
     );
     for (row, expected) in rows.iter().zip(&messages) {
-        assert_eq!(row[text], expected.message.text);
-        assert_eq!(row[id], expected.message.id);
+        assert_eq!(row[text], expected.item.text);
+        assert_eq!(row[id], expected.item.id);
         assert_eq!(row[conversation], expected.conversation.id);
-        assert_eq!(row[position], expected.message.position.to_string());
+        assert_eq!(row[position], expected.item.position.to_string());
         let mut at = String::new();
-        timestamp(&mut at, &expected.message.sent_at);
+        timestamp(&mut at, &expected.item.sent_at);
         assert_eq!(row[sent], at);
-        assert_eq!(row[role], expected.message.role.as_str());
+        assert_eq!(row[role], expected.item.role.as_str());
     }
     let texts: Vec<&str> = rows.iter().map(|r| r[text].as_str()).collect();
     for hostile in text::HOSTILE {

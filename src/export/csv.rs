@@ -106,7 +106,7 @@ where
 fn extra_keys<R: HasExtras>(rows: impl Iterator<Item = R>) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     for row in rows {
-        for key in row.extras().keys() {
+        for key in row.extras().into_iter().flat_map(|extras| extras.keys()) {
             if !keys.contains(key) {
                 keys.insert(key.clone());
             }
@@ -174,7 +174,7 @@ where
                     column.kind
                 }
                 Selected::Extra(key) => {
-                    if let Some(value) = row.extras().get(key) {
+                    if let Some(value) = row.extras().and_then(|extras| extras.get(key)) {
                         json_cell(&mut cell, value);
                     }
                     CellKind::Text

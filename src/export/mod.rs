@@ -3,43 +3,134 @@
 pub mod columns;
 pub mod csv;
 pub mod json;
+pub mod tables;
 pub mod transcript;
 
-use columns::{EventRow, MessageRow, CONVERSATION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS};
+use columns::{EventRow, ItemRow};
 use csv::{write_table, CsvFile, CsvOptions};
+use tables::{CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS, TOOL_CALL_COLUMNS};
 
-use crate::model::Conversation;
+use crate::model::{Conversation, Criterion, Message, Participant, ToolCall};
 use crate::vendors::{ExportQuery, FilterKind};
 
-pub fn conversations_csv(conversations: &[Conversation], options: &CsvOptions) -> CsvFile {
-    write_table(CONVERSATION_COLUMNS, || conversations.iter(), options)
+/// The CSV files an export can have: conversations and messages always, the others when they
+/// have rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Conversations,
+    Messages,
+    Events,
+    Participants,
+    ToolCalls,
+    Criteria,
 }
 
-pub fn message_rows(conversations: &[Conversation]) -> impl Iterator<Item = MessageRow<'_>> {
-    conversations.iter().flat_map(|conversation| {
-        conversation.messages.iter().map(move |message| MessageRow {
-            conversation,
-            message,
-        })
-    })
+impl Table {
+    pub const ALL: [Table; 6] = [
+        Table::Conversations,
+        Table::Messages,
+        Table::Events,
+        Table::Participants,
+        Table::ToolCalls,
+        Table::Criteria,
+    ];
+
+    /// The file's kind: `messages` in `humind_2026-05-01_2026-06-01_messages.csv`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Table::Conversations => "conversations",
+            Table::Messages => "messages",
+            Table::Events => "events",
+            Table::Participants => "participants",
+            Table::ToolCalls => "tool_calls",
+            Table::Criteria => "criteria",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Table::Conversations => "Conversations",
+            Table::Messages => "Messages",
+            Table::Events => "Events",
+            Table::Participants => "Participants",
+            Table::ToolCalls => "Tool calls",
+            Table::Criteria => "Criteria",
+        }
+    }
+
+    /// Rows this table would have.
+    pub fn rows(self, conversations: &[Conversation]) -> usize {
+        match self {
+            Table::Conversations => conversations.len(),
+            Table::Messages => conversations.iter().map(|c| c.messages.len()).sum(),
+            Table::Events => conversations.iter().map(Conversation::event_count).sum(),
+            Table::Participants => conversations.iter().map(|c| c.participants.len()).sum(),
+            Table::ToolCalls => conversations.iter().map(|c| c.tool_calls.len()).sum(),
+            Table::Criteria => conversations.iter().map(|c| c.criteria.len()).sum(),
+        }
+    }
+
+    /// Conversations and messages are always written; the others only when they have rows.
+    pub fn applies(self, conversations: &[Conversation]) -> bool {
+        matches!(self, Table::Conversations | Table::Messages) || self.rows(conversations) > 0
+    }
+
+    pub fn write(self, conversations: &[Conversation], options: &CsvOptions) -> CsvFile {
+        match self {
+            Table::Conversations => write_table(CONVERSATION_COLUMNS, || conversations.iter(), options),
+            Table::Messages => write_table(MESSAGE_COLUMNS, || items(conversations, |c| &c.messages), options),
+            Table::Events => write_table(EVENT_COLUMNS, || event_rows(conversations), options),
+            Table::Participants => write_table(PARTICIPANT_COLUMNS, || items(conversations, |c| &c.participants), options),
+            Table::ToolCalls => write_table(TOOL_CALL_COLUMNS, || items(conversations, |c| &c.tool_calls), options),
+            Table::Criteria => write_table(CRITERION_COLUMNS, || items(conversations, |c| &c.criteria), options),
+        }
+    }
+}
+
+/// Rows of items that belong to conversations, in order.
+pub fn items<'a, T: 'a>(
+    conversations: &'a [Conversation],
+    of: fn(&Conversation) -> &Vec<T>,
+) -> impl Iterator<Item = ItemRow<'a, T>> {
+    conversations
+        .iter()
+        .flat_map(move |conversation| of(conversation).iter().map(move |item| ItemRow { conversation, item }))
+}
+
+pub fn message_rows(conversations: &[Conversation]) -> impl Iterator<Item = ItemRow<'_, Message>> {
+    items(conversations, |c| &c.messages)
+}
+
+pub fn participant_rows(conversations: &[Conversation]) -> impl Iterator<Item = ItemRow<'_, Participant>> {
+    items(conversations, |c| &c.participants)
+}
+
+pub fn tool_call_rows(conversations: &[Conversation]) -> impl Iterator<Item = ItemRow<'_, ToolCall>> {
+    items(conversations, |c| &c.tool_calls)
+}
+
+pub fn criterion_rows(conversations: &[Conversation]) -> impl Iterator<Item = ItemRow<'_, Criterion>> {
+    items(conversations, |c| &c.criteria)
 }
 
 pub fn event_rows(conversations: &[Conversation]) -> impl Iterator<Item = EventRow<'_>> {
     conversations.iter().flat_map(|conversation| {
-        conversation.events().map(move |(message, event)| EventRow {
-            conversation,
-            message,
-            event,
-        })
+        conversation
+            .events()
+            .map(move |(message, event)| EventRow { conversation, message, event })
     })
 }
 
+pub fn conversations_csv(conversations: &[Conversation], options: &CsvOptions) -> CsvFile {
+    Table::Conversations.write(conversations, options)
+}
+
 pub fn messages_csv(conversations: &[Conversation], options: &CsvOptions) -> CsvFile {
-    write_table(MESSAGE_COLUMNS, || message_rows(conversations), options)
+    Table::Messages.write(conversations, options)
 }
 
 pub fn events_csv(conversations: &[Conversation], options: &CsvOptions) -> CsvFile {
-    write_table(EVENT_COLUMNS, || event_rows(conversations), options)
+    Table::Events.write(conversations, options)
 }
 
 /// `humind_2026-05-01_2026-06-01_messages.csv`: vendor, the date range, and what the file holds.
@@ -49,34 +140,15 @@ pub fn file_name(query: &ExportQuery, conversations: &[Conversation], kind: &str
     let mut bounds = spec
         .filters
         .iter()
-        .filter(|filter| {
-            matches!(filter.kind, FilterKind::Instant) && filter.name != "updated_after"
-        })
-        .map(|filter| {
-            query
-                .filter(filter.name)
-                .get(..10)
-                .unwrap_or("")
-                .to_string()
-        });
+        .filter(|filter| matches!(filter.kind, FilterKind::Instant) && filter.name != "updated_after")
+        .map(|filter| query.filter(filter.name).get(..10).unwrap_or("").to_string());
     let from = bounds.next().unwrap_or_default();
     let to = bounds.next().unwrap_or_default();
-    let dates = conversations.iter().filter_map(|c| c.started_at);
-    let first = dates
-        .clone()
-        .min()
-        .map(|at| at.format("%Y-%m-%d").to_string());
+    let dates = conversations.iter().filter_map(|c| c.started_at.or(c.last_message_at));
+    let first = dates.clone().min().map(|at| at.format("%Y-%m-%d").to_string());
     let last = dates.max().map(|at| at.format("%Y-%m-%d").to_string());
-    let from = if from.is_empty() {
-        first.unwrap_or_default()
-    } else {
-        from
-    };
-    let to = if to.is_empty() {
-        last.unwrap_or_default()
-    } else {
-        to
-    };
+    let from = if from.is_empty() { first.unwrap_or_default() } else { from };
+    let to = if to.is_empty() { last.unwrap_or_default() } else { to };
     let mut name = spec.slug.to_string();
     for part in [from, to] {
         if !part.is_empty() {
