@@ -27,7 +27,14 @@ pub struct ViewState {
     pub for_database: bool,
     /// Chosen CSV columns per file kind (`conversations`, `messages`...), in order.
     pub columns: BTreeMap<String, Vec<String>>,
+    /// Requests at once, for vendors whose requests can run in parallel.
+    pub concurrency: usize,
 }
+
+/// Requests at once unless the user says otherwise: enough to hide latency, few enough to stay
+/// clear of most rate limits.
+pub const DEFAULT_CONCURRENCY: usize = 6;
+pub const MAX_CONCURRENCY: usize = 16;
 
 impl Default for ViewState {
     fn default() -> Self {
@@ -45,6 +52,7 @@ impl ViewState {
             delimiter: Delimiter::Comma,
             for_database: false,
             columns: BTreeMap::new(),
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 
@@ -99,6 +107,9 @@ impl ViewState {
         for (kind, names) in &self.columns {
             pairs.push((format!("columns.{kind}"), names.join(",")));
         }
+        if self.concurrency != DEFAULT_CONCURRENCY && self.vendor.spec().parallel_requests {
+            pairs.push(("concurrency".into(), self.concurrency.to_string()));
+        }
         pairs
             .iter()
             .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
@@ -132,6 +143,10 @@ impl ViewState {
             .and_then(Delimiter::parse)
             .unwrap_or_default();
         state.for_database = get("csv") == Some("database");
+        state.concurrency = get("concurrency")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
+            .unwrap_or(DEFAULT_CONCURRENCY);
         for (name, value) in &pairs {
             if let Some(kind) = name.strip_prefix("columns.") {
                 let names: Vec<String> = value
@@ -212,6 +227,23 @@ mod tests {
             "{written}"
         );
         assert!(!ViewState::query_has_secret(&written));
+    }
+
+    #[test]
+    fn concurrency_is_kept_for_vendors_that_use_it() {
+        let state = ViewState::from_query("vendor=huechat&concurrency=10");
+        assert_eq!(state.concurrency, 10);
+        assert_eq!(state.to_query(), "vendor=huechat&concurrency=10");
+        assert_eq!(
+            ViewState::from_query("vendor=huechat&concurrency=99").concurrency,
+            DEFAULT_CONCURRENCY
+        );
+        let humind = ViewState::from_query("vendor=humind&concurrency=10");
+        assert_eq!(
+            humind.to_query(),
+            "vendor=humind",
+            "Humind pages one after another"
+        );
     }
 
     #[test]

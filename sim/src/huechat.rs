@@ -147,7 +147,7 @@ fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation
     for position in 0..count {
         at += Duration::seconds(rng.range(20, 3_600) as i64);
         let from_contact = position % 2 == 0;
-        let text = if from_contact && (index * 2 + position) % 7 == 0 {
+        let text = if from_contact && (index * 2 + position).is_multiple_of(7) {
             text::HOSTILE[(index + position) % text::HOSTILE.len()].to_string()
         } else if from_contact {
             rng.pick(text::USER_LINES).to_string()

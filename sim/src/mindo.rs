@@ -118,7 +118,7 @@ fn generate_conversation(
         let by_operator = outbound && rng.chance(20);
         let by_agent = outbound && !by_operator;
         let message_id = format!("msg_{}", rng.hex(24));
-        let text_value = if !outbound && (index + turn) % 4 == 0 {
+        let text_value = if !outbound && (index + turn).is_multiple_of(4) {
             text::HOSTILE[(index / 4 + turn) % text::HOSTILE.len()].to_string()
         } else if outbound {
             rng.pick(text::ASSISTANT_LINES).to_string()

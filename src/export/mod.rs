@@ -8,7 +8,10 @@ pub mod transcript;
 
 use columns::{EventRow, ItemRow};
 use csv::{write_table, CsvFile, CsvOptions};
-use tables::{CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS, TOOL_CALL_COLUMNS};
+use tables::{
+    CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS,
+    TOOL_CALL_COLUMNS,
+};
 
 use crate::model::{Conversation, Criterion, Message, Participant, ToolCall};
 use crate::vendors::{ExportQuery, FilterKind};
@@ -77,12 +80,30 @@ impl Table {
 
     pub fn write(self, conversations: &[Conversation], options: &CsvOptions) -> CsvFile {
         match self {
-            Table::Conversations => write_table(CONVERSATION_COLUMNS, || conversations.iter(), options),
-            Table::Messages => write_table(MESSAGE_COLUMNS, || items(conversations, |c| &c.messages), options),
+            Table::Conversations => {
+                write_table(CONVERSATION_COLUMNS, || conversations.iter(), options)
+            }
+            Table::Messages => write_table(
+                MESSAGE_COLUMNS,
+                || items(conversations, |c| &c.messages),
+                options,
+            ),
             Table::Events => write_table(EVENT_COLUMNS, || event_rows(conversations), options),
-            Table::Participants => write_table(PARTICIPANT_COLUMNS, || items(conversations, |c| &c.participants), options),
-            Table::ToolCalls => write_table(TOOL_CALL_COLUMNS, || items(conversations, |c| &c.tool_calls), options),
-            Table::Criteria => write_table(CRITERION_COLUMNS, || items(conversations, |c| &c.criteria), options),
+            Table::Participants => write_table(
+                PARTICIPANT_COLUMNS,
+                || items(conversations, |c| &c.participants),
+                options,
+            ),
+            Table::ToolCalls => write_table(
+                TOOL_CALL_COLUMNS,
+                || items(conversations, |c| &c.tool_calls),
+                options,
+            ),
+            Table::Criteria => write_table(
+                CRITERION_COLUMNS,
+                || items(conversations, |c| &c.criteria),
+                options,
+            ),
         }
     }
 }
@@ -92,32 +113,42 @@ pub fn items<'a, T: 'a>(
     conversations: &'a [Conversation],
     of: fn(&Conversation) -> &Vec<T>,
 ) -> impl Iterator<Item = ItemRow<'a, T>> {
-    conversations
-        .iter()
-        .flat_map(move |conversation| of(conversation).iter().map(move |item| ItemRow { conversation, item }))
+    conversations.iter().flat_map(move |conversation| {
+        of(conversation)
+            .iter()
+            .map(move |item| ItemRow { conversation, item })
+    })
 }
 
 pub fn message_rows(conversations: &[Conversation]) -> impl Iterator<Item = ItemRow<'_, Message>> {
     items(conversations, |c| &c.messages)
 }
 
-pub fn participant_rows(conversations: &[Conversation]) -> impl Iterator<Item = ItemRow<'_, Participant>> {
+pub fn participant_rows(
+    conversations: &[Conversation],
+) -> impl Iterator<Item = ItemRow<'_, Participant>> {
     items(conversations, |c| &c.participants)
 }
 
-pub fn tool_call_rows(conversations: &[Conversation]) -> impl Iterator<Item = ItemRow<'_, ToolCall>> {
+pub fn tool_call_rows(
+    conversations: &[Conversation],
+) -> impl Iterator<Item = ItemRow<'_, ToolCall>> {
     items(conversations, |c| &c.tool_calls)
 }
 
-pub fn criterion_rows(conversations: &[Conversation]) -> impl Iterator<Item = ItemRow<'_, Criterion>> {
+pub fn criterion_rows(
+    conversations: &[Conversation],
+) -> impl Iterator<Item = ItemRow<'_, Criterion>> {
     items(conversations, |c| &c.criteria)
 }
 
 pub fn event_rows(conversations: &[Conversation]) -> impl Iterator<Item = EventRow<'_>> {
     conversations.iter().flat_map(|conversation| {
-        conversation
-            .events()
-            .map(move |(message, event)| EventRow { conversation, message, event })
+        conversation.events().map(move |(message, event)| EventRow {
+            conversation,
+            message,
+            event,
+        })
     })
 }
 
@@ -140,15 +171,36 @@ pub fn file_name(query: &ExportQuery, conversations: &[Conversation], kind: &str
     let mut bounds = spec
         .filters
         .iter()
-        .filter(|filter| matches!(filter.kind, FilterKind::Instant) && filter.name != "updated_after")
-        .map(|filter| query.filter(filter.name).get(..10).unwrap_or("").to_string());
+        .filter(|filter| {
+            matches!(filter.kind, FilterKind::Instant) && filter.name != "updated_after"
+        })
+        .map(|filter| {
+            query
+                .filter(filter.name)
+                .get(..10)
+                .unwrap_or("")
+                .to_string()
+        });
     let from = bounds.next().unwrap_or_default();
     let to = bounds.next().unwrap_or_default();
-    let dates = conversations.iter().filter_map(|c| c.started_at.or(c.last_message_at));
-    let first = dates.clone().min().map(|at| at.format("%Y-%m-%d").to_string());
+    let dates = conversations
+        .iter()
+        .filter_map(|c| c.started_at.or(c.last_message_at));
+    let first = dates
+        .clone()
+        .min()
+        .map(|at| at.format("%Y-%m-%d").to_string());
     let last = dates.max().map(|at| at.format("%Y-%m-%d").to_string());
-    let from = if from.is_empty() { first.unwrap_or_default() } else { from };
-    let to = if to.is_empty() { last.unwrap_or_default() } else { to };
+    let from = if from.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        from
+    };
+    let to = if to.is_empty() {
+        last.unwrap_or_default()
+    } else {
+        to
+    };
     let mut name = spec.slug.to_string();
     for part in [from, to] {
         if !part.is_empty() {

@@ -2,14 +2,20 @@
 //! and how the cell is written.
 
 use super::columns::{
-    count, flag, list, number, optional_json, text, timestamp, CellKind, Column, ConversationColumn,
-    EventColumn, ItemColumn, ItemExtras,
+    count, flag, list, number, optional_json, text, timestamp, CellKind, Column,
+    ConversationColumn, EventColumn, ItemColumn, ItemExtras,
 };
 use crate::model::{Criterion, Extras, Message, Participant, ToolCall};
 
 macro_rules! column {
     ($name:literal, $kind:ident, $vendors:literal, $meaning:literal, |$row:ident, $out:ident| $body:expr) => {
-        Column { name: $name, meaning: $meaning, vendors: $vendors, kind: CellKind::$kind, write: |$row, $out| $body }
+        Column {
+            name: $name,
+            meaning: $meaning,
+            vendors: $vendors,
+            kind: CellKind::$kind,
+            write: |$row, $out| $body,
+        }
     };
 }
 

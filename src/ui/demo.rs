@@ -18,6 +18,26 @@ pub const ORIGIN: &str = "https://demo.invalid";
 /// Enough data to page through, small enough to generate in a blink.
 const DEMO_CONVERSATIONS: usize = 400;
 
+/// Filters a demo needs to run at all (Mindo requires a company and a range): suggested when
+/// the user picks Demo data and leaves them empty.
+pub fn suggested_filters(vendor: VendorId) -> Vec<(&'static str, String)> {
+    match vendor {
+        VendorId::Mindo => {
+            let today = Utc
+                .timestamp_millis_opt(js_sys::Date::now() as i64)
+                .single()
+                .unwrap_or_default()
+                .date_naive();
+            vec![
+                ("company_id", "42,57".into()),
+                ("from", (today - chrono::Days::new(60)).to_string()),
+                ("to", (today + chrono::Days::new(1)).to_string()),
+            ]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// A little latency, so the demo shows progress as a real export would.
 const DEMO_LATENCY_MS: f64 = 60.0;
 
@@ -38,6 +58,7 @@ fn world() -> Rc<World> {
                 seed: 7,
                 conversations: DEMO_CONVERSATIONS,
                 anchor,
+                huechat_arrivals_every: None,
             }))
         })
         .clone()
@@ -54,5 +75,9 @@ pub fn transport() -> SimTransport<BrowserClock> {
 pub fn key(vendor: VendorId) -> ApiKey {
     ApiKey::new(match vendor {
         VendorId::Humind => sim::humind::VALID_KEY,
+        VendorId::TalkToHumans => sim::talktohumans::VALID_KEY,
+        VendorId::HueChat => sim::huechat::VALID_KEY,
+        VendorId::VoiceWidget => sim::voice_widget::VALID_KEY,
+        VendorId::Mindo => sim::mindo::GLOBAL_KEY,
     })
 }

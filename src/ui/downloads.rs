@@ -4,92 +4,82 @@ use leptos::prelude::*;
 
 use super::{browser, Ui};
 use crate::engine::Export;
-use crate::export::csv::{CsvFile, CsvOptions, Delimiter};
-use crate::export::{self, json};
+use crate::export::csv::{CsvOptions, Delimiter};
+use crate::export::{self, json, Table};
 use crate::format;
 
+/// What a download button makes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    Conversations,
-    Messages,
-    Events,
+    Csv(Table),
     Json,
 }
 
 impl Kind {
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Kind::Conversations => "Conversations CSV",
-            Kind::Messages => "Messages CSV",
-            Kind::Events => "Events CSV",
-            Kind::Json => "JSON",
+            Kind::Csv(table) => format!("{} CSV", table.label()),
+            Kind::Json => "JSON".into(),
         }
     }
 }
 
+/// The file for `kind`: name, type, bytes, and a note when a CSV needed adjusting.
 fn build(
     export: &Export,
     kind: Kind,
     options: &CsvOptions,
 ) -> (String, &'static str, Vec<u8>, Option<String>) {
     let conversations = export.store.conversations();
-    let csv = |name: &str, file: CsvFile| {
-        let report = &file.report;
-        let mut notes = Vec::new();
-        if report.truncated_cells > 0 {
-            notes.push(format!(
-                "{} cells were longer than a spreadsheet can hold and end with a \"cut\" marker; the JSON has them whole.",
-                format::count(report.truncated_cells)
-            ));
+    match kind {
+        Kind::Csv(table) => {
+            let file = table.write(conversations, options);
+            let report = &file.report;
+            let mut notes = Vec::new();
+            if report.truncated_cells > 0 {
+                notes.push(format!(
+                    "{} cells were longer than a spreadsheet can hold and end with a \"cut\" marker; the JSON has them whole.",
+                    format::count(report.truncated_cells)
+                ));
+            }
+            if report.rows_beyond_spreadsheet > 0 {
+                notes.push(format!(
+                    "{} rows are past the 1,048,576 a spreadsheet shows; a database reads them all.",
+                    format::count(report.rows_beyond_spreadsheet)
+                ));
+            }
+            let note =
+                (!notes.is_empty()).then(|| format!("{}: {}", kind.label(), notes.join(" ")));
+            let name = export::file_name(
+                &export.query,
+                conversations,
+                &format!("{}.csv", table.kind()),
+            );
+            (name, "text/csv;charset=utf-8", file.bytes, note)
         }
-        if report.rows_beyond_spreadsheet > 0 {
-            notes.push(format!(
-                "{} rows are past the 1,048,576 a spreadsheet shows; a database reads them all.",
-                format::count(report.rows_beyond_spreadsheet)
-            ));
+        Kind::Json => {
+            let name = export::file_name(&export.query, conversations, "conversations.json");
+            (
+                name,
+                "application/json",
+                json::conversations_json(conversations),
+                None,
+            )
         }
-        let note = (!notes.is_empty()).then(|| format!("{name}: {}", notes.join(" ")));
-        (file.bytes, note)
-    };
-    let (file_kind, mime, (bytes, note)) = match kind {
-        Kind::Conversations => (
-            "conversations.csv",
-            "text/csv",
-            csv(
-                "Conversations CSV",
-                export::conversations_csv(conversations, options),
-            ),
-        ),
-        Kind::Messages => (
-            "messages.csv",
-            "text/csv",
-            csv("Messages CSV", export::messages_csv(conversations, options)),
-        ),
-        Kind::Events => (
-            "events.csv",
-            "text/csv",
-            csv("Events CSV", export::events_csv(conversations, options)),
-        ),
-        Kind::Json => (
-            "conversations.json",
-            "application/json",
-            (json::conversations_json(conversations), None),
-        ),
-    };
-    (
-        export::file_name(&export.query, conversations, file_kind),
-        mime,
-        bytes,
-        note,
-    )
+    }
 }
 
 #[component]
 pub fn Downloads(ui: Ui) -> impl IntoView {
     let note = RwSignal::new(None::<String>);
-    let has_events = move || {
-        ui.with_export(|e| e.store.conversations().iter().any(|c| c.event_count() > 0))
-            .unwrap_or(false)
+    let tables = move || {
+        ui.with_export(|e| {
+            Table::ALL
+                .into_iter()
+                .filter(|t| t.applies(e.store.conversations()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
     };
     let save = move |kind: Kind| {
         let view = ui.view.get_untracked();
@@ -118,9 +108,7 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
         <section class="panel" aria-labelledby="downloads-heading">
             <h2 id="downloads-heading">"4. Download"</h2>
             <div class="download-buttons">
-                {button(Kind::Conversations)}
-                {button(Kind::Messages)}
-                <Show when=has_events>{button(Kind::Events)}</Show>
+                {move || tables().into_iter().map(|table| button(Kind::Csv(table))).collect_view()}
                 {button(Kind::Json)}
             </div>
             <div class="csv-options">

@@ -54,6 +54,11 @@ pub fn SourceFields(ui: Ui) -> impl IntoView {
                 let demo = view.demo;
                 *view = ViewState::for_vendor(next);
                 view.demo = demo;
+                if demo {
+                    for (name, value) in super::demo::suggested_filters(next) {
+                        view.filters.insert(name.to_string(), value);
+                    }
+                }
             });
             // A key belongs to one vendor: never send it to another.
             ui.key.set(String::new());
@@ -98,7 +103,12 @@ pub fn SourceFields(ui: Ui) -> impl IntoView {
                         name="data-source"
                         prop:checked=move || demo.get()
                         on:change=move |_| {
-                            ui.view.update(|v| v.demo = true);
+                            ui.view.update(|v| {
+                                v.demo = true;
+                                for (name, value) in super::demo::suggested_filters(v.vendor) {
+                                    v.filters.entry(name.to_string()).or_insert(value);
+                                }
+                            });
                             ui.errors.set(Vec::new());
                         }
                     />
@@ -185,7 +195,35 @@ pub fn FilterFields(ui: Ui) -> impl IntoView {
                     .map(|filter| view! { <FilterField ui=ui filter=filter /> })
                     .collect_view()
             }}
+            <Show when=move || vendor.get().spec().parallel_requests>
+                <Concurrency ui=ui />
+            </Show>
         </fieldset>
+    }
+}
+
+/// How many requests run at once, for vendors whose requests can run in parallel.
+#[component]
+fn Concurrency(ui: Ui) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="concurrency">"Requests at once"</label>
+            <input
+                id="concurrency"
+                type="number"
+                min="1"
+                max=crate::view_state::MAX_CONCURRENCY.to_string()
+                aria-describedby="concurrency-help"
+                prop:value=move || ui.view.with(|v| v.concurrency.to_string())
+                on:change=move |event| {
+                    let value = event_target_value(&event).trim().parse::<usize>().unwrap_or(crate::view_state::DEFAULT_CONCURRENCY);
+                    ui.view.update(|v| v.concurrency = value.clamp(1, crate::view_state::MAX_CONCURRENCY));
+                }
+            />
+            <p class="help" id="concurrency-help">
+                "More is faster; lower it if the vendor says you are asking too fast. Rate limits are obeyed either way."
+            </p>
+        </div>
     }
 }
 

@@ -171,7 +171,11 @@ fn start(ui: Ui) {
     ui.errors.set(Vec::new());
     browser::push_query(&view.to_query());
     cancel(ui);
-    let export = Export::new(query, Settings::default());
+    let settings = Settings {
+        concurrency: view.concurrency,
+        ..Settings::default()
+    };
+    let export = Export::new(query, settings);
     ui.session.set_value(Some(Session {
         export: Rc::new(RefCell::new(export)),
         cancel: CancelToken::new(),

@@ -22,14 +22,16 @@ struct Row {
 
 impl Row {
     fn of(conversation: &Conversation) -> Self {
+        // TalkToHumans gives no start time: its last message's time stands in.
+        let when = conversation.started_at.or(conversation.last_message_at);
         Row {
             id: conversation.id.clone(),
-            started: format::time(&conversation.started_at),
-            started_iso: format::iso(&conversation.started_at),
+            started: format::time(&when),
+            started_iso: format::iso(&when),
             title: conversation
                 .title
                 .clone()
-                .unwrap_or_else(|| "(untitled)".into()),
+                .unwrap_or_else(|| snippet(conversation)),
             status: conversation.status.clone().unwrap_or_default(),
             tags: conversation.tags.join(", "),
             messages: conversation.messages.len(),
@@ -39,6 +41,26 @@ impl Row {
                 None => "",
             },
         }
+    }
+}
+
+/// For conversations without a title: the start of their first message, or of the last one.
+fn snippet(conversation: &Conversation) -> String {
+    let text = conversation
+        .messages
+        .first()
+        .map(|m| m.text.as_str())
+        .or(conversation.last_message_preview.as_deref())
+        .unwrap_or("")
+        .trim();
+    if text.is_empty() {
+        return "(untitled)".into();
+    }
+    let short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        format!("“{short}…”")
+    } else {
+        format!("“{short}”")
     }
 }
 
@@ -76,8 +98,8 @@ pub fn PreviewTable(ui: Ui) -> impl IntoView {
                 <table>
                     <thead>
                         <tr>
-                            <th scope="col">"Started"</th>
-                            <th scope="col">"Title"</th>
+                            <th scope="col">"Date"</th>
+                            <th scope="col">"Title or first words"</th>
                             <th scope="col">"Status"</th>
                             <th scope="col">"Tags"</th>
                             <th scope="col" class="number">"Messages"</th>

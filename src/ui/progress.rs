@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::Ui;
 use crate::engine::clock::{BrowserClock, Clock};
-use crate::engine::progress::WaitReason;
+use crate::engine::progress::{WaitReason, WindowProgress};
 use crate::engine::RunStatus;
 use crate::format;
 
@@ -30,6 +30,8 @@ struct RunView {
     waiting: Option<(f64, WaitReason)>,
     can_resume: bool,
     warnings: usize,
+    windows: Vec<WindowProgress>,
+    total_changed: Option<(u64, u64)>,
 }
 
 #[component]
@@ -55,6 +57,8 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
                     .map(|w| (((w.until_ms - now) / 1000.0).max(0.0).ceil(), w.reason)),
                 can_resume: export.can_resume(),
                 warnings: export.store.warnings.len(),
+                windows: progress.windows.clone(),
+                total_changed: progress.total_changed(),
             }
         })
     });
@@ -135,6 +139,39 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
                     </Show>
                 </dl>
                 {move || waiting().map(|text| view! { <p class="waiting">{text}</p> })}
+                {move || {
+                    run.with(|r| r.as_ref().and_then(|r| r.total_changed.map(|t| (r.vendor, t))))
+                        .map(|(vendor, (first, last))| view! {
+                            <p class="note" data-total-changed="">
+                                {format!(
+                                    "{vendor}'s total changed from {} to {} while the export ran (conversations came or went). Each conversation is in the files once.",
+                                    format::count(first as usize),
+                                    format::count(last as usize)
+                                )}
+                            </p>
+                        })
+                }}
+                <Show when=move || run.with(|r| r.as_ref().is_some_and(|r| r.windows.len() > 1))>
+                    <table class="windows">
+                        <caption>"Date windows (the vendor allows 31 days per request)"</caption>
+                        <thead>
+                            <tr><th scope="col">"Window"</th><th scope="col" class="number">"Pages"</th><th scope="col" class="number">"Messages"</th><th scope="col">"State"</th></tr>
+                        </thead>
+                        <tbody>
+                            {move || run.with(|r| r.as_ref().map(|r| r.windows.clone()).unwrap_or_default())
+                                .into_iter()
+                                .map(|w| view! {
+                                    <tr>
+                                        <td>{w.label}</td>
+                                        <td class="number">{w.pages}</td>
+                                        <td class="number">{format::count(w.records)}</td>
+                                        <td>{if w.done { "done" } else if w.pages > 0 { "in progress" } else { "waiting" }}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </Show>
                 {move || {
                     error()
                         .map(|error| {

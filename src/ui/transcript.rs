@@ -3,25 +3,59 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{demo, Ui};
-use crate::engine::clock::BrowserClock;
-use crate::engine::fetch_conversation;
+use super::{browser, demo, Ui};
+use crate::engine::clock::{BrowserClock, Clock};
+use crate::engine::fetch_document;
 use crate::error::FetchError;
 use crate::export::transcript::describe_event;
 use crate::format;
+use crate::http::Request;
 use crate::model::{Conversation, Message};
 use crate::secret::ApiKey;
 use crate::transport::web::FetchTransport;
+use crate::vendors::{ExportQuery, MapContext};
+
+const TIMEOUT_MS: u64 = 30_000;
+
+/// The query of the export on screen and whether it is a demo.
+fn session_query(ui: Ui) -> Option<(ExportQuery, bool)> {
+    ui.session.with_value(|s| {
+        s.as_ref()
+            .map(|s| (s.export.borrow().query.clone(), s.demo))
+    })
+}
+
+/// Makes one request with the session's transport and key.
+async fn fetch(
+    ui: Ui,
+    query: &ExportQuery,
+    demo_session: bool,
+    request: Request,
+) -> Result<Vec<u8>, FetchError> {
+    if demo_session {
+        fetch_document(
+            query.vendor,
+            request,
+            &demo::transport(),
+            &demo::key(query.vendor),
+            TIMEOUT_MS,
+        )
+        .await
+    } else {
+        let key = ApiKey::new(ui.key.get_untracked().trim());
+        fetch_document(query.vendor, request, &FetchTransport, &key, TIMEOUT_MS).await
+    }
+}
 
 #[component]
 pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
     let reloaded = RwSignal::new(None::<Conversation>);
-    let reload_error = RwSignal::new(None::<FetchError>);
-    let reloading = RwSignal::new(false);
+    let error = RwSignal::new(None::<FetchError>);
+    let busy = RwSignal::new(false);
     Effect::new(move |_| {
         ui.selected.track();
         reloaded.set(None);
-        reload_error.set(None);
+        error.set(None);
     });
     let current = move || {
         let id = ui.selected.get()?;
@@ -33,8 +67,7 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
     };
     // Re-render only when what is shown changes, not on every page of a running export.
     let shown = Memo::new(move |_| {
-        let conversation = current();
-        conversation.map(|c| {
+        current().map(|c| {
             (
                 c.id.clone(),
                 c.messages.len(),
@@ -48,37 +81,66 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
         untrack(current)
     };
     let reload = move |_| {
-        let Some(id) = ui.selected.get_untracked() else {
+        let (Some(id), Some((query, demo_session))) =
+            (ui.selected.get_untracked(), session_query(ui))
+        else {
             return;
         };
-        let Some((query, demo_session)) = ui.session.with_value(|s| {
-            s.as_ref()
-                .map(|s| (s.export.borrow().query.clone(), s.demo))
-        }) else {
+        let connector = query.vendor.connector();
+        let Some(request) = connector.conversation_request(&query, &id) else {
             return;
         };
-        reloading.set(true);
-        reload_error.set(None);
-        let key = if demo_session {
-            demo::key(query.vendor)
-        } else {
-            ApiKey::new(ui.key.get_untracked().trim())
-        };
+        busy.set(true);
+        error.set(None);
         spawn_local(async move {
-            let result = if demo_session {
-                fetch_conversation(&query, &id, &demo::transport(), &BrowserClock, &key, 30_000)
-                    .await
-            } else {
-                fetch_conversation(&query, &id, &FetchTransport, &BrowserClock, &key, 30_000).await
-            };
+            let result = fetch(ui, &query, demo_session, request)
+                .await
+                .and_then(|body| {
+                    let mut warnings = Vec::new();
+                    let mut context = MapContext {
+                        warnings: &mut warnings,
+                        now: BrowserClock.wall(),
+                    };
+                    connector.read_conversation(&body, &mut context)
+                });
             match result {
                 Ok(conversation) => reloaded.set(Some(conversation)),
-                Err(error) => reload_error.set(Some(error)),
+                Err(failure) => error.set(Some(failure)),
             }
-            reloading.set(false);
+            busy.set(false);
         });
     };
-    let vendor_name = move || ui.view.with(|v| v.vendor.spec().name);
+    let vendor_transcript = move |format: &'static str| {
+        let (Some(id), Some((query, demo_session))) =
+            (ui.selected.get_untracked(), session_query(ui))
+        else {
+            return;
+        };
+        let Some(request) = query
+            .vendor
+            .connector()
+            .transcript_request(&query, &id, format)
+        else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match fetch(ui, &query, demo_session, request).await {
+                Ok(bytes) => {
+                    let name = format!("{}_{id}_transcript.{format}", query.vendor.spec().slug);
+                    let mime = match format {
+                        "json" => "application/json",
+                        "md" => "text/markdown",
+                        _ => "text/plain",
+                    };
+                    browser::download(&name, &format!("{mime};charset=utf-8"), &bytes);
+                }
+                Err(failure) => error.set(Some(failure)),
+            }
+            busy.set(false);
+        });
+    };
     view! {
         <section class="panel transcript" aria-labelledby="transcript-heading">
             {move || match conversation() {
@@ -87,40 +149,75 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
                     <p class="note">"Choose a conversation in the table to read it here."</p>
                 }
                 .into_any(),
-                Some(conversation) => view! {
-                    <h2 id="transcript-heading">
-                        {conversation.title.clone().unwrap_or_else(|| format!("Conversation {}", conversation.id))}
-                    </h2>
-                    <Summary conversation=conversation.clone() />
-                    <div class="actions">
-                        <button type="button" class="secondary" disabled=move || reloading.get() on:click=reload>
-                            {move || format!("Reload from {}", vendor_name())}
-                        </button>
-                        {move || reloaded.with(|r| r.is_some()).then(|| view! { <span class="status-note">"Reloaded just now."</span> })}
-                    </div>
-                    {move || reload_error.get().map(|error| view! {
-                        <div class="error" role="alert">
-                            <p>{error.summary.clone()}</p>
-                            <details><summary>"Technical details"</summary><pre>{error.details.clone()}</pre></details>
+                Some(conversation) => {
+                    let connector = crate::vendors::VendorId::from_slug(conversation.vendor)
+                        .map(|vendor| vendor.connector());
+                    let spec = connector.map(|c| c.spec());
+                    let can_reload = connector.is_some_and(|c| session_query(ui).is_some_and(|(q, _)| c.conversation_request(&q, &conversation.id).is_some()));
+                    let formats = connector.map(|c| c.transcript_formats()).unwrap_or(&[]);
+                    let vendor_name = spec.map_or("the vendor", |s| s.name);
+                    view! {
+                        <h2 id="transcript-heading">{heading(&conversation)}</h2>
+                        <Summary conversation=conversation.clone() />
+                        <div class="actions">
+                            {can_reload.then(|| view! {
+                                <button type="button" class="secondary" disabled=move || busy.get() on:click=reload>
+                                    {format!("Reload from {vendor_name}")}
+                                </button>
+                            })}
+                            {formats.iter().map(|format| view! {
+                                <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| vendor_transcript(format)>
+                                    {format!("{vendor_name}'s transcript (.{format})")}
+                                </button>
+                            }).collect_view()}
+                            {move || reloaded.with(|r| r.is_some()).then(|| view! { <span class="status-note">"Reloaded just now."</span> })}
                         </div>
-                    })}
-                    <Messages messages=conversation.messages.clone() />
+                        {move || error.get().map(|error| view! {
+                            <div class="error" role="alert">
+                                <p>{error.summary.clone()}</p>
+                                <details><summary>"Technical details"</summary><pre>{error.details.clone()}</pre></details>
+                            </div>
+                        })}
+                        {spec.and_then(|s| s.transcript_note).map(|note| view! { <p class="note" data-transcript-note="">{note}</p> })}
+                        <Extras conversation=conversation.clone() />
+                        <Messages conversation=conversation />
+                    }
+                    .into_any()
                 }
-                .into_any(),
             }}
         </section>
     }
 }
 
+fn heading(conversation: &Conversation) -> String {
+    conversation
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("Conversation {}", conversation.id))
+}
+
 #[component]
 fn Summary(conversation: Conversation) -> impl IntoView {
-    let mut facts: Vec<(&'static str, String)> =
-        vec![("Started", format::time(&conversation.started_at))];
-    if let Some(status) = &conversation.status {
-        facts.push(("Status", status.clone()));
+    let mut facts: Vec<(&'static str, String)> = Vec::new();
+    if conversation.started_at.is_some() {
+        facts.push(("Started", format::time(&conversation.started_at)));
     }
-    if let Some(channel) = &conversation.channel {
-        facts.push(("Channel", channel.clone()));
+    if conversation.ended_at.is_some() {
+        facts.push(("Ended", format::time(&conversation.ended_at)));
+    }
+    if conversation.started_at.is_none() && conversation.last_message_at.is_some() {
+        facts.push(("Last message", format::time(&conversation.last_message_at)));
+    }
+    for (term, value) in [
+        ("Status", &conversation.status),
+        ("Channel", &conversation.channel),
+    ] {
+        if let Some(value) = value {
+            facts.push((term, value.clone()));
+        }
+    }
+    if let Some(seconds) = conversation.duration_seconds {
+        facts.push(("Duration", format::duration(seconds * 1000.0)));
     }
     if !conversation.tags.is_empty() {
         facts.push(("Tags", conversation.tags.join(", ")));
@@ -133,28 +230,113 @@ fn Summary(conversation: Conversation) -> impl IntoView {
             .collect();
         facts.push(("Contact", details.join(" · ")));
     }
+    if let Some(assignee) = &conversation.assignee {
+        facts.push((
+            "Assigned to",
+            assignee
+                .name
+                .clone()
+                .or_else(|| assignee.id.clone())
+                .unwrap_or_default(),
+        ));
+    }
+    if !conversation.participants.is_empty() {
+        let people: Vec<String> = conversation
+            .participants
+            .iter()
+            .map(|p| match (&p.name, &p.headline) {
+                (Some(name), Some(headline)) => format!("{name} ({headline})"),
+                (name, _) => name.clone().or_else(|| p.id.clone()).unwrap_or_default(),
+            })
+            .collect();
+        facts.push(("Participants", people.join("; ")));
+    }
     if let Some(url) = &conversation.url {
         facts.push(("Page", url.clone()));
     }
     facts.push(("Id", conversation.id.clone()));
     view! {
         <dl class="facts">
-            {facts
-                .into_iter()
-                .map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
-                .collect_view()}
+            {facts.into_iter().map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> }).collect_view()}
         </dl>
     }
 }
 
+/// What a conversation has besides its messages: flags, extracted data, criteria, tool calls.
 #[component]
-fn Messages(messages: Vec<Message>) -> impl IntoView {
-    if messages.is_empty() {
-        return view! { <p class="note">"This conversation has no messages."</p> }.into_any();
+fn Extras(conversation: Conversation) -> impl IntoView {
+    let pending = conversation
+        .flags
+        .iter()
+        .any(|f| f == crate::vendors::voice_widget::EXTRACTION_PENDING)
+        .then(|| view! { <p class="warning" role="note">"This call ended moments before the export: its extracted data and criteria were still being filled in. Export again in a minute to get them."</p> });
+    let extracted = conversation.extracted_data.as_ref().and_then(|data| data.as_object()).map(|data| {
+        let rows: Vec<(String, String)> = data
+            .iter()
+            .map(|(key, value)| (key.clone(), value.as_str().map_or_else(|| value.to_string(), str::to_owned)))
+            .collect();
+        view! {
+            <h3>"Extracted data"</h3>
+            <dl class="facts">{rows.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}</dl>
+        }
+    });
+    let criteria = (!conversation.criteria.is_empty()).then(|| view! {
+        <h3>"Acceptance criteria"</h3>
+        <ul class="criteria">
+            {conversation.criteria.iter().map(|c| {
+                let verdict = match c.passed { Some(true) => "Passed", Some(false) => "Not passed", None => "Not evaluated" };
+                view! {
+                    <li class:passed=c.passed == Some(true)>
+                        <strong>{format!("{verdict}: {}", c.name)}</strong>
+                        {c.reasoning.clone().map(|r| view! { <span class="reasoning">{format!(" — {r}")}</span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    });
+    let tools = (!conversation.tool_calls.is_empty()).then(|| view! {
+        <details class="tool-calls">
+            <summary>{format!("Tool calls ({})", conversation.tool_calls.len())}</summary>
+            <ul>
+                {conversation.tool_calls.iter().map(|call| {
+                    let arguments = call.arguments.as_ref().map(|a| a.to_string()).unwrap_or_default();
+                    let result = call.result.as_ref().map(|r| r.as_str().map_or_else(|| r.to_string(), str::to_owned)).unwrap_or_default();
+                    view! {
+                        <li>
+                            <strong>{call.name.clone()}</strong>
+                            " "<time datetime=format::iso(&call.at)>{format::time(&call.at)}</time>
+                            <pre>{format!("arguments: {arguments}\nresult: {result}")}</pre>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </details>
+    });
+    view! { {pending} {extracted} {criteria} {tools} }
+}
+
+#[component]
+fn Messages(conversation: Conversation) -> impl IntoView {
+    if conversation.messages.is_empty() {
+        return match conversation.last_message_preview.clone() {
+            Some(text) => view! {
+                <ol class="messages" aria-label="Messages">
+                    <li class="bubble unknown">
+                        <header>
+                            <span class="author">"Last message"</span>
+                            <time datetime=format::iso(&conversation.last_message_at)>{format::time(&conversation.last_message_at)}</time>
+                        </header>
+                        <p class="text">{text}</p>
+                    </li>
+                </ol>
+            }
+            .into_any(),
+            None => view! { <p class="note">"This conversation has no messages."</p> }.into_any(),
+        };
     }
     view! {
         <ol class="messages" aria-label="Messages">
-            {messages.into_iter().map(|message| view! { <Bubble message=message /> }).collect_view()}
+            {conversation.messages.into_iter().map(|message| view! { <Bubble message=message /> }).collect_view()}
         </ol>
     }
     .into_any()
@@ -163,9 +345,9 @@ fn Messages(messages: Vec<Message>) -> impl IntoView {
 #[component]
 fn Bubble(message: Message) -> impl IntoView {
     let role = message.role;
-    let author = match (&message.author_name, role) {
-        (Some(name), _) => format!("{} · {name}", role.label()),
-        (None, _) => role.label().to_string(),
+    let author = match &message.author_name {
+        Some(name) => format!("{} · {name}", role.label()),
+        None => role.label().to_string(),
     };
     let products = (!message.product_ids.is_empty())
         .then(|| format!("Products shown: {}", message.product_ids.join(", ")));
@@ -174,6 +356,14 @@ fn Bubble(message: Message) -> impl IntoView {
             "Products cited: {}",
             message.referenced_product_ids.join(", ")
         )
+    });
+    let labels = (!message.classifications.is_empty()).then(|| {
+        let pairs: Vec<String> = message
+            .classifications
+            .iter()
+            .map(|c| format!("{}: {}", c.label, c.value.as_deref().unwrap_or("—")))
+            .collect();
+        pairs.join(" · ")
     });
     view! {
         <li class=format!("bubble {}", role.as_str())>
@@ -184,6 +374,7 @@ fn Bubble(message: Message) -> impl IntoView {
             <p class="text">{message.text.clone()}</p>
             {products.map(|text| view! { <p class="products">{text}</p> })}
             {cited.map(|text| view! { <p class="products">{text}</p> })}
+            {labels.map(|text| view! { <p class="products">{text}</p> })}
             {(!message.attachments.is_empty()).then(|| view! {
                 <ul class="attachments" aria-label="Attachments">
                     {message.attachments.iter().map(|a| {
