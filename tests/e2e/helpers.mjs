@@ -12,6 +12,50 @@ mkdirSync(ARTIFACTS, { recursive: true });
 export const HUMIND_KEY = 'hmd_live_sim_0123456789abcdef';
 export const humindBase = () => `${SIM_URL}/humind/public/v1`;
 
+/** Each vendor's simulator key and base URL (the vendor's own path after its slug). */
+export const VENDORS = {
+  humind: { key: HUMIND_KEY, base: () => `${SIM_URL}/humind/public/v1` },
+  talktohumans: { key: 'tth_sim_0123456789abcdef', base: () => `${SIM_URL}/talktohumans/v1` },
+  huechat: { key: 'sk_live_sim_0123456789abcdef', base: () => `${SIM_URL}/huechat/v2` },
+  'voice-widget': { key: 'vw_sim_0123456789abcdef', base: () => `${SIM_URL}/voice-widget` },
+  mindo: { key: 'mindo_global_sim_0123456789abcdef', base: () => `${SIM_URL}/mindo/api/v1` },
+};
+
+/** Fills the form for a vendor on the simulator, sets filters by label, and fetches. */
+export async function fetchVendor(page, vendor, { filters = {}, key = VENDORS[vendor].key, base = VENDORS[vendor].base() } = {}) {
+  await page.getByLabel('Vendor').selectOption(vendor);
+  await page.getByLabel('My account (API key)').check();
+  await page.getByLabel('API key', { exact: true }).fill(key);
+  await page.getByLabel('API address (base URL)').fill(base);
+  await fillFilters(page, filters);
+  await page.getByRole('button', { name: 'Fetch conversations' }).click();
+}
+
+export async function fillFilters(page, filters) {
+  for (const [label, value] of Object.entries(filters)) {
+    const field = page.getByLabel(label, { exact: true });
+    if (typeof value === 'boolean') {
+      await field.setChecked(value);
+    } else if ((await field.evaluate((el) => el.tagName)) === 'SELECT') {
+      await field.selectOption(value);
+    } else {
+      await field.fill(value);
+    }
+  }
+}
+
+/** Opens the transcript of a conversation, paging the preview to it. */
+export async function openTranscript(page, id) {
+  const row = page.locator(`tr[data-conversation-id="${id}"]`);
+  while (!(await row.count())) {
+    const next = page.getByRole('button', { name: 'Next' });
+    if (await next.isDisabled()) throw new Error(`conversation ${id} is not in the preview`);
+    await next.click();
+  }
+  await row.click();
+  await page.locator('#transcript-heading').filter({ hasNotText: /^Transcript$/ }).waitFor();
+}
+
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
@@ -63,21 +107,7 @@ export async function simRequests() {
 
 /** Fills the Humind form for the simulator and fetches. */
 export async function fetchHumind(page, { key = HUMIND_KEY, filters = {} } = {}) {
-  await page.getByLabel('Vendor').selectOption('humind');
-  await page.getByLabel('My account (API key)').check();
-  await page.getByLabel('API key', { exact: true }).fill(key);
-  await page.getByLabel('API address (base URL)').fill(humindBase());
-  for (const [label, value] of Object.entries(filters)) {
-    const field = page.getByLabel(label, { exact: true });
-    if (typeof value === 'boolean') {
-      await field.setChecked(value);
-    } else if ((await field.evaluate((el) => el.tagName)) === 'SELECT') {
-      await field.selectOption(value);
-    } else {
-      await field.fill(value);
-    }
-  }
-  await page.getByRole('button', { name: 'Fetch conversations' }).click();
+  await fetchVendor(page, 'humind', { key, filters });
 }
 
 /** Waits until the export ends; returns the headline. */
