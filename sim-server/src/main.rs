@@ -48,7 +48,7 @@ struct AppState {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: sim-server [--port 8787] [--conversations 250] [--seed 42] [--anchor 2026-06-30T00:00:00Z]\n\
+        "usage: sim-server [--port 8787] [--conversations 250] [--count VENDOR=N ...] [--seed 42] [--anchor 2026-06-30T00:00:00Z]\n\
          \x20                 [--latency-ms 0] [--slow-ms 60000] [--fault-every N --fault KIND] [--fault-at N:KIND ...]\n\
          \x20                 [--arrivals-every N]   (HueChat: a new conversation every N requests)\n\
          \x20                 [--app-dir dist --app-port 8080 --app-base /]\n\
@@ -77,6 +77,11 @@ fn parse_options() -> Options {
         match flag.as_str() {
             "--port" => options.port = number() as u16,
             "--conversations" => options.config.conversations = number() as usize,
+            "--count" => {
+                let (vendor, count) = value.split_once('=').unwrap_or_else(|| usage());
+                let count = count.parse().unwrap_or_else(|_| usage());
+                options.config.counts.push((vendor.to_string(), count));
+            }
             "--seed" => options.config.seed = number(),
             "--anchor" => options.config.anchor = value.parse().unwrap_or_else(|_| usage()),
             "--arrivals-every" => options.config.huechat_arrivals_every = Some(number() as usize),

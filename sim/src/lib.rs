@@ -46,6 +46,18 @@ pub struct WorldConfig {
     pub anchor: DateTime<Utc>,
     /// HueChat: a new conversation arrives every this many requests, when set.
     pub huechat_arrivals_every: Option<usize>,
+    /// Per-vendor overrides of `conversations`, by slug (benchmarks size each vendor apart).
+    pub counts: Vec<(String, usize)>,
+}
+
+impl WorldConfig {
+    /// Conversations to generate for `vendor`.
+    pub fn count(&self, vendor: &str) -> usize {
+        self.counts
+            .iter()
+            .find(|(slug, _)| slug == vendor)
+            .map_or(self.conversations, |(_, count)| *count)
+    }
 }
 
 impl Default for WorldConfig {
@@ -55,6 +67,7 @@ impl Default for WorldConfig {
             conversations: 250,
             anchor: Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap(),
             huechat_arrivals_every: None,
+            counts: Vec::new(),
         }
     }
 }
@@ -86,19 +99,19 @@ impl World {
     pub fn humind(&self) -> &humind::Dataset {
         let c = &self.config;
         self.humind
-            .get_or_init(|| humind::Dataset::generate(c.seed, c.conversations, c.anchor))
+            .get_or_init(|| humind::Dataset::generate(c.seed, c.count("humind"), c.anchor))
     }
 
     pub fn talktohumans(&self) -> &talktohumans::Dataset {
         let c = &self.config;
         self.talktohumans
-            .get_or_init(|| talktohumans::Dataset::generate(c.seed, c.conversations, c.anchor))
+            .get_or_init(|| talktohumans::Dataset::generate(c.seed, c.count("talktohumans"), c.anchor))
     }
 
     pub fn huechat(&self) -> &huechat::Dataset {
         let c = &self.config;
         self.huechat.get_or_init(|| {
-            let mut data = huechat::Dataset::generate(c.seed, c.conversations, c.anchor);
+            let mut data = huechat::Dataset::generate(c.seed, c.count("huechat"), c.anchor);
             data.arrivals_every = c.huechat_arrivals_every;
             data
         })
@@ -107,13 +120,13 @@ impl World {
     pub fn voice_widget(&self) -> &voice_widget::Dataset {
         let c = &self.config;
         self.voice_widget
-            .get_or_init(|| voice_widget::Dataset::generate(c.seed, c.conversations, c.anchor))
+            .get_or_init(|| voice_widget::Dataset::generate(c.seed, c.count("voice-widget"), c.anchor))
     }
 
     pub fn mindo(&self) -> &mindo::Dataset {
         let c = &self.config;
         self.mindo
-            .get_or_init(|| mindo::Dataset::generate(c.seed, c.conversations, c.anchor))
+            .get_or_init(|| mindo::Dataset::generate(c.seed, c.count("mindo"), c.anchor))
     }
 
     /// Answers a request addressed to `vendor` (e.g. `humind`); `request.path` is the vendor's own path.

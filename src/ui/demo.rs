@@ -59,6 +59,7 @@ fn world() -> Rc<World> {
                 conversations: DEMO_CONVERSATIONS,
                 anchor,
                 huechat_arrivals_every: None,
+                counts: Vec::new(),
             }))
         })
         .clone()

@@ -21,13 +21,18 @@ export const VENDORS = {
   mindo: { key: 'mindo_global_sim_0123456789abcdef', base: () => `${SIM_URL}/mindo/api/v1` },
 };
 
-/** Fills the form for a vendor on the simulator, sets filters by label, and fetches. */
-export async function fetchVendor(page, vendor, { filters = {}, key = VENDORS[vendor].key, base = VENDORS[vendor].base() } = {}) {
+/** Fills the form for a vendor on the simulator and sets filters by label. */
+export async function fillVendor(page, vendor, { filters = {}, key = VENDORS[vendor].key, base = VENDORS[vendor].base() } = {}) {
   await page.getByLabel('Vendor').selectOption(vendor);
   await page.getByLabel('My account (API key)').check();
   await page.getByLabel('API key', { exact: true }).fill(key);
   await page.getByLabel('API address (base URL)').fill(base);
   await fillFilters(page, filters);
+}
+
+/** Fills the form for a vendor on the simulator, sets filters by label, and fetches. */
+export async function fetchVendor(page, vendor, options = {}) {
+  await fillVendor(page, vendor, options);
   await page.getByRole('button', { name: 'Fetch conversations' }).click();
 }
 
