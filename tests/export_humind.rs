@@ -168,8 +168,8 @@ fn conversations_csv_has_every_field_and_vendor_extras() {
     let file = export::conversations_csv(&conversations, &database());
     let (header, rows) = read_csv(&file.bytes, b',');
     assert_eq!(rows.len(), world.humind().conversations.len());
-    let satisfaction = column(&header, "vendor_satisfaction");
-    let event_count = column(&header, "vendor_event_count");
+    let satisfaction = column(&header, "extra_satisfaction");
+    let event_count = column(&header, "extra_event_count");
     let (id, tags, cart, email, count, title) = (
         column(&header, "conversation_id"),
         column(&header, "tags"),

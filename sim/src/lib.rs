@@ -104,8 +104,9 @@ impl World {
 
     pub fn talktohumans(&self) -> &talktohumans::Dataset {
         let c = &self.config;
-        self.talktohumans
-            .get_or_init(|| talktohumans::Dataset::generate(c.seed, c.count("talktohumans"), c.anchor))
+        self.talktohumans.get_or_init(|| {
+            talktohumans::Dataset::generate(c.seed, c.count("talktohumans"), c.anchor)
+        })
     }
 
     pub fn huechat(&self) -> &huechat::Dataset {
@@ -119,8 +120,9 @@ impl World {
 
     pub fn voice_widget(&self) -> &voice_widget::Dataset {
         let c = &self.config;
-        self.voice_widget
-            .get_or_init(|| voice_widget::Dataset::generate(c.seed, c.count("voice-widget"), c.anchor))
+        self.voice_widget.get_or_init(|| {
+            voice_widget::Dataset::generate(c.seed, c.count("voice-widget"), c.anchor)
+        })
     }
 
     pub fn mindo(&self) -> &mindo::Dataset {

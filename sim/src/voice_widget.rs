@@ -91,10 +91,11 @@ fn generate(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> Conversation 
                     rng.pick(text::ASSISTANT_LINES).to_string()
                 },
             )
-        } else if (index + turn) % 5 == 1 {
+        } else if (turn == 1 && index < text::HOSTILE.len() * 2) || (index + turn) % 5 == 1 {
+            // The first calls carry every hostile string once, then they recur.
             (
                 "user",
-                text::HOSTILE[(index + turn) % text::HOSTILE.len()].to_string(),
+                text::HOSTILE[(index + turn - 1) % text::HOSTILE.len()].to_string(),
             )
         } else {
             (

@@ -97,8 +97,8 @@ impl<T: ItemExtras> HasExtras for ItemRow<'_, T> {
     }
 }
 
-/// The prefix of vendor-specific columns: `vendor_satisfaction` holds the vendor's `satisfaction`.
-pub const EXTRA_PREFIX: &str = "vendor_";
+/// The prefix of vendor-specific columns: `extra_satisfaction` holds the vendor's `satisfaction`.
+pub const EXTRA_PREFIX: &str = "extra_";
 
 /// Separates list items in one cell. Tags may contain commas; a pipe with spaces reads well and
 /// is rare in data.

@@ -96,14 +96,20 @@ where
 {
     let mut names: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
     names.extend(
-        extra_keys(rows())
+        extra_columns(columns, rows())
             .into_iter()
-            .map(|key| format!("{EXTRA_PREFIX}{key}")),
+            .map(|(_, name)| name),
     );
     names
 }
 
-fn extra_keys<R: HasExtras>(rows: impl Iterator<Item = R>) -> BTreeSet<String> {
+/// The vendor fields of the rows that have no column, each with its column name:
+/// `extra_` and the field's name in snake_case (`sender.avatar` -> `extra_sender_avatar`),
+/// made unique among the table's columns.
+pub fn extra_columns<R: HasExtras, W>(
+    columns: &[Column<W>],
+    rows: impl Iterator<Item = R>,
+) -> Vec<(String, String)> {
     let mut keys = BTreeSet::new();
     for row in rows {
         for key in row.extras().into_iter().flat_map(|extras| extras.keys()) {
@@ -112,12 +118,35 @@ fn extra_keys<R: HasExtras>(rows: impl Iterator<Item = R>) -> BTreeSet<String> {
             }
         }
     }
-    keys
+    let mut taken: BTreeSet<String> = columns.iter().map(|c| c.name.to_string()).collect();
+    keys.into_iter()
+        .map(|key| {
+            let snake: String = key
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let base = format!("{EXTRA_PREFIX}{snake}");
+            let mut name = base.clone();
+            let mut counter = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}_{counter}");
+                counter += 1;
+            }
+            (key, name)
+        })
+        .collect()
 }
 
 enum Selected<'c, W> {
     Fixed(&'c Column<W>),
-    Extra(String),
+    /// A vendor field: its key, and its column name.
+    Extra(String, String),
 }
 
 /// Writes a table: a header, then one row per item of `rows()` (called twice: once to find the
@@ -132,11 +161,15 @@ where
     W: WriteCell<R>,
     I: Iterator<Item = R>,
 {
-    let extras = extra_keys(rows());
+    let extras = extra_columns(columns, rows());
     let all: Vec<Selected<W>> = columns
         .iter()
         .map(Selected::Fixed)
-        .chain(extras.iter().map(|key| Selected::Extra(key.clone())))
+        .chain(
+            extras
+                .into_iter()
+                .map(|(key, name)| Selected::Extra(key, name)),
+        )
         .collect();
     let selected: Vec<&Selected<W>> = match &options.columns {
         None => all.iter().collect(),
@@ -173,7 +206,7 @@ where
                     column.write.write_cell(&row, &mut cell);
                     column.kind
                 }
-                Selected::Extra(key) => {
+                Selected::Extra(key, _) => {
                     if let Some(value) = row.extras().and_then(|extras| extras.get(key)) {
                         json_cell(&mut cell, value);
                     }
@@ -210,7 +243,7 @@ where
 fn selected_name<W>(column: &Selected<W>) -> String {
     match column {
         Selected::Fixed(column) => column.name.to_string(),
-        Selected::Extra(key) => format!("{EXTRA_PREFIX}{key}"),
+        Selected::Extra(_, name) => name.clone(),
     }
 }
 

@@ -1,7 +1,9 @@
-//! Conversations as people read them.
+//! Conversations as people read them: plain text and Markdown transcripts.
+
+use std::fmt::Write;
 
 use crate::format;
-use crate::model::Event;
+use crate::model::{Conversation, Event, Message};
 
 /// One line for an interaction event: "Added to cart: Crème hydratante at 29.90".
 pub fn describe_event(event: &Event) -> String {
@@ -27,9 +29,318 @@ pub fn describe_event(event: &Event) -> String {
     }
 }
 
+fn title(conversation: &Conversation) -> String {
+    conversation
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("Conversation {}", conversation.id))
+}
+
+/// The facts under a transcript's title, as (label, value).
+fn facts(conversation: &Conversation) -> Vec<(&'static str, String)> {
+    let mut facts = vec![
+        ("Vendor", conversation.vendor.to_string()),
+        ("Conversation id", conversation.id.clone()),
+    ];
+    let times = [
+        ("Started", conversation.started_at),
+        ("Ended", conversation.ended_at),
+        ("Last message", conversation.last_message_at),
+    ];
+    for (label, at) in times {
+        if at.is_some() {
+            facts.push((label, format::time(&at)));
+        }
+    }
+    for (label, value) in [
+        ("Title", &conversation.title),
+        ("Status", &conversation.status),
+        ("Channel", &conversation.channel),
+    ] {
+        if let Some(value) = value {
+            facts.push((label, value.clone()));
+        }
+    }
+    if !conversation.tags.is_empty() {
+        facts.push(("Tags", conversation.tags.join(", ")));
+    }
+    if let Some(contact) = &conversation.contact {
+        let parts: Vec<&str> = [&contact.name, &contact.email, &contact.phone, &contact.id]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        facts.push(("Contact", parts.join(" · ")));
+    }
+    if let Some(assignee) = &conversation.assignee {
+        facts.push((
+            "Assigned to",
+            assignee
+                .name
+                .clone()
+                .or_else(|| assignee.id.clone())
+                .unwrap_or_default(),
+        ));
+    }
+    for participant in &conversation.participants {
+        let name = participant
+            .name
+            .clone()
+            .or_else(|| participant.id.clone())
+            .unwrap_or_default();
+        let role = [&participant.headline, &participant.company]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        facts.push((
+            "Participant",
+            if role.is_empty() {
+                name
+            } else {
+                format!("{name} ({role})")
+            },
+        ));
+    }
+    if let Some(seconds) = conversation.duration_seconds {
+        facts.push(("Duration", format!("{seconds} s")));
+    }
+    if let Some(url) = &conversation.url {
+        facts.push(("Page", url.clone()));
+    }
+    facts
+}
+
+/// What follows a message's text: products, attachments, events, classifications.
+fn details(message: &Message) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !message.product_ids.is_empty() {
+        lines.push(format!(
+            "Products shown: {}",
+            message.product_ids.join(", ")
+        ));
+    }
+    if !message.referenced_product_ids.is_empty() {
+        lines.push(format!(
+            "Products cited: {}",
+            message.referenced_product_ids.join(", ")
+        ));
+    }
+    for attachment in &message.attachments {
+        let name = attachment
+            .name
+            .as_deref()
+            .or(attachment.url.as_deref())
+            .unwrap_or("attachment");
+        let kind = attachment
+            .mime_type
+            .as_deref()
+            .or(attachment.kind.as_deref())
+            .unwrap_or("");
+        lines.push(format!("Attachment: {name} {kind}").trim_end().to_string());
+    }
+    for event in &message.events {
+        lines.push(describe_event(event));
+    }
+    if !message.classifications.is_empty() {
+        let pairs: Vec<String> = message
+            .classifications
+            .iter()
+            .map(|c| format!("{}: {}", c.label, c.value.as_deref().unwrap_or("")))
+            .collect();
+        lines.push(format!("Classified as {}", pairs.join(", ")));
+    }
+    lines
+}
+
+fn author(message: &Message) -> String {
+    match &message.author_name {
+        Some(name) => format!("{} ({name})", message.role.label()),
+        None => message.role.label().to_string(),
+    }
+}
+
+/// A plain-text transcript: readable in any editor, printable, greppable.
+pub fn text(conversation: &Conversation) -> String {
+    let mut out = String::new();
+    let heading = title(conversation);
+    let _ = writeln!(
+        out,
+        "{heading}\n{}",
+        "=".repeat(heading.chars().count().min(80))
+    );
+    for (label, value) in facts(conversation) {
+        let _ = writeln!(out, "{label}: {value}");
+    }
+    out.push('\n');
+    if conversation.messages.is_empty() {
+        match &conversation.last_message_preview {
+            Some(last) => {
+                let _ = writeln!(
+                    out,
+                    "The vendor's API gives no full transcript. Last message ({}):",
+                    format::time(&conversation.last_message_at)
+                );
+                let _ = writeln!(out, "    {}", last.replace('\n', "\n    "));
+            }
+            None => out.push_str("No messages.\n"),
+        }
+    }
+    for message in &conversation.messages {
+        let _ = writeln!(
+            out,
+            "[{}] {}:",
+            format::time(&message.sent_at),
+            author(message)
+        );
+        for line in message.text.lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+        for detail in details(message) {
+            let _ = writeln!(out, "    * {detail}");
+        }
+        out.push('\n');
+    }
+    for call in &conversation.tool_calls {
+        let arguments = call
+            .arguments
+            .as_ref()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "Tool call [{}] {} {arguments}",
+            format::time(&call.at),
+            call.name
+        );
+    }
+    for criterion in &conversation.criteria {
+        let verdict = match criterion.passed {
+            Some(true) => "passed",
+            Some(false) => "not passed",
+            None => "not evaluated",
+        };
+        let _ = writeln!(
+            out,
+            "Criterion {}: {verdict}. {}",
+            criterion.name,
+            criterion.reasoning.as_deref().unwrap_or("")
+        );
+    }
+    out
+}
+
+/// Escapes text so Markdown shows it as written: no emphasis, links or HTML from a message.
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            // Two trailing spaces keep the line break inside the paragraph.
+            out.push_str("  \n");
+        }
+        let line = line.trim_end_matches('\r');
+        for (position, c) in line.chars().enumerate() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '-' | '+' | '=' if position == 0 => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+/// A Markdown transcript: the same content, for viewers that render it.
+pub fn markdown(conversation: &Conversation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", markdown_escape(&title(conversation)));
+    for (label, value) in facts(conversation) {
+        let _ = writeln!(out, "- **{label}:** {}", markdown_escape(&value));
+    }
+    out.push('\n');
+    if conversation.messages.is_empty() {
+        match &conversation.last_message_preview {
+            Some(last) => {
+                let _ = writeln!(
+                    out,
+                    "_The vendor's API gives no full transcript. Last message ({}):_\n",
+                    format::time(&conversation.last_message_at)
+                );
+                let _ = writeln!(out, "> {}\n", markdown_escape(last));
+            }
+            None => out.push_str("_No messages._\n"),
+        }
+    }
+    for message in &conversation.messages {
+        let _ = writeln!(
+            out,
+            "**{}** · {}\n",
+            markdown_escape(&author(message)),
+            format::time(&message.sent_at)
+        );
+        let _ = writeln!(out, "{}\n", markdown_escape(&message.text));
+        for detail in details(message) {
+            let _ = writeln!(out, "- _{}_", markdown_escape(&detail));
+        }
+        if !message.events.is_empty()
+            || !message.product_ids.is_empty()
+            || !message.attachments.is_empty()
+            || !message.classifications.is_empty()
+        {
+            out.push('\n');
+        }
+    }
+    if !conversation.tool_calls.is_empty() {
+        out.push_str("## Tool calls\n\n");
+        for call in &conversation.tool_calls {
+            let arguments = call
+                .arguments
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- {} · {} `{}`",
+                format::time(&call.at),
+                markdown_escape(&call.name),
+                arguments.replace('`', "'")
+            );
+        }
+        out.push('\n');
+    }
+    if !conversation.criteria.is_empty() {
+        out.push_str("## Acceptance criteria\n\n");
+        for criterion in &conversation.criteria {
+            let verdict = match criterion.passed {
+                Some(true) => "passed",
+                Some(false) => "not passed",
+                None => "not evaluated",
+            };
+            let _ = writeln!(
+                out,
+                "- **{}**: {verdict}. {}",
+                markdown_escape(&criterion.name),
+                markdown_escape(criterion.reasoning.as_deref().unwrap_or(""))
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::AuthorRole;
 
     #[test]
     fn events_read_as_sentences() {
@@ -61,5 +372,52 @@ mod tests {
             describe_event(&opened),
             "Opened the product page: product p1"
         );
+    }
+
+    #[test]
+    fn markdown_shows_hostile_text_as_written() {
+        assert_eq!(
+            markdown_escape("<script>alert('x')</script>"),
+            "&lt;script&gt;alert('x')&lt;/script&gt;"
+        );
+        assert_eq!(
+            markdown_escape("*bold* _it_ [link](x) # h"),
+            "\\*bold\\* \\_it\\_ \\[link\\](x) \\# h"
+        );
+        assert_eq!(
+            markdown_escape("- not a list\n=1+1"),
+            "\\- not a list  \n\\=1+1"
+        );
+        assert_eq!(markdown_escape("crème 😀 &amp;"), "crème 😀 &amp;amp;");
+    }
+
+    #[test]
+    fn text_transcript_keeps_every_line_and_event() {
+        let conversation = Conversation {
+            id: "c1".into(),
+            vendor: "humind",
+            title: Some("Question".into()),
+            messages: vec![Message {
+                role: AuthorRole::Customer,
+                text: "Ligne 1\nLigne 2".into(),
+                sent_at: "2026-05-15T10:01:00Z".parse().ok(),
+                events: vec![Event {
+                    kind: "add_product".into(),
+                    product_title: Some("Crème".into()),
+                    price: Some(29.9),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let text = text(&conversation);
+        assert!(
+            text.starts_with("Question\n========\nVendor: humind\n"),
+            "{text}"
+        );
+        assert!(text.contains("[2026-05-15 10:01 UTC] Customer:\n    Ligne 1\n    Ligne 2\n    * Added to cart: Crème at 29.90\n"), "{text}");
+        let markdown = markdown(&conversation);
+        assert!(markdown.contains("**Customer** · 2026-05-15 10:01 UTC\n\nLigne 1  \nLigne 2\n\n- _Added to cart: Crème at 29.90_"), "{markdown}");
     }
 }

@@ -28,7 +28,7 @@ test('TalkToHumans: conversations, participants, and a plain word about the miss
   const conversations = parseCsv((await download(page, 'Conversations CSV')).bytes);
   assert.deepEqual(conversations.map((r) => r.conversation_id), truth.map((c) => c.conversation_id));
   assert.deepEqual(conversations.map((r) => r.last_message_preview), truth.map((c) => neutral(c.last_message_text)));
-  assert.ok(conversations.every((r) => 'vendor_sequence' in r && 'vendor_account' in r), 'account and sequence are kept');
+  assert.ok(conversations.every((r) => 'extra_sequence' in r && 'extra_account' in r), 'account and sequence are kept');
   const participants = parseCsv((await download(page, 'Participants CSV')).bytes);
   const expected = truth.flatMap((c) => c.participants.map((p) => [c.conversation_id, p.contact_id, p.linkedin_url]));
   assert.deepEqual(participants.map((r) => [r.conversation_id, r.contact_id, r.linkedin_url]), expected);
