@@ -21,8 +21,11 @@ use conversation_export::vendors::{ExportQuery, VendorId};
 use futures_executor::block_on;
 use sim::{World, WorldConfig};
 
+/// Filters by name.
+type Filters = Vec<(&'static str, &'static str)>;
+
 /// (vendor, key, filters) for a full export of each vendor from the simulator.
-fn runs() -> Vec<(VendorId, &'static str, Vec<(&'static str, &'static str)>)> {
+fn runs() -> Vec<(VendorId, &'static str, Filters)> {
     vec![
         (
             VendorId::Humind,
