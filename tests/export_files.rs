@@ -263,6 +263,7 @@ fn json_keeps_the_model_and_raw_keeps_what_the_vendor_sent() {
             conversations: &conversations,
             warnings: &[],
             options: &options,
+            columns: &Default::default(),
             exported_at: "2026-07-01T12:00:00Z".parse().unwrap(),
             missing: &[],
         };
@@ -303,6 +304,7 @@ fn download_all_holds_every_file_transcripts_and_a_manifest() {
         conversations: &conversations,
         warnings: &[],
         options: &options,
+        columns: &Default::default(),
         exported_at: "2026-07-01T12:00:00Z".parse().unwrap(),
         missing: &missing,
     };

@@ -1,6 +1,6 @@
 //! Every file of an export, and "Download all": one `.zip` with a `manifest.json`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Cursor, Write};
 
 use serde_json::{json, Value};
@@ -29,7 +29,10 @@ pub struct ExportContext<'a> {
     pub query: &'a ExportQuery,
     pub conversations: &'a [Conversation],
     pub warnings: &'a [Warning],
+    /// Delimiter and spreadsheet or database; `columns` is taken per table from `columns`.
     pub options: &'a CsvOptions,
+    /// Chosen columns per table kind (`messages`...), in order; a table not named has them all.
+    pub columns: &'a BTreeMap<String, Vec<String>>,
     pub exported_at: Timestamp,
     /// Requests not made when the export stopped early: what is missing, for the manifest.
     pub missing: &'a [String],
@@ -41,7 +44,11 @@ impl ExportContext<'_> {
     }
 
     pub fn csv(&self, table: Table) -> ExportFile {
-        let file = table.write(self.conversations, self.options);
+        let options = CsvOptions {
+            columns: self.columns.get(table.kind()).cloned(),
+            ..self.options.clone()
+        };
+        let file = table.write(self.conversations, &options);
         ExportFile {
             name: self.name(&format!("{}.csv", table.kind())),
             mime: "text/csv;charset=utf-8",
@@ -113,7 +120,7 @@ impl ExportContext<'_> {
             "csv": {
                 "delimiter": self.options.delimiter.as_str(),
                 "for": if self.options.for_spreadsheet { "spreadsheet" } else { "database" },
-                "columns": self.options.columns,
+                "columns": self.columns,
             },
             "files": files.iter().map(|file| {
                 let mut entry = json!({ "name": file.name, "records": file.records, "bytes": file.bytes.len() });

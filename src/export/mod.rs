@@ -3,12 +3,13 @@
 pub mod bundle;
 pub mod columns;
 pub mod csv;
+pub mod docs;
 pub mod json;
 pub mod tables;
 pub mod transcript;
 
 use columns::{EventRow, ItemRow};
-use csv::{write_table, CsvFile, CsvOptions};
+use csv::{column_names, write_table, CsvFile, CsvOptions};
 use tables::{
     CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS,
     TOOL_CALL_COLUMNS,
@@ -77,6 +78,30 @@ impl Table {
     /// Conversations and messages are always written; the others only when they have rows.
     pub fn applies(self, conversations: &[Conversation]) -> bool {
         matches!(self, Table::Conversations | Table::Messages) || self.rows(conversations) > 0
+    }
+
+    /// Its columns with the current data's vendor fields, in default order.
+    pub fn column_names(self, conversations: &[Conversation]) -> Vec<String> {
+        match self {
+            Table::Conversations => column_names(CONVERSATION_COLUMNS, || conversations.iter()),
+            Table::Messages => {
+                column_names(MESSAGE_COLUMNS, || items(conversations, |c| &c.messages))
+            }
+            Table::Events => column_names(EVENT_COLUMNS, || event_rows(conversations)),
+            Table::Participants => column_names(PARTICIPANT_COLUMNS, || {
+                items(conversations, |c| &c.participants)
+            }),
+            Table::ToolCalls => column_names(TOOL_CALL_COLUMNS, || {
+                items(conversations, |c| &c.tool_calls)
+            }),
+            Table::Criteria => {
+                column_names(CRITERION_COLUMNS, || items(conversations, |c| &c.criteria))
+            }
+        }
+    }
+
+    pub fn from_kind(kind: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|table| table.kind() == kind)
     }
 
     pub fn write(self, conversations: &[Conversation], options: &CsvOptions) -> CsvFile {

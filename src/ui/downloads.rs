@@ -1,11 +1,16 @@
-//! Step 4: the files, one click each.
+//! Step 4: the files, one click each, and how CSV is written (separator, spreadsheet or database,
+//! which columns in which order).
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
 use super::{browser, Ui};
-use crate::engine::Export;
+use crate::engine::clock::{BrowserClock, Clock};
+use crate::engine::{Export, RunStatus};
+use crate::export::bundle::{ExportContext, ExportFile};
 use crate::export::csv::{CsvOptions, Delimiter};
-use crate::export::{self, json, Table};
+use crate::export::Table;
 use crate::format;
 
 /// What a download button makes.
@@ -13,6 +18,8 @@ use crate::format;
 enum Kind {
     Csv(Table),
     Json,
+    Raw,
+    All,
 }
 
 impl Kind {
@@ -20,53 +27,61 @@ impl Kind {
         match self {
             Kind::Csv(table) => format!("{} CSV", table.label()),
             Kind::Json => "JSON".into(),
+            Kind::Raw => "Raw NDJSON (as sent)".into(),
+            Kind::All => "Download all (.zip)".into(),
         }
     }
 }
 
-/// The file for `kind`: name, type, bytes, and a note when a CSV needed adjusting.
+/// Requests not made, for the manifest of an export that stopped early.
+fn missing(export: &Export) -> Vec<String> {
+    match export.status {
+        RunStatus::Finished => Vec::new(),
+        _ => export.pending().map(|task| task.label.clone()).collect(),
+    }
+}
+
 fn build(
     export: &Export,
     kind: Kind,
     options: &CsvOptions,
-) -> (String, &'static str, Vec<u8>, Option<String>) {
-    let conversations = export.store.conversations();
+    columns: &BTreeMap<String, Vec<String>>,
+) -> ExportFile {
+    let missing = missing(export);
+    let context = ExportContext {
+        query: &export.query,
+        conversations: export.store.conversations(),
+        warnings: &export.store.warnings,
+        options,
+        columns,
+        exported_at: BrowserClock.wall(),
+        missing: &missing,
+    };
     match kind {
-        Kind::Csv(table) => {
-            let file = table.write(conversations, options);
-            let report = &file.report;
-            let mut notes = Vec::new();
-            if report.truncated_cells > 0 {
-                notes.push(format!(
-                    "{} cells were longer than a spreadsheet can hold and end with a \"cut\" marker; the JSON has them whole.",
-                    format::count(report.truncated_cells)
-                ));
-            }
-            if report.rows_beyond_spreadsheet > 0 {
-                notes.push(format!(
-                    "{} rows are past the 1,048,576 a spreadsheet shows; a database reads them all.",
-                    format::count(report.rows_beyond_spreadsheet)
-                ));
-            }
-            let note =
-                (!notes.is_empty()).then(|| format!("{}: {}", kind.label(), notes.join(" ")));
-            let name = export::file_name(
-                &export.query,
-                conversations,
-                &format!("{}.csv", table.kind()),
-            );
-            (name, "text/csv;charset=utf-8", file.bytes, note)
-        }
-        Kind::Json => {
-            let name = export::file_name(&export.query, conversations, "conversations.json");
-            (
-                name,
-                "application/json",
-                json::conversations_json(conversations),
-                None,
-            )
-        }
+        Kind::Csv(table) => context.csv(table),
+        Kind::Json => context.json(),
+        Kind::Raw => context.raw(),
+        Kind::All => context.zip(),
     }
+}
+
+/// A sentence about CSV cells or rows a spreadsheet cannot hold, if any.
+fn report_note(file: &ExportFile) -> Option<String> {
+    let report = file.report.as_ref()?;
+    let mut notes = Vec::new();
+    if report.truncated_cells > 0 {
+        notes.push(format!(
+            "{} cells were longer than a spreadsheet can hold and end with a \"cut\" marker; the JSON has them whole.",
+            format::count(report.truncated_cells)
+        ));
+    }
+    if report.rows_beyond_spreadsheet > 0 {
+        notes.push(format!(
+            "{} rows are past the 1,048,576 a spreadsheet shows; a database reads them all.",
+            format::count(report.rows_beyond_spreadsheet)
+        ));
+    }
+    (!notes.is_empty()).then(|| format!("{}: {}", file.name, notes.join(" ")))
 }
 
 #[component]
@@ -90,16 +105,16 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
         };
         let built = ui.session.with_value(|s| {
             s.as_ref()
-                .map(|s| build(&s.export.borrow(), kind, &options))
+                .map(|s| build(&s.export.borrow(), kind, &options, &view.columns))
         });
-        if let Some((name, mime, bytes, report)) = built {
-            browser::download(&name, mime, &bytes);
-            note.set(report);
+        if let Some(file) = built {
+            browser::download(&file.name, file.mime, &file.bytes);
+            note.set(report_note(&file));
         }
     };
-    let button = move |kind: Kind| {
+    let button = move |kind: Kind, class: &'static str| {
         view! {
-            <button type="button" class="download" on:click=move |_| save(kind)>
+            <button type="button" class=class on:click=move |_| save(kind)>
                 {kind.label()}
             </button>
         }
@@ -108,9 +123,12 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
         <section class="panel" aria-labelledby="downloads-heading">
             <h2 id="downloads-heading">"4. Download"</h2>
             <div class="download-buttons">
-                {move || tables().into_iter().map(|table| button(Kind::Csv(table))).collect_view()}
-                {button(Kind::Json)}
+                {move || tables().into_iter().map(|table| button(Kind::Csv(table), "download")).collect_view()}
+                {button(Kind::Json, "download")}
+                {button(Kind::Raw, "download")}
+                {button(Kind::All, "download all")}
             </div>
+            {move || note.get().map(|text| view! { <p class="note" role="status">{text}</p> })}
             <div class="csv-options">
                 <div class="field">
                     <label for="delimiter">"CSV separator"</label>
@@ -128,10 +146,7 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
                         ]
                             .into_iter()
                             .map(|(delimiter, label)| view! {
-                                <option
-                                    value=delimiter.as_str()
-                                    selected=move || ui.view.with(|v| v.delimiter == delimiter)
-                                >
+                                <option value=delimiter.as_str() selected=move || ui.view.with(|v| v.delimiter == delimiter)>
                                     {label}
                                 </option>
                             })
@@ -150,7 +165,104 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
                     "For a database, not a spreadsheet (no byte-order mark, text exactly as sent)"
                 </label>
             </div>
-            {move || note.get().map(|text| view! { <p class="note" role="status">{text}</p> })}
+            <ColumnPicker ui=ui />
         </section>
+    }
+}
+
+/// Chooses and orders the columns of each CSV file; the choice is part of the page URL.
+#[component]
+fn ColumnPicker(ui: Ui) -> impl IntoView {
+    let table = RwSignal::new(Table::Conversations);
+    let available = Memo::new(move |_| {
+        let table = table.get();
+        ui.with_export(|e| table.column_names(e.store.conversations()))
+            .unwrap_or_default()
+    });
+    // The chosen columns in order, or every column when nothing is chosen for this file.
+    let chosen = move || {
+        let kind = table.get().kind();
+        ui.view
+            .with(|v| v.columns.get(kind).cloned())
+            .unwrap_or_else(|| available.get())
+    };
+    let set_chosen = move |names: Vec<String>| {
+        let kind = table.get_untracked().kind().to_string();
+        let all = available.get_untracked();
+        ui.view.update(|v| {
+            if names == all {
+                v.columns.remove(&kind);
+            } else {
+                v.columns.insert(kind, names);
+            }
+        });
+    };
+    let toggle = move |name: String, on: bool| {
+        let mut names = chosen();
+        names.retain(|n| *n != name);
+        if on {
+            names.push(name);
+        }
+        set_chosen(names);
+    };
+    let shift = move |name: String, up: bool| {
+        let mut names = chosen();
+        if let Some(at) = names.iter().position(|n| *n == name) {
+            let other = if up {
+                at.checked_sub(1)
+            } else {
+                (at + 1 < names.len()).then_some(at + 1)
+            };
+            if let Some(other) = other {
+                names.swap(at, other);
+                set_chosen(names);
+            }
+        }
+    };
+    let rows = move || {
+        let picked = chosen();
+        let rest: Vec<String> = available
+            .get()
+            .into_iter()
+            .filter(|n| !picked.contains(n))
+            .collect();
+        picked
+            .into_iter()
+            .map(|n| (n, true))
+            .chain(rest.into_iter().map(|n| (n, false)))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <details class="column-picker">
+            <summary>"Choose and order CSV columns"</summary>
+            <div class="field">
+                <label for="columns-file">"File"</label>
+                <select id="columns-file" on:change=move |event| {
+                    if let Some(chosen) = Table::from_kind(&event_target_value(&event)) {
+                        table.set(chosen);
+                    }
+                }>
+                    {Table::ALL.into_iter().map(|t| view! {
+                        <option value=t.kind() selected=move || table.get() == t>{format!("{}.csv", t.kind())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <ol class="columns">
+                {move || rows().into_iter().map(|(name, on)| {
+                    let (toggled, up, down) = (name.clone(), name.clone(), name.clone());
+                    view! {
+                        <li class:off=!on>
+                            <label class="choice">
+                                <input type="checkbox" prop:checked=on on:change=move |event| toggle(toggled.clone(), event_target_checked(&event)) />
+                                <code>{name.clone()}</code>
+                            </label>
+                            <button type="button" class="icon" disabled=!on aria-label=format!("Move {name} up") on:click=move |_| shift(up.clone(), true)>"↑"</button>
+                            <button type="button" class="icon" disabled=!on aria-label=format!("Move {name} down") on:click=move |_| shift(down.clone(), false)>"↓"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <button type="button" class="secondary" on:click=move |_| set_chosen(available.get_untracked())>"Use every column"</button>
+        </details>
     }
 }

@@ -7,7 +7,7 @@ use super::{browser, demo, Ui};
 use crate::engine::clock::{BrowserClock, Clock};
 use crate::engine::fetch_document;
 use crate::error::FetchError;
-use crate::export::transcript::describe_event;
+use crate::export::transcript::{self, describe_event};
 use crate::format;
 use crate::http::Request;
 use crate::model::{Conversation, Message};
@@ -170,6 +170,7 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
                                     {format!("{vendor_name}'s transcript (.{format})")}
                                 </button>
                             }).collect_view()}
+                            <TranscriptFiles conversation=conversation.clone() />
                             {move || reloaded.with(|r| r.is_some()).then(|| view! { <span class="status-note">"Reloaded just now."</span> })}
                         </div>
                         {move || error.get().map(|error| view! {
@@ -186,6 +187,33 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+/// This transcript as a file (plain text or Markdown), or on the clipboard.
+#[component]
+fn TranscriptFiles(conversation: Conversation) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let stem = format!("{}_{}_transcript", conversation.vendor, conversation.id);
+    let text = transcript::text(&conversation);
+    let markdown = transcript::markdown(&conversation);
+    let (text_for_copy, stem_txt, stem_md) = (text.clone(), stem.clone(), stem);
+    view! {
+        <button type="button" class="secondary" on:click=move |_| browser::download(&format!("{stem_txt}.txt"), "text/plain;charset=utf-8", text.as_bytes())>
+            "Transcript (.txt)"
+        </button>
+        <button type="button" class="secondary" on:click=move |_| browser::download(&format!("{stem_md}.md"), "text/markdown;charset=utf-8", markdown.as_bytes())>
+            "Transcript (.md)"
+        </button>
+        <button type="button" class="secondary" on:click=move |_| {
+            let text = text_for_copy.clone();
+            spawn_local(async move { copied.set(Some(browser::copy_text(&text).await)) });
+        }>
+            "Copy transcript"
+        </button>
+        {move || copied.get().map(|ok| view! {
+            <span class="status-note" role="status">{if ok { "Transcript copied." } else { "Could not copy: use the download instead." }}</span>
+        })}
     }
 }
 
