@@ -33,11 +33,21 @@ if ! node_modules/.bin/wasm-opt --version >/dev/null 2>&1 || ! node -e "require.
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
-  if ! [[ -x "$CHROME_PATH" && -x "$CHROMEDRIVER" ]]; then
-    step "Installing Chromium and ChromeDriver"
-    sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+  sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+  missing=()
+  [[ -x "$CHROME_PATH" && -x "$CHROMEDRIVER" ]] || missing+=(chromium chromium-driver)
+  # LibreOffice opens the exported CSV files as a spreadsheet user would.
+  command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+  if (( ${#missing[@]} )); then
+    step "Installing ${missing[*]}"
     sudo_if_needed apt-get update -qq
-    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # DuckDB and pandas load the exported files as a data team would.
+  if ! .venv/bin/python -c "import duckdb, pandas, openpyxl" >/dev/null 2>&1; then
+    step "Installing DuckDB, pandas and openpyxl (Python)"
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -r tests/consumers/requirements.txt
   fi
 fi
 

@@ -19,6 +19,10 @@ cargo clippy --locked --target wasm32-unknown-unknown --lib --bins -- -D warning
 step "Host tests (core, vendors, engine, exporters, simulator)"
 cargo test --locked --workspace
 
+step "Exports opened in LibreOffice, DuckDB and pandas"
+cargo run --locked --quiet --example write_exports -- target/exports
+.venv/bin/python tests/consumers/check_exports.py target/exports
+
 step "Building the release app and the simulator server"
 scripts/build-app.sh
 cargo build --locked -p sim-server
