@@ -20,19 +20,33 @@ use futures_executor::block_on;
 use sim::{World, WorldConfig};
 
 fn main() {
-    let folder = std::env::args().nth(1).unwrap_or_else(|| "target/exports".into());
+    let folder = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/exports".into());
     let runs: [(VendorId, &str, &[(&str, &str)]); 5] = [
-        (VendorId::Humind, sim::humind::VALID_KEY, &[("include_contact", "1")]),
+        (
+            VendorId::Humind,
+            sim::humind::VALID_KEY,
+            &[("include_contact", "1")],
+        ),
         (VendorId::TalkToHumans, sim::talktohumans::VALID_KEY, &[]),
         (VendorId::HueChat, sim::huechat::VALID_KEY, &[]),
         (VendorId::VoiceWidget, sim::voice_widget::VALID_KEY, &[]),
         (
             VendorId::Mindo,
             sim::mindo::GLOBAL_KEY,
-            &[("company_id", "42,57"), ("from", "2026-04-01"), ("to", "2026-06-30"), ("include", "classifications,extractions,tool_calls,trace_id")],
+            &[
+                ("company_id", "42,57"),
+                ("from", "2026-04-01"),
+                ("to", "2026-06-30"),
+                ("include", "classifications,extractions,tool_calls,trace_id"),
+            ],
         ),
     ];
-    let world = std::rc::Rc::new(World::generate(&WorldConfig { conversations: 150, ..WorldConfig::default() }));
+    let world = std::rc::Rc::new(World::generate(&WorldConfig {
+        conversations: 150,
+        ..WorldConfig::default()
+    }));
     for (vendor, key, filters) in runs {
         let transport = SimTransport::new(world.clone(), FakeClock::new());
         let mut query = ExportQuery::new(vendor);
@@ -41,12 +55,22 @@ fn main() {
             query.filters.insert(name.to_string(), value.to_string());
         }
         let export = RefCell::new(Export::new(query.clone(), Settings::default()));
-        block_on(run(&export, &transport, transport.clock(), &ApiKey::new(key), &CancelToken::new(), &mut || {}));
+        block_on(run(
+            &export,
+            &transport,
+            transport.clock(),
+            &ApiKey::new(key),
+            &CancelToken::new(),
+            &mut || {},
+        ));
         let export = export.into_inner();
         assert_eq!(export.status, RunStatus::Finished, "{vendor:?}");
         let slug = vendor.spec().slug;
         for (mode, for_spreadsheet) in [("spreadsheet", true), ("database", false)] {
-            let options = CsvOptions { for_spreadsheet, ..CsvOptions::default() };
+            let options = CsvOptions {
+                for_spreadsheet,
+                ..CsvOptions::default()
+            };
             let context = ExportContext {
                 query: &query,
                 conversations: export.store.conversations(),
@@ -59,13 +83,30 @@ fn main() {
             let dir = Path::new(&folder).join(slug).join(mode);
             std::fs::create_dir_all(&dir).unwrap();
             let files = context.data_files();
-            std::fs::write(dir.join("manifest.json"), serde_json::to_vec_pretty(&context.manifest(&files)).unwrap()).unwrap();
+            std::fs::write(
+                dir.join("manifest.json"),
+                serde_json::to_vec_pretty(&context.manifest(&files)).unwrap(),
+            )
+            .unwrap();
             for file in files {
                 // Short names, the same for every vendor: the checks find files by kind.
-                let kind = file.name.rsplit('_').next().unwrap_or(&file.name).to_string();
-                let kind = if file.name.ends_with("_tool_calls.csv") { "tool_calls.csv".to_string() } else { kind };
-                let kind = if file.name.ends_with("_raw.ndjson") { "raw.ndjson".to_string() } else { kind };
-                std::fs::write(dir.join(kind), &file.bytes).unwrap();
+                let kind = file
+                    .name
+                    .rsplit('_')
+                    .next()
+                    .unwrap_or(&file.name)
+                    .to_string();
+                let kind = if file.name.ends_with("_tool_calls.csv") {
+                    "tool_calls.csv".to_string()
+                } else {
+                    kind
+                };
+                let kind = if file.name.ends_with("_raw.ndjson") {
+                    "raw.ndjson".to_string()
+                } else {
+                    kind
+                };
+                std::fs::write(dir.join(kind), file.bytes.to_vec()).unwrap();
             }
         }
         println!("{slug}: {} conversations", export.store.len());

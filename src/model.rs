@@ -4,8 +4,6 @@
 //! no unified field captures lands in `extras` (by its vendor name), and each record keeps the
 //! vendor's raw JSON, byte for byte, for the lossless `raw.ndjson` archive.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -13,8 +11,108 @@ use serde_json::Value;
 
 pub type Timestamp = DateTime<Utc>;
 
-/// Vendor fields that have no unified column, keyed by their vendor name.
-pub type Extras = BTreeMap<String, Value>;
+/// Vendor fields that have no unified field, by their vendor name, each as compact JSON text.
+///
+/// Kept as text rather than as `serde_json::Value` trees: a small JSON object as a `Value` costs
+/// a B-tree node of several hundred bytes, and a message export can hold a hundred thousand of
+/// them. Sorted by name, so files list them in a stable order.
+#[derive(Debug, Clone, Default)]
+pub struct Extras(Vec<(String, Box<RawValue>)>);
+
+impl Extras {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets a field, replacing any value it had.
+    pub fn insert(&mut self, name: impl Into<String>, value: &Value) {
+        let raw = serde_json::value::to_raw_value(value).expect("a JSON value always serialises");
+        self.insert_raw(name.into(), raw);
+    }
+
+    fn insert_raw(&mut self, name: String, raw: Box<RawValue>) {
+        match self
+            .0
+            .binary_search_by(|(existing, _)| existing.as_str().cmp(&name))
+        {
+            Ok(at) => self.0[at].1 = raw,
+            Err(at) => self.0.insert(at, (name, raw)),
+        }
+    }
+
+    /// Sets a field only if it has no value yet.
+    pub fn insert_if_absent(&mut self, name: &str, raw: Box<RawValue>) {
+        if !self.contains_key(name) {
+            self.insert_raw(name.to_string(), raw);
+        }
+    }
+
+    /// Adds every field of `other`, replacing same-named ones.
+    pub fn extend(&mut self, other: Extras) {
+        for (name, raw) in other.0 {
+            self.insert_raw(name, raw);
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&RawValue> {
+        self.0
+            .binary_search_by(|(existing, _)| existing.as_str().cmp(name))
+            .ok()
+            .map(|at| &*self.0[at].1)
+    }
+
+    /// A field parsed back into a `Value` (`Null` when absent), for reading and tests.
+    pub fn value(&self, name: &str) -> Value {
+        self.get(name)
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(name, _)| name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
+        self.0.iter().map(|(name, raw)| (name.as_str(), &**raw))
+    }
+
+    pub fn into_iter_raw(self) -> impl Iterator<Item = (String, Box<RawValue>)> {
+        self.0.into_iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, Value)> for Extras {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(fields: I) -> Self {
+        let mut extras = Extras::new();
+        for (name, value) in fields {
+            extras.insert(name, &value);
+        }
+        extras
+    }
+}
+
+impl Serialize for Extras {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, raw) in &self.0 {
+            map.serialize_entry(name, raw)?;
+        }
+        map.end()
+    }
+}
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Conversation {

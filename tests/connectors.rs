@@ -117,10 +117,15 @@ fn talktohumans_page_from_the_docs_keeps_account_participants_and_sequence() {
         "provider id, relationship, public identifier, avatar: {:?}",
         participant.extras
     );
-    assert_eq!(c.extras["account"]["display_name"], "<string>");
-    assert_eq!(c.extras["is_group"], true);
-    assert_eq!(c.extras["sequence"]["steps"][0]["position"], 123);
-    assert_eq!(c.extras.len(), 3, "{:?}", c.extras.keys());
+    assert_eq!(c.extras.value("account")["display_name"], "<string>");
+    assert_eq!(c.extras.value("is_group"), true);
+    assert_eq!(c.extras.value("sequence")["steps"][0]["position"], 123);
+    assert_eq!(
+        c.extras.len(),
+        3,
+        "{:?}",
+        c.extras.keys().collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -223,8 +228,8 @@ fn huechat_list_from_the_docs_plans_the_next_page_and_each_conversations_message
         c.last_message_preview.as_deref(),
         Some("Can you check my order status?")
     );
-    assert_eq!(c.extras["priority"], "high");
-    assert_eq!(c.extras["unread_count"], 2);
+    assert_eq!(c.extras.value("priority"), "high");
+    assert_eq!(c.extras.value("unread_count"), 2);
     assert_eq!(c.extras.len(), 2);
 }
 
@@ -357,8 +362,8 @@ fn voice_widget_conversation_from_the_docs() {
     assert_eq!(c.criteria[0].name, "answered_visitor_question");
     assert_eq!(c.criteria[0].passed, Some(true));
     assert_eq!(c.criteria[1].passed, Some(false));
-    assert_eq!(c.extras["widget_id"], "wgt_abc123");
-    assert_eq!(c.extras["visitor"]["ip_country"], "US");
+    assert_eq!(c.extras.value("widget_id"), "wgt_abc123");
+    assert_eq!(c.extras.value("visitor")["ip_country"], "US");
     assert!(c.flags.is_empty());
 }
 
@@ -616,7 +621,7 @@ fn mindo_lines_from_the_docs() {
         panic!()
     };
     assert_eq!(shell.id, "conv_f6e5d4c3b2a1f6e5d4c3b2a1");
-    assert_eq!(shell.extras["company_id"], 42);
+    assert_eq!(shell.extras.value("company_id"), 42);
     assert_eq!(
         shell.contact.as_ref().unwrap().id.as_deref(),
         Some("ctc_a1b2c3d4e5f6a1b2c3d4e5f6")
@@ -638,10 +643,10 @@ fn mindo_lines_from_the_docs() {
         Some("order_inquiry")
     );
     assert_eq!(
-        message.extras["context"]["thread_position"],
+        message.extras.value("context")["thread_position"],
         serde_json::Value::Null
     );
-    assert_eq!(message.extras["metadata"]["schema_version"], "1.0");
+    assert_eq!(message.extras.value("metadata")["schema_version"], "1.0");
 }
 
 #[test]

@@ -94,8 +94,8 @@ fn talktohumans_pages_of_25_to_the_end() {
         truth_first.json["last_message_text"].as_str()
     );
     assert_eq!(
-        first.extras.get("sequence"),
-        truth_first.json.get("sequence"),
+        Some(first.extras.value("sequence")),
+        truth_first.json.get("sequence").cloned(),
         "kept as sent, null included"
     );
 }

@@ -120,7 +120,7 @@ fn check_table<R, W, I>(
     I: Iterator<Item = R>,
 {
     let file = write_table(columns, &rows, options);
-    let table = read(&file.bytes, options.delimiter.byte());
+    let table = read(&file.bytes.to_vec(), options.delimiter.byte());
     let (header, body) = table
         .split_first()
         .unwrap_or_else(|| panic!("{name}: no header"));
@@ -153,7 +153,7 @@ fn check_table<R, W, I>(
                     assert!(column_name.starts_with(EXTRA_PREFIX));
                     let mut value = String::new();
                     if let Some(extra) = row.extras().and_then(|e| e.get(key)) {
-                        conversation_export::export::columns::json_cell(&mut value, extra);
+                        conversation_export::export::columns::raw_cell(&mut value, extra);
                     }
                     expected_cell(CellKind::Text, value, options.for_spreadsheet)
                 }
@@ -239,8 +239,8 @@ fn hostile_text_reaches_every_vendors_csv_intact() {
         );
         let all = format!(
             "{}{}",
-            String::from_utf8(file.bytes).unwrap(),
-            String::from_utf8(messages.bytes).unwrap()
+            String::from_utf8(file.bytes.to_vec()).unwrap(),
+            String::from_utf8(messages.bytes.to_vec()).unwrap()
         );
         let found = sim::text::HOSTILE
             .iter()
@@ -267,7 +267,8 @@ fn json_keeps_the_model_and_raw_keeps_what_the_vendor_sent() {
             exported_at: "2026-07-01T12:00:00Z".parse().unwrap(),
             missing: &[],
         };
-        let json: serde_json::Value = serde_json::from_slice(&context.json().bytes).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&context.json().bytes.to_vec()).unwrap();
         assert_eq!(json.as_array().unwrap().len(), conversations.len());
         let messages: usize = json
             .as_array()
@@ -277,7 +278,7 @@ fn json_keeps_the_model_and_raw_keeps_what_the_vendor_sent() {
             .sum();
         assert_eq!(messages, Table::Messages.rows(&conversations), "{vendor:?}");
         let raw = context.raw();
-        let lines: Vec<serde_json::Value> = std::str::from_utf8(&raw.bytes)
+        let lines: Vec<serde_json::Value> = std::str::from_utf8(&raw.bytes.to_vec())
             .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -314,7 +315,7 @@ fn download_all_holds_every_file_transcripts_and_a_manifest() {
         "{}",
         zip.name
     );
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.bytes.clone())).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.bytes.to_vec())).unwrap();
     let names: Vec<String> = archive
         .file_names()
         .map(|name| name.unwrap().into_owned())
@@ -406,7 +407,7 @@ fn column_choice_and_order_apply_to_every_table() {
         ..CsvOptions::default()
     };
     let file = Table::Messages.write(&conversations, &options);
-    let rows = read(&file.bytes, b',');
+    let rows = read(&file.bytes.to_vec(), b',');
     assert_eq!(rows[0], vec!["text", "message_id", "vendor_role"]);
     check_table(
         "messages",

@@ -92,10 +92,10 @@ fn messages_csv_reads_back_exactly_for_a_database() {
         "no BOM for databases"
     );
     assert!(
-        file.bytes.windows(2).any(|w| w == b"\r\n"),
+        file.bytes.to_vec().windows(2).any(|w| w == b"\r\n"),
         "CRLF line ends"
     );
-    let (header, rows) = read_csv(&file.bytes, b',');
+    let (header, rows) = read_csv(&file.bytes.to_vec(), b',');
     let messages: Vec<_> = export::message_rows(&conversations).collect();
     assert_eq!(rows.len(), messages.len());
     assert_eq!(file.report.rows, messages.len());
@@ -141,7 +141,7 @@ fn spreadsheet_csv_has_bom_neutralised_formulas_and_cut_cells() {
     };
     let file = export::messages_csv(&conversations, &options);
     assert!(file.bytes.starts_with(b"\xEF\xBB\xBF"));
-    let (header, rows) = read_csv(&file.bytes, b';');
+    let (header, rows) = read_csv(&file.bytes.to_vec(), b';');
     let text = column(&header, "text");
     let texts: Vec<&str> = rows.iter().map(|r| r[text].as_str()).collect();
     for hostile in text::HOSTILE {
@@ -166,7 +166,7 @@ fn spreadsheet_csv_has_bom_neutralised_formulas_and_cut_cells() {
 fn conversations_csv_has_every_field_and_vendor_extras() {
     let (conversations, world) = exported(true);
     let file = export::conversations_csv(&conversations, &database());
-    let (header, rows) = read_csv(&file.bytes, b',');
+    let (header, rows) = read_csv(&file.bytes.to_vec(), b',');
     assert_eq!(rows.len(), world.humind().conversations.len());
     let satisfaction = column(&header, "extra_satisfaction");
     let event_count = column(&header, "extra_event_count");
@@ -208,7 +208,7 @@ fn conversations_csv_has_every_field_and_vendor_extras() {
 fn events_csv_lists_every_interaction() {
     let (conversations, world) = exported(false);
     let file = export::events_csv(&conversations, &database());
-    let (header, rows) = read_csv(&file.bytes, b',');
+    let (header, rows) = read_csv(&file.bytes.to_vec(), b',');
     let truth: Vec<&humind::Event> = world
         .humind()
         .conversations
@@ -248,7 +248,7 @@ fn column_picker_chooses_and_orders() {
         ..database()
     };
     let file = export::conversations_csv(&conversations, &options);
-    let (header, rows) = read_csv(&file.bytes, b',');
+    let (header, rows) = read_csv(&file.bytes.to_vec(), b',');
     assert_eq!(header, vec!["title", "conversation_id"]);
     assert_eq!(rows[0][1], conversations[0].id);
 }
@@ -257,7 +257,7 @@ fn column_picker_chooses_and_orders() {
 fn json_and_raw_ndjson_keep_everything() {
     let (conversations, world) = exported(true);
     let parsed: serde_json::Value =
-        serde_json::from_slice(&json::conversations_json(&conversations)).unwrap();
+        serde_json::from_slice(&json::conversations_json(&conversations).to_vec()).unwrap();
     let array = parsed.as_array().unwrap();
     assert_eq!(array.len(), conversations.len());
     let first_truth = &world.humind().conversations[0];
@@ -267,7 +267,7 @@ fn json_and_raw_ndjson_keep_everything() {
         first_truth.messages.len()
     );
 
-    let raw = json::raw_ndjson(&conversations);
+    let raw = json::raw_ndjson(&conversations).to_vec();
     let lines: Vec<&str> = std::str::from_utf8(&raw).unwrap().lines().collect();
     assert_eq!(lines.len(), world.humind().conversations.len());
     for (line, truth) in lines.iter().zip(&world.humind().conversations) {

@@ -181,8 +181,8 @@ fn merge_shell(existing: &mut Conversation, shell: Conversation) {
     if existing.contact.is_none() {
         existing.contact = shell.contact;
     }
-    for (name, value) in shell.extras {
-        existing.extras.entry(name).or_insert(value);
+    for (name, raw) in shell.extras.into_iter_raw() {
+        existing.extras.insert_if_absent(&name, raw);
     }
     existing.tool_calls.extend(shell.tool_calls);
 }

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use super::buffer::Chunks;
 use super::csv::{CsvOptions, CsvReport};
 use super::{file_name, json, transcript, Table};
 use crate::model::{Conversation, Timestamp, Warning};
@@ -18,7 +19,7 @@ pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct ExportFile {
     pub name: String,
     pub mime: &'static str,
-    pub bytes: Vec<u8>,
+    pub bytes: Chunks,
     /// Rows (CSV), conversations (JSON), records (NDJSON) or conversations (transcripts).
     pub records: usize,
     pub report: Option<CsvReport>,
@@ -73,7 +74,10 @@ impl ExportContext<'_> {
         ExportFile {
             name: self.name("raw.ndjson"),
             mime: "application/x-ndjson",
-            records: bytes.iter().filter(|&&b| b == b'\n').count(),
+            records: bytes
+                .parts()
+                .map(|part| part.iter().filter(|&&b| b == b'\n').count())
+                .sum(),
             bytes,
             report: None,
         }
@@ -154,20 +158,21 @@ impl ExportContext<'_> {
             files.push(ExportFile {
                 name: format!("transcripts/{stem}.txt"),
                 mime: "text/plain",
-                bytes: transcript::text(conversation).into_bytes(),
+                bytes: transcript::text(conversation).into_bytes().into(),
                 records: 1,
                 report: None,
             });
             files.push(ExportFile {
                 name: format!("transcripts/{stem}.md"),
                 mime: "text/markdown",
-                bytes: transcript::markdown(conversation).into_bytes(),
+                bytes: transcript::markdown(conversation).into_bytes().into(),
                 records: 1,
                 report: None,
             });
         }
-        let manifest =
-            serde_json::to_vec_pretty(&self.manifest(&files)).expect("a manifest serialises");
+        let manifest = Chunks::from(
+            serde_json::to_vec_pretty(&self.manifest(&files)).expect("a manifest serialises"),
+        );
         let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
@@ -180,14 +185,17 @@ impl ExportContext<'_> {
             writer
                 .start_file(name, options)
                 .expect("a zip in memory accepts entries");
-            writer
-                .write_all(bytes)
-                .expect("writing to memory cannot fail");
+            for part in bytes.parts() {
+                writer
+                    .write_all(part)
+                    .expect("writing to memory cannot fail");
+            }
         }
         let bytes = writer
             .finish()
             .expect("a zip in memory finishes")
-            .into_inner();
+            .into_inner()
+            .into();
         ExportFile {
             name: self.name("export.zip"),
             mime: "application/zip",

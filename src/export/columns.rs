@@ -152,6 +152,19 @@ pub fn json_cell(out: &mut String, value: &Value) {
     }
 }
 
+/// A vendor field kept as JSON text, as a cell: strings unquoted, `null` empty, the rest as is.
+pub fn raw_cell(out: &mut String, raw: &serde_json::value::RawValue) {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => match serde_json::from_str::<String>(text) {
+            Ok(unquoted) => out.push_str(&unquoted),
+            Err(_) => out.push_str(text),
+        },
+        Some(b'n') if text == "null" => {}
+        _ => out.push_str(text),
+    }
+}
+
 pub fn optional_json(out: &mut String, value: &Option<Value>) {
     if let Some(value) = value {
         json_cell(out, value);

@@ -8,9 +8,13 @@
 
 use std::collections::BTreeSet;
 
+use std::io::Write;
+
 use csv::{QuoteStyle, Terminator, WriterBuilder};
 
-use super::columns::{json_cell, CellKind, Column, HasExtras, WriteCell, EXTRA_PREFIX};
+use super::buffer::Chunks;
+
+use super::columns::{raw_cell, CellKind, Column, HasExtras, WriteCell, EXTRA_PREFIX};
 
 /// Excel's limit on characters in a cell.
 pub const SPREADSHEET_MAX_CELL_CHARS: usize = 32_767;
@@ -81,7 +85,7 @@ pub struct CsvReport {
 }
 
 pub struct CsvFile {
-    pub bytes: Vec<u8>,
+    pub bytes: Chunks,
     pub report: CsvReport,
 }
 
@@ -179,9 +183,9 @@ where
             .collect(),
     };
 
-    let mut bytes = Vec::new();
+    let mut bytes = Chunks::new();
     if options.for_spreadsheet {
-        bytes.extend_from_slice(BOM);
+        bytes.write_all(BOM).expect("writing to memory cannot fail");
     }
     let mut writer = WriterBuilder::new()
         .delimiter(options.delimiter.byte())
@@ -208,7 +212,7 @@ where
                 }
                 Selected::Extra(key, _) => {
                     if let Some(value) = row.extras().and_then(|extras| extras.get(key)) {
-                        json_cell(&mut cell, value);
+                        raw_cell(&mut cell, value);
                     }
                     CellKind::Text
                 }

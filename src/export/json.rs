@@ -1,28 +1,33 @@
 //! `conversations.json` (the unified model, nested) and `raw.ndjson` (what the vendor sent).
 
+use std::io::Write;
+
+use super::buffer::Chunks;
 use crate::model::Conversation;
 
 /// The unified model as a JSON array of conversations, each with its messages and events.
-pub fn conversations_json(conversations: &[Conversation]) -> Vec<u8> {
-    serde_json::to_vec(conversations).expect("the model always serialises")
+pub fn conversations_json(conversations: &[Conversation]) -> Chunks {
+    let mut out = Chunks::new();
+    serde_json::to_writer(&mut out, conversations).expect("the model always serialises");
+    out
 }
 
 /// Every record as the vendor sent it, one per line. Vendors may pretty-print: insignificant
 /// whitespace is removed so each record fits on one line, and nothing else changes (numbers keep
 /// their exact digits, keys their order).
-pub fn raw_ndjson(conversations: &[Conversation]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for conversation in conversations {
-        if let Some(raw) = &conversation.raw {
-            write_compact(raw.get(), &mut out);
-            out.push(b'\n');
-        }
-        for message in &conversation.messages {
-            if let Some(raw) = &message.raw {
-                write_compact(raw.get(), &mut out);
-                out.push(b'\n');
-            }
-        }
+pub fn raw_ndjson(conversations: &[Conversation]) -> Chunks {
+    let mut out = Chunks::new();
+    let mut line = Vec::new();
+    let records = conversations.iter().flat_map(|c| {
+        c.raw
+            .iter()
+            .chain(c.messages.iter().filter_map(|m| m.raw.as_ref()))
+    });
+    for raw in records {
+        line.clear();
+        write_compact(raw.get(), &mut line);
+        line.push(b'\n');
+        out.write_all(&line).expect("writing to memory cannot fail");
     }
     out
 }

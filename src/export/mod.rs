@@ -1,5 +1,6 @@
 //! Files for people and programs: CSV, JSON, NDJSON, and the names they download under.
 
+pub mod buffer;
 pub mod bundle;
 pub mod columns;
 pub mod csv;

@@ -61,8 +61,19 @@ pub fn page_url() -> String {
 /// Saves `bytes` as a file. The object URL is revoked a minute later, not at once: Firefox and
 /// Safari lose the download if it is revoked right after the click.
 pub fn download(file_name: &str, mime: &str, bytes: &[u8]) {
+    download_parts(file_name, mime, std::iter::once(bytes));
+}
+
+/// Saves a file given in parts (the chunks of an export buffer), without joining them first.
+pub fn download_parts<'a>(
+    file_name: &str,
+    mime: &str,
+    parts_of_file: impl Iterator<Item = &'a [u8]>,
+) {
     let parts = Array::new();
-    parts.push(&Uint8Array::from(bytes));
+    for part in parts_of_file {
+        parts.push(&Uint8Array::from(part));
+    }
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let Ok(blob) = Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {

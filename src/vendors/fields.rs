@@ -16,7 +16,8 @@ pub struct Fields<'w> {
     /// Path prefix for warnings about nested objects, e.g. `messages[2].`.
     path: String,
     warnings: &'w mut Vec<Warning>,
-    unreadable: Extras,
+    /// Values that could not be read where expected, and nested leftovers: kept as extras.
+    unreadable: Vec<(String, Value)>,
 }
 
 impl<'w> Fields<'w> {
@@ -26,7 +27,7 @@ impl<'w> Fields<'w> {
             record: record.to_string(),
             path: String::new(),
             warnings,
-            unreadable: Extras::new(),
+            unreadable: Vec::new(),
         }
     }
 
@@ -44,13 +45,13 @@ impl<'w> Fields<'w> {
             record: self.record.clone(),
             path: format!("{}{}.", self.path, path),
             warnings: self.warnings,
-            unreadable: Extras::new(),
+            unreadable: Vec::new(),
         };
         let value = read(&mut inner);
         let leftovers: Vec<(String, Value)> =
             inner.object.into_iter().chain(inner.unreadable).collect();
         for (key, leftover) in leftovers {
-            self.unreadable.insert(format!("{path}.{key}"), leftover);
+            self.unreadable.push((format!("{path}.{key}"), leftover));
         }
         value
     }
@@ -80,7 +81,7 @@ impl<'w> Fields<'w> {
             field: format!("{}{}", self.path, key),
             problem: format!("expected {expected}, got {}", describe(&value)),
         });
-        self.unreadable.insert(key.to_string(), value);
+        self.unreadable.push((key.to_string(), value));
     }
 
     /// Removes a field; `null` reads as absent.
@@ -204,16 +205,16 @@ impl<'w> Fields<'w> {
 
     /// The fields nothing read, plus the ones that could not be read: the record's extras.
     pub fn into_extras(self) -> Extras {
-        let mut extras: Extras = self.object.into_iter().collect();
-        extras.extend(self.unreadable);
-        extras
+        self.object.into_iter().chain(self.unreadable).collect()
     }
 
     /// Like `into_extras`, for a reader borrowed by `nested`.
     pub fn take_extras(&mut self) -> Extras {
-        let mut extras: Extras = std::mem::take(&mut self.object).into_iter().collect();
-        extras.append(&mut self.unreadable);
-        extras
+        let unreadable = std::mem::take(&mut self.unreadable);
+        std::mem::take(&mut self.object)
+            .into_iter()
+            .chain(unreadable)
+            .collect()
     }
 }
 
@@ -274,7 +275,7 @@ mod tests {
         assert_eq!(reader.string("absent"), None);
         let extras = reader.into_extras();
         assert_eq!(extras.len(), 1);
-        assert_eq!(extras["unknown"], json!({"x": 1}));
+        assert_eq!(extras.value("unknown"), json!({"x": 1}));
         assert!(warnings.is_empty());
     }
 
@@ -285,8 +286,8 @@ mod tests {
         assert_eq!(reader.time("created_at"), None);
         assert!(reader.strings("tags").is_empty());
         let extras = reader.into_extras();
-        assert_eq!(extras["created_at"], json!("yesterday"));
-        assert_eq!(extras["tags"], json!(5));
+        assert_eq!(extras.value("created_at"), json!("yesterday"));
+        assert_eq!(extras.value("tags"), json!(5));
         assert_eq!(warnings.len(), 2);
         assert_eq!(warnings[0].field, "created_at");
         assert!(
@@ -308,10 +309,10 @@ mod tests {
         assert_eq!(id.as_deref(), Some("u1"));
         reader.expect("c", "y");
         let extras = reader.into_extras();
-        assert_eq!(extras["sender.name"], json!("Sam"));
-        assert_eq!(extras["sender.avatar"], json!("a.png"));
+        assert_eq!(extras.value("sender.name"), json!("Sam"));
+        assert_eq!(extras.value("sender.avatar"), json!("a.png"));
         assert_eq!(
-            extras["c"],
+            extras.value("c"),
             json!("x"),
             "a value that differs from what is known is kept"
         );

@@ -436,10 +436,10 @@ fn map_row(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Upda
     if let Some(metadata) = fields.take("metadata") {
         for key in ["company_id", "client_id"] {
             if let Some(value) = metadata.get(key).filter(|v| !v.is_null()) {
-                shell.extras.insert(key.to_string(), value.clone());
+                shell.extras.insert(key, value);
             }
         }
-        message.extras.insert("metadata".into(), metadata);
+        message.extras.insert("metadata", &metadata);
     }
     // `agent`, `context`, `extractions` and `trace_id` stay with the message, whole.
     message.extras.extend(fields.into_extras());
