@@ -19,11 +19,14 @@ use conversation_export::vendors::{ExportQuery, VendorId};
 use futures_executor::block_on;
 use sim::{World, WorldConfig};
 
+/// A vendor, its simulator key, and the filters of a full export.
+type Run = (VendorId, &'static str, &'static [(&'static str, &'static str)]);
+
 fn main() {
     let folder = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "target/exports".into());
-    let runs: [(VendorId, &str, &[(&str, &str)]); 5] = [
+    let runs: [Run; 5] = [
         (
             VendorId::Humind,
             sim::humind::VALID_KEY,
