@@ -20,7 +20,11 @@ use futures_executor::block_on;
 use sim::{World, WorldConfig};
 
 /// A vendor, its simulator key, and the filters of a full export.
-type Run = (VendorId, &'static str, &'static [(&'static str, &'static str)]);
+type Run = (
+    VendorId,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 fn main() {
     let folder = std::env::args()

@@ -226,12 +226,9 @@ fn ColumnPicker(ui: Ui) -> impl IntoView {
             .into_iter()
             .filter(|n| !picked.contains(n))
             .collect();
-        picked
-            .into_iter()
-            .map(|n| (n, true))
-            .chain(rest.into_iter().map(|n| (n, false)))
-            .collect::<Vec<_>>()
+        picked.into_iter().chain(rest).collect::<Vec<_>>()
     };
+    let is_on = move |name: &str| chosen().iter().any(|n| n == name);
     view! {
         <details class="column-picker">
             <summary>"Choose and order CSV columns"</summary>
@@ -247,20 +244,59 @@ fn ColumnPicker(ui: Ui) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            // Keyed by name, so checking or moving a column keeps its elements (and the focus).
             <ol class="columns">
-                {move || rows().into_iter().map(|(name, on)| {
-                    let (toggled, up, down) = (name.clone(), name.clone(), name.clone());
-                    view! {
-                        <li class:off=!on>
-                            <label class="choice">
-                                <input type="checkbox" prop:checked=on on:change=move |event| toggle(toggled.clone(), event_target_checked(&event)) />
-                                <code>{name.clone()}</code>
-                            </label>
-                            <button type="button" class="icon" disabled=!on aria-label=format!("Move {name} up") on:click=move |_| shift(up.clone(), true)>"↑"</button>
-                            <button type="button" class="icon" disabled=!on aria-label=format!("Move {name} down") on:click=move |_| shift(down.clone(), false)>"↓"</button>
-                        </li>
+                <For each=rows key=|name| name.clone() let:name>
+                    {
+                        let (toggled, checked, up, down, shown) = (name.clone(), name.clone(), name.clone(), name.clone(), name.clone());
+                        let (off_up, off_down, off_class) = (name.clone(), name.clone(), name.clone());
+                        let up_id = format!("column-up-{name}");
+                        let down_id = format!("column-down-{name}");
+                        let (focus_up, focus_down) = (up_id.clone(), down_id.clone());
+                        view! {
+                            <li class:off=move || !is_on(&off_class)>
+                                <label class="choice">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=move || is_on(&checked)
+                                        on:change=move |event| toggle(toggled.clone(), event_target_checked(&event))
+                                    />
+                                    <code>{shown}</code>
+                                </label>
+                                <button
+                                    type="button"
+                                    class="icon"
+                                    id=up_id
+                                    disabled=move || !is_on(&off_up)
+                                    aria-label=format!("Move {name} up")
+                                    on:click=move |_| {
+                                        shift(up.clone(), true);
+                                        // After the list has moved the row: a moved element loses focus.
+                                        let target = focus_up.clone();
+                                        request_animation_frame(move || browser::focus(&target));
+                                    }
+                                >
+                                    "↑"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="icon"
+                                    id=down_id
+                                    disabled=move || !is_on(&off_down)
+                                    aria-label=format!("Move {name} down")
+                                    on:click=move |_| {
+                                        shift(down.clone(), false);
+                                        // After the list has moved the row: a moved element loses focus.
+                                        let target = focus_down.clone();
+                                        request_animation_frame(move || browser::focus(&target));
+                                    }
+                                >
+                                    "↓"
+                                </button>
+                            </li>
+                        }
                     }
-                }).collect_view()}
+                </For>
             </ol>
             <button type="button" class="secondary" on:click=move |_| set_chosen(available.get_untracked())>"Use every column"</button>
         </details>

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
 // Shared helpers for the end-to-end tests: a headless Chromium driven by playwright-core, the
 // simulator's ground truth, and a strict RFC 4180 CSV reader to check downloaded files.
 import { chromium } from 'playwright-core';
@@ -182,4 +184,30 @@ export function humindSelect(dataset, { createdAfter, createdBefore } = {}) {
     if (createdBefore && created > instant(createdBefore)) return false;
     return true;
   });
+}
+
+/** Lists and reads a zip's entries (stored or deflated): enough to check a download. */
+export function readZip(bytes) {
+  const { inflateRawSync } = require('node:zlib');
+  const buffer = Buffer.from(bytes);
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('not a zip: no end of central directory');
+  const count = buffer.readUInt16LE(end + 10);
+  let offset = buffer.readUInt32LE(end + 16);
+  const entries = new Map();
+  for (let i = 0; i < count; i++) {
+    if (buffer.readUInt32LE(offset) !== 0x02014b50) throw new Error('bad central directory entry');
+    const method = buffer.readUInt16LE(offset + 10);
+    const compressed = buffer.readUInt32LE(offset + 20);
+    const nameLength = buffer.readUInt16LE(offset + 28);
+    const extraLength = buffer.readUInt16LE(offset + 30);
+    const commentLength = buffer.readUInt16LE(offset + 32);
+    const local = buffer.readUInt32LE(offset + 42);
+    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
+    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const data = buffer.subarray(dataStart, dataStart + compressed);
+    entries.set(name, method === 8 ? inflateRawSync(data) : data);
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
 }
