@@ -16,7 +16,7 @@ use conversation_export::vendors::{ExportQuery, VendorId};
 use futures_executor::block_on;
 use sim::{humind, text, World, WorldConfig};
 
-fn exported(include_contact: bool) -> (Vec<Conversation>, World) {
+fn exported(include_contact: bool) -> (Vec<Conversation>, std::rc::Rc<World>) {
     let world = World::generate(&WorldConfig {
         conversations: 120,
         ..WorldConfig::default()
@@ -45,7 +45,7 @@ fn exported(include_contact: bool) -> (Vec<Conversation>, World) {
         export.store.warnings
     );
     let conversations = export.store.conversations().to_vec();
-    let world = transport.world().clone();
+    let world = transport.shared_world();
     (conversations, world)
 }
 

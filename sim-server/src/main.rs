@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -38,7 +38,10 @@ struct Options {
 
 struct AppState {
     world: World,
-    latency_ms: u64,
+    /// Added to every vendor answer; `/_sim/latency` changes it, `/_sim/reset` restores it.
+    latency_ms: AtomicU64,
+    startup_latency_ms: u64,
+    startup_arrivals: Option<usize>,
     slow_ms: u64,
     faults: Mutex<FaultSchedule>,
     /// Vendor requests answered (preflights and `/_sim` hooks excluded), and by vendor.
@@ -52,7 +55,8 @@ fn usage() -> ! {
          \x20                 [--latency-ms 0] [--slow-ms 60000] [--fault-every N --fault KIND] [--fault-at N:KIND ...]\n\
          \x20                 [--arrivals-every N]   (HueChat: a new conversation every N requests)\n\
          \x20                 [--app-dir dist --app-port 8080 --app-base /]\n\
-         KIND: 429[:retry-after[:hidden]] | 500 | 502 | 503 | drop | slow | truncate | malformed | stream_error"
+         KIND: 429[:retry-after[:hidden]] | 500 | 502 | 503 | drop | slow | truncate | malformed | stream_error\n\
+         \x20     | reject_cursor | revoked"
     );
     std::process::exit(2)
 }
@@ -111,9 +115,12 @@ fn parse_options() -> Options {
 async fn main() {
     let options = parse_options();
     let world = World::generate(&options.config);
+    let startup_arrivals = options.config.huechat_arrivals_every;
     let state = Arc::new(AppState {
         world,
-        latency_ms: options.latency_ms,
+        latency_ms: AtomicU64::new(options.latency_ms),
+        startup_latency_ms: options.latency_ms,
+        startup_arrivals,
         slow_ms: options.slow_ms,
         faults: Mutex::new(options.faults),
         requests: AtomicUsize::new(0),
@@ -125,6 +132,8 @@ async fn main() {
         .route("/_sim/stats", get(stats))
         .route("/_sim/reset", post(reset))
         .route("/_sim/faults", post(set_faults))
+        .route("/_sim/latency", post(set_latency))
+        .route("/_sim/arrivals", post(set_arrivals))
         .route("/{vendor}", any(vendor_api))
         .route("/{vendor}/{*rest}", any(vendor_api))
         .layer(axum::middleware::map_response(allow_any_origin))
@@ -218,8 +227,9 @@ async fn vendor_api(
         .entry(vendor.to_string())
         .or_default() += 1;
     let fault = state.faults.lock().unwrap().fault_for(number).cloned();
-    if state.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(state.latency_ms)).await;
+    let latency = state.latency_ms.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     let mut request = SimRequest::get(path_and_query).with_sequence(number);
     request.method = method.as_str().to_string();
@@ -237,7 +247,7 @@ async fn vendor_api(
             if let Fault::RateLimit { exposed, .. } = fault {
                 expose_retry_after = *exposed;
             }
-            if let Some(faulty) = fault.apply(answer.clone()) {
+            if let Some(faulty) = fault.apply(path_and_query, answer.clone()) {
                 answer = faulty;
             }
         }
@@ -298,15 +308,40 @@ async fn stats(State(state): State<Arc<AppState>>) -> Response {
     response
 }
 
+/// Back to the start: no request counted, no fault, the startup latency and arrivals.
 async fn reset(State(state): State<Arc<AppState>>) -> Response {
     state.requests.store(0, Ordering::SeqCst);
     state.by_vendor.lock().unwrap().clear();
     *state.faults.lock().unwrap() = FaultSchedule::none();
+    state.latency_ms.store(state.startup_latency_ms, Ordering::Relaxed);
+    state.world.huechat().set_arrivals_every(state.startup_arrivals);
     "reset".into_response()
 }
 
-/// `POST /_sim/faults?every=3&fault=503` or `?at=0:429:2,1:drop` replaces the fault schedule;
-/// with no parameters it clears it. Request numbers count from the last reset.
+/// `POST /_sim/latency?ms=100`.
+async fn set_latency(State(state): State<Arc<AppState>>, Query(params): Query<HashMap<String, String>>) -> Response {
+    match params.get("ms").and_then(|ms| ms.parse::<u64>().ok()) {
+        Some(ms) => {
+            state.latency_ms.store(ms, Ordering::Relaxed);
+            "latency set".into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, "ms=N").into_response(),
+    }
+}
+
+/// `POST /_sim/arrivals?every=5`: a new HueChat conversation every 5 requests (`every=0`: none).
+async fn set_arrivals(State(state): State<Arc<AppState>>, Query(params): Query<HashMap<String, String>>) -> Response {
+    match params.get("every").and_then(|n| n.parse::<usize>().ok()) {
+        Some(every) => {
+            state.world.huechat().set_arrivals_every((every > 0).then_some(every));
+            "arrivals set".into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, "every=N").into_response(),
+    }
+}
+
+/// `POST /_sim/faults?every=3&fault=503`, `?at=0:429:2,1:drop` or `?from=5:revoked` replaces the
+/// fault schedule; with no parameters it clears it. Request numbers count from the last reset.
 async fn set_faults(
     State(state): State<Arc<AppState>>,
     Query(params): Query<HashMap<String, String>>,
@@ -321,6 +356,12 @@ async fn set_faults(
                 (Ok(index), Some(fault)) => schedule = schedule.at(index, fault),
                 _ => return (StatusCode::BAD_REQUEST, format!("bad fault {item}")).into_response(),
             }
+        }
+    }
+    if let Some(from) = params.get("from") {
+        match from.split_once(':').and_then(|(n, kind)| Some((n.parse::<usize>().ok()?, Fault::parse(kind)?))) {
+            Some((first, fault)) => schedule = schedule.from(first, fault),
+            None => return (StatusCode::BAD_REQUEST, "from=N:KIND").into_response(),
         }
     }
     if let (Some(every), Some(kind)) = (params.get("every"), params.get("fault")) {

@@ -22,11 +22,15 @@ pub enum Fault {
     Malformed,
     /// NDJSON: half the lines, then an `{"_error": ...}` line, as a stream that fails midway.
     StreamError,
+    /// A request that carries a cursor gets a 400: the vendor no longer accepts it (expired).
+    RejectCursor,
+    /// 401: the key was revoked while the export ran.
+    Revoked,
 }
 
 impl Fault {
     /// Parses the server's `--fault` flag values: `429`, `429:5`, `429:5:hidden`, `500`, `502`,
-    /// `503`, `drop`, `slow`, `truncate`, `malformed`, `stream_error`.
+    /// `503`, `drop`, `slow`, `truncate`, `malformed`, `stream_error`, `reject_cursor`, `revoked`.
     pub fn parse(text: &str) -> Option<Fault> {
         let mut parts = text.split(':');
         match parts.next()? {
@@ -43,6 +47,8 @@ impl Fault {
             "truncate" => Some(Fault::Truncate),
             "malformed" => Some(Fault::Malformed),
             "stream_error" => Some(Fault::StreamError),
+            "reject_cursor" => Some(Fault::RejectCursor),
+            "revoked" => Some(Fault::Revoked),
             code => match code.parse::<u16>() {
                 Ok(status @ 500..=599) => Some(Fault::Status(status)),
                 _ => None,
@@ -51,8 +57,23 @@ impl Fault {
     }
 
     /// The response this fault turns `response` into, for faults that have one.
-    pub fn apply(&self, response: SimResponse) -> Option<SimResponse> {
+    /// `path_and_query` is the request's, for faults that depend on it.
+    pub fn apply(&self, path_and_query: &str, response: SimResponse) -> Option<SimResponse> {
         match self {
+            Fault::RejectCursor => path_and_query.contains("cursor=").then(|| {
+                SimResponse::error(
+                    400,
+                    "validation_failed",
+                    "The cursor is invalid or has expired.",
+                    serde_json::json!({ "field": "cursor", "issue": "expired" }),
+                )
+            }),
+            Fault::Revoked => Some(SimResponse::error(
+                401,
+                "revoked",
+                "This API key has been revoked.",
+                serde_json::Value::Null,
+            )),
             Fault::RateLimit { retry_after, .. } => {
                 let mut limited = SimResponse::json(
                     429,
@@ -94,11 +115,13 @@ impl Fault {
     }
 }
 
-/// Which requests get which fault: by their number (0-based) or every n-th request.
+/// Which requests get which fault: by their number (0-based), every n-th request, or every
+/// request from one on.
 #[derive(Debug, Clone, Default)]
 pub struct FaultSchedule {
     pub at: Vec<(usize, Fault)>,
     pub every: Option<(usize, Fault)>,
+    pub from: Option<(usize, Fault)>,
 }
 
 impl FaultSchedule {
@@ -116,6 +139,11 @@ impl FaultSchedule {
         self
     }
 
+    pub fn from(mut self, request: usize, fault: Fault) -> Self {
+        self.from = Some((request, fault));
+        self
+    }
+
     pub fn fault_for(&self, request: usize) -> Option<&Fault> {
         self.at
             .iter()
@@ -123,6 +151,10 @@ impl FaultSchedule {
             .map(|(_, fault)| fault)
             .or_else(|| match &self.every {
                 Some((period, fault)) if request % period == period - 1 => Some(fault),
+                _ => None,
+            })
+            .or_else(|| match &self.from {
+                Some((first, fault)) if request >= *first => Some(fault),
                 _ => None,
             })
     }

@@ -4,6 +4,8 @@
 //! (`arrivals_every`): they appear at the top of the default order, shifting every offset, as
 //! they do on the real inbox.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
@@ -48,14 +50,14 @@ pub struct Conversation {
     pub messages: Vec<Value>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Dataset {
     /// Newest first.
     pub conversations: Vec<Conversation>,
     /// Conversations that arrive during an export, oldest first, newer than everything else.
     pub arrivals: Vec<Conversation>,
-    /// One arrival every this many requests to the list endpoint's data, when set.
-    pub arrivals_every: Option<usize>,
+    /// One arrival every this many requests (0: none). Atomic, so a running server can change it.
+    arrivals_every: AtomicUsize,
 }
 
 impl Dataset {
@@ -86,15 +88,19 @@ impl Dataset {
         Dataset {
             conversations,
             arrivals,
-            arrivals_every: None,
+            arrivals_every: AtomicUsize::new(0),
         }
+    }
+
+    /// A new conversation every `every` requests from now on; `None` stops arrivals.
+    pub fn set_arrivals_every(&self, every: Option<usize>) {
+        self.arrivals_every.store(every.unwrap_or(0), Ordering::Relaxed);
     }
 
     /// The conversations visible to the request numbered `sequence`, newest first.
     pub fn visible(&self, sequence: usize) -> Vec<&Conversation> {
-        let arrived = self.arrivals_every.map_or(0, |every| {
-            (sequence / every.max(1)).min(self.arrivals.len())
-        });
+        let every = self.arrivals_every.load(Ordering::Relaxed);
+        let arrived = if every == 0 { 0 } else { (sequence / every).min(self.arrivals.len()) };
         self.arrivals[..arrived]
             .iter()
             .rev()

@@ -74,7 +74,7 @@ impl Default for WorldConfig {
 
 /// Every vendor's data, each generated the first time it is needed (a Demo of one vendor, or a
 /// test of one connector, does not pay for the other four).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct World {
     config: WorldConfig,
     humind: OnceLock<humind::Dataset>,
@@ -112,8 +112,8 @@ impl World {
     pub fn huechat(&self) -> &huechat::Dataset {
         let c = &self.config;
         self.huechat.get_or_init(|| {
-            let mut data = huechat::Dataset::generate(c.seed, c.count("huechat"), c.anchor);
-            data.arrivals_every = c.huechat_arrivals_every;
+            let data = huechat::Dataset::generate(c.seed, c.count("huechat"), c.anchor);
+            data.set_arrivals_every(c.huechat_arrivals_every);
             data
         })
     }

@@ -45,6 +45,11 @@ impl<C: Clock> SimTransport<C> {
         &self.world
     }
 
+    /// The world, to keep after the transport is gone.
+    pub fn shared_world(&self) -> Rc<World> {
+        self.world.clone()
+    }
+
     pub fn clock(&self) -> &C {
         &self.clock
     }
@@ -123,7 +128,7 @@ impl<C: Clock> Transport for SimTransport<C> {
             if let Fault::RateLimit { exposed, .. } = fault {
                 hide_retry_after = !exposed;
             }
-            if let Some(faulty) = fault.apply(response.clone()) {
+            if let Some(faulty) = fault.apply(&request.url, response.clone()) {
                 response = faulty;
             }
         }
