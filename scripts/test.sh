@@ -16,8 +16,9 @@ cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown --lib --bins -- -D warnings
 
-step "Host tests (core, vendors, engine, exporters, simulator)"
+step "Host tests (core, vendors, engine, exporters, simulator, fault matrix)"
 cargo test --locked --workspace
+cat target/fault-matrix.txt
 
 step "Exports opened in LibreOffice, DuckDB and pandas"
 cargo run --locked --quiet --example write_exports -- target/exports

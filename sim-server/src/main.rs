@@ -313,13 +313,21 @@ async fn reset(State(state): State<Arc<AppState>>) -> Response {
     state.requests.store(0, Ordering::SeqCst);
     state.by_vendor.lock().unwrap().clear();
     *state.faults.lock().unwrap() = FaultSchedule::none();
-    state.latency_ms.store(state.startup_latency_ms, Ordering::Relaxed);
-    state.world.huechat().set_arrivals_every(state.startup_arrivals);
+    state
+        .latency_ms
+        .store(state.startup_latency_ms, Ordering::Relaxed);
+    state
+        .world
+        .huechat()
+        .set_arrivals_every(state.startup_arrivals);
     "reset".into_response()
 }
 
 /// `POST /_sim/latency?ms=100`.
-async fn set_latency(State(state): State<Arc<AppState>>, Query(params): Query<HashMap<String, String>>) -> Response {
+async fn set_latency(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
     match params.get("ms").and_then(|ms| ms.parse::<u64>().ok()) {
         Some(ms) => {
             state.latency_ms.store(ms, Ordering::Relaxed);
@@ -330,10 +338,16 @@ async fn set_latency(State(state): State<Arc<AppState>>, Query(params): Query<Ha
 }
 
 /// `POST /_sim/arrivals?every=5`: a new HueChat conversation every 5 requests (`every=0`: none).
-async fn set_arrivals(State(state): State<Arc<AppState>>, Query(params): Query<HashMap<String, String>>) -> Response {
+async fn set_arrivals(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
     match params.get("every").and_then(|n| n.parse::<usize>().ok()) {
         Some(every) => {
-            state.world.huechat().set_arrivals_every((every > 0).then_some(every));
+            state
+                .world
+                .huechat()
+                .set_arrivals_every((every > 0).then_some(every));
             "arrivals set".into_response()
         }
         None => (StatusCode::BAD_REQUEST, "every=N").into_response(),
@@ -359,7 +373,10 @@ async fn set_faults(
         }
     }
     if let Some(from) = params.get("from") {
-        match from.split_once(':').and_then(|(n, kind)| Some((n.parse::<usize>().ok()?, Fault::parse(kind)?))) {
+        match from
+            .split_once(':')
+            .and_then(|(n, kind)| Some((n.parse::<usize>().ok()?, Fault::parse(kind)?)))
+        {
             Some((first, fault)) => schedule = schedule.from(first, fault),
             None => return (StatusCode::BAD_REQUEST, "from=N:KIND").into_response(),
         }

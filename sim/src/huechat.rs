@@ -94,13 +94,18 @@ impl Dataset {
 
     /// A new conversation every `every` requests from now on; `None` stops arrivals.
     pub fn set_arrivals_every(&self, every: Option<usize>) {
-        self.arrivals_every.store(every.unwrap_or(0), Ordering::Relaxed);
+        self.arrivals_every
+            .store(every.unwrap_or(0), Ordering::Relaxed);
     }
 
     /// The conversations visible to the request numbered `sequence`, newest first.
     pub fn visible(&self, sequence: usize) -> Vec<&Conversation> {
         let every = self.arrivals_every.load(Ordering::Relaxed);
-        let arrived = if every == 0 { 0 } else { (sequence / every).min(self.arrivals.len()) };
+        let arrived = if every == 0 {
+            0
+        } else {
+            (sequence / every).min(self.arrivals.len())
+        };
         self.arrivals[..arrived]
             .iter()
             .rev()

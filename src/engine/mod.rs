@@ -74,6 +74,10 @@ pub struct Export {
     pending: VecDeque<Task>,
     /// `once_key`s of the tasks scheduled so far.
     scheduled: HashSet<String>,
+    /// Date windows whose list was restarted after a rejected cursor (once each).
+    restarted_windows: HashSet<u32>,
+    /// `progress.retries` when the current run began: each run has its own retry budget.
+    retries_at_run_start: u32,
     /// A rate limit pauses every request of the export until then (engine clock).
     pause_until_ms: f64,
     /// Whether the vendor ever answered: a later network error is a dropped connection, not CORS.
@@ -103,6 +107,8 @@ impl Export {
             status: RunStatus::Ready,
             pending,
             scheduled: HashSet::new(),
+            restarted_windows: HashSet::new(),
+            retries_at_run_start: 0,
             pause_until_ms: 0.0,
             vendor_answered: false,
         }
@@ -184,6 +190,7 @@ pub async fn run<T: Transport, C: Clock>(
         let mut export = export.borrow_mut();
         export.status = RunStatus::Running;
         export.progress.running_since_ms = Some(clock.now_ms());
+        export.retries_at_run_start = export.progress.retries;
         (export.vendor(), export.settings)
     };
     on_change();
@@ -398,10 +405,29 @@ async fn attempt<T: Transport, C: Clock>(
                 export.borrow().vendor_answered,
             ),
         };
+        if error.kind == ErrorKind::Rejected {
+            if let Some(restart) = restart_after_rejected_cursor(export, task) {
+                return Ok(restart);
+            }
+        }
         if !error.kind.is_transient() {
             return give_up(error, partial);
         }
         failures += 1;
+        // Every retry of the run counts against one budget, so a vendor that fails everywhere
+        // stops the export in minutes, not hours.
+        let retries_this_run = {
+            let export = export.borrow();
+            export.progress.retries - export.retries_at_run_start
+        };
+        if retries_this_run >= policy.run_budget {
+            let mut error = error;
+            error.summary = format!(
+                "{} kept failing ({} retries in this run). The export stopped; press Resume to try again later.",
+                spec.name, policy.run_budget
+            );
+            return give_up(error, partial);
+        }
         // A first request that cannot get through at all is almost always CORS or no network:
         // say so quickly instead of retrying for a minute.
         let unreachable = error.kind == ErrorKind::Network && !export.borrow().vendor_answered;
@@ -523,6 +549,34 @@ fn transport_error(
         ),
         TransportError::Network(reason) => network_error(vendor, &reason, vendor_answered),
     }
+}
+
+/// A vendor that refuses a cursor (it expired, or the list changed) gets the list from its first
+/// page again, once per date window: pages already fetched come back as duplicates, which the
+/// store keeps once, so nothing is lost or counted twice. `None` when it does not apply.
+fn restart_after_rejected_cursor(export: &RefCell<Export>, task: &Task) -> Option<Page> {
+    let Step::List { window, .. } = task.step else {
+        return None;
+    };
+    task.call.param("cursor")?;
+    let mut export = export.borrow_mut();
+    if !export.restarted_windows.insert(window) {
+        return None;
+    }
+    let vendor = export.vendor().spec().name;
+    export.progress.notices.push(format!(
+        "{vendor} no longer accepted the position in its list at {}: that list was read again from its first page. Nothing is missing or repeated in the files.",
+        task.label
+    ));
+    let mut first = task.clone();
+    first.call.params.retain(|(name, _)| name != "cursor");
+    first.step = Step::List { window, page: 0 };
+    first.label = format!("{} (read again from the start)", task.label);
+    Some(Page {
+        records: Vec::new(),
+        next: vec![first],
+        total: None,
+    })
 }
 
 /// Sleeps while a rate limit pauses the export, showing the wait.

@@ -21,6 +21,8 @@ pub struct Progress {
     pub running_since_ms: Option<f64>,
     /// Set while the engine waits before retrying.
     pub waiting: Option<Waiting>,
+    /// Things the user should know about how the export went (a list read again...).
+    pub notices: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

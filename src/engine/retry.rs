@@ -15,6 +15,8 @@ pub struct RetryPolicy {
     pub max_delay_ms: f64,
     /// A `Retry-After` longer than this is capped, so a confused vendor cannot stall an export for hours.
     pub max_retry_after_ms: f64,
+    /// Retries of all requests together, per run (a Resume starts a new budget).
+    pub run_budget: u32,
 }
 
 impl Default for RetryPolicy {
@@ -25,6 +27,7 @@ impl Default for RetryPolicy {
             base_delay_ms: 500.0,
             max_delay_ms: 30_000.0,
             max_retry_after_ms: 120_000.0,
+            run_budget: 200,
         }
     }
 }

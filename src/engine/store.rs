@@ -140,6 +140,17 @@ impl Store {
             return;
         }
         let at = match self.index.get(&shell.id) {
+            // An earlier message than any seen (date windows arrive in any order): the
+            // conversation moves to where its first message puts it, whatever came first.
+            Some(&at) if key < self.keys[at] => {
+                let mut conversation = self.conversations.remove(at);
+                self.keys.remove(at);
+                for (position, moved) in self.conversations.iter().enumerate().skip(at) {
+                    self.index.insert(moved.id.clone(), position);
+                }
+                merge_shell(&mut conversation, shell);
+                self.place(key, conversation)
+            }
             Some(&at) => {
                 merge_shell(&mut self.conversations[at], shell);
                 at
@@ -156,6 +167,18 @@ impl Store {
         conversation.messages.insert(slot, message);
         for (position, message) in conversation.messages.iter_mut().enumerate().skip(slot) {
             message.position = position;
+        }
+        // Tool calls follow their messages' order, not the order pages arrived in.
+        if conversation.tool_calls.len() > 1 {
+            let place = |id: &Option<String>| {
+                conversation
+                    .messages
+                    .iter()
+                    .position(|m| Some(&m.id) == id.as_ref())
+            };
+            let mut calls = std::mem::take(&mut conversation.tool_calls);
+            calls.sort_by_key(|call| place(&call.message_id));
+            conversation.tool_calls = calls;
         }
         self.message_count += 1;
     }
@@ -289,6 +312,43 @@ mod tests {
             }],
         );
         assert_eq!(store.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_conversation_sits_where_its_first_message_puts_it_whatever_arrives_first() {
+        let mut early_first = Store::default();
+        early_first.apply(
+            (0, 0),
+            vec![
+                loose("a", "a1", "2026-04-01T10:00:00Z"),
+                loose("b", "b1", "2026-04-02T10:00:00Z"),
+            ],
+        );
+        early_first.apply(
+            (1, 0),
+            vec![
+                loose("b", "b2", "2026-05-02T10:00:00Z"),
+                loose("a", "a2", "2026-05-03T10:00:00Z"),
+            ],
+        );
+        let mut late_first = Store::default();
+        late_first.apply(
+            (1, 0),
+            vec![
+                loose("b", "b2", "2026-05-02T10:00:00Z"),
+                loose("a", "a2", "2026-05-03T10:00:00Z"),
+            ],
+        );
+        late_first.apply(
+            (0, 0),
+            vec![
+                loose("a", "a1", "2026-04-01T10:00:00Z"),
+                loose("b", "b1", "2026-04-02T10:00:00Z"),
+            ],
+        );
+        assert_eq!(ids(&early_first), vec!["a", "b"]);
+        assert_eq!(ids(&late_first), vec!["a", "b"]);
+        assert_eq!(late_first.get("b").unwrap().messages[0].id, "b1");
     }
 
     #[test]

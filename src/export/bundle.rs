@@ -142,7 +142,7 @@ impl ExportContext<'_> {
                 "tool_calls": Table::ToolCalls.rows(self.conversations),
                 "criteria": Table::Criteria.rows(self.conversations),
             },
-            "warnings": self.warnings.iter().map(|w| json!({ "record": w.record, "field": w.field, "problem": w.problem })).collect::<Vec<_>>(),
+            "warnings": sorted_warnings(self.warnings),
             "notes": notes,
         })
     }
@@ -204,6 +204,17 @@ impl ExportContext<'_> {
             report: None,
         }
     }
+}
+
+/// Warnings in a stable order: pages mapped concurrently report them in any order.
+fn sorted_warnings(warnings: &[Warning]) -> Vec<Value> {
+    let mut sorted: Vec<&Warning> = warnings.iter().collect();
+    sorted
+        .sort_by(|a, b| (&a.record, &a.field, &a.problem).cmp(&(&b.record, &b.field, &b.problem)));
+    sorted
+        .iter()
+        .map(|w| json!({ "record": w.record, "field": w.field, "problem": w.problem }))
+        .collect()
 }
 
 /// A file name from a vendor id: only safe characters, and never twice the same.
