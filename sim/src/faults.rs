@@ -145,18 +145,18 @@ impl FaultSchedule {
     }
 
     pub fn fault_for(&self, request: usize) -> Option<&Fault> {
-        self.at
-            .iter()
-            .find(|(index, _)| *index == request)
-            .map(|(_, fault)| fault)
-            .or_else(|| match &self.every {
-                Some((period, fault)) if request % period == period - 1 => Some(fault),
-                _ => None,
-            })
-            .or_else(|| match &self.from {
-                Some((first, fault)) if request >= *first => Some(fault),
-                _ => None,
-            })
+        if let Some((_, fault)) = self.at.iter().find(|(index, _)| *index == request) {
+            return Some(fault);
+        }
+        if let Some((period, fault)) = &self.every {
+            if request % period == period - 1 {
+                return Some(fault);
+            }
+        }
+        match &self.from {
+            Some((first, fault)) if request >= *first => Some(fault),
+            _ => None,
+        }
     }
 }
 

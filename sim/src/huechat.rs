@@ -101,11 +101,9 @@ impl Dataset {
     /// The conversations visible to the request numbered `sequence`, newest first.
     pub fn visible(&self, sequence: usize) -> Vec<&Conversation> {
         let every = self.arrivals_every.load(Ordering::Relaxed);
-        let arrived = if every == 0 {
-            0
-        } else {
-            (sequence / every).min(self.arrivals.len())
-        };
+        let arrived = sequence
+            .checked_div(every)
+            .map_or(0, |n| n.min(self.arrivals.len()));
         self.arrivals[..arrived]
             .iter()
             .rev()
