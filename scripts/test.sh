@@ -20,6 +20,9 @@ step "Host tests (core, vendors, engine, exporters, simulator, fault matrix)"
 cargo test --locked --workspace
 cat target/fault-matrix.txt
 
+step "Fuzzing the page parsers and the NDJSON reader (20 s each)"
+scripts/fuzz.sh 20
+
 step "Exports opened in LibreOffice, DuckDB and pandas"
 cargo run --locked --quiet --example write_exports -- target/exports
 .venv/bin/python tests/consumers/check_exports.py target/exports
