@@ -44,7 +44,7 @@ for (const { vendor, filters } of RUNS) {
   const page = await context.newPage();
   await page.goto(APP_URL);
   await page.getByRole('button', { name: 'Fetch conversations' }).waitFor();
-  await page.getByLabel('Vendor').selectOption(vendor);
+  await page.getByLabel('Vendor', { exact: true }).selectOption(vendor);
   if (await page.getByLabel('Requests at once').count()) {
     await page.getByLabel('Requests at once').fill(String(CONCURRENCY));
     await page.getByLabel('Requests at once').blur();

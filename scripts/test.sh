@@ -34,7 +34,11 @@ cargo build --locked -p sim-server
 step "Starting the simulator on :${SIM_PORT} and the app on :${APP_PORT}"
 target/debug/sim-server --port "$SIM_PORT" --app-dir dist --app-port "$APP_PORT" --slow-ms 3000 > target/sim-server.log 2>&1 &
 SIM_PID=$!
-trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT
+# A second one serves the app from a sub-path, with 10,000 voice widget calls to preview.
+target/debug/sim-server --port "$((SIM_PORT + 1))" --app-dir dist --app-port "$((APP_PORT + 1))" --app-base /tools/export/ \
+  --count voice-widget=10000 > target/sim-server-subpath.log 2>&1 &
+SUBPATH_PID=$!
+trap 'kill "$SIM_PID" "$SUBPATH_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:${SIM_PORT}/_sim/health" >/dev/null 2>&1 && break
   sleep 0.1
@@ -45,6 +49,7 @@ SIM_ORIGIN="http://127.0.0.1:${SIM_PORT}" cargo test --locked --target wasm32-un
 
 step "End-to-end tests (Playwright, headless Chromium)"
 APP_URL="http://127.0.0.1:${APP_PORT}/" SIM_URL="http://127.0.0.1:${SIM_PORT}" \
+  SUBPATH_URL="http://127.0.0.1:$((APP_PORT + 1))/tools/export/" SIM2_URL="http://127.0.0.1:$((SIM_PORT + 1))" \
   node --test --test-concurrency=1 tests/e2e/
 
 step "All tests passed"

@@ -4,14 +4,18 @@
 //! a `Transport` -> the vendor maps pages into the unified model -> exporters write files.
 //! Everything but the browser transport and the UI is plain Rust, tested on the host.
 
+pub mod dates;
 pub mod engine;
 pub mod error;
 pub mod export;
 pub mod format;
 pub mod http;
+pub mod key_check;
 pub mod model;
 pub mod ndjson;
+pub mod preview;
 pub mod secret;
+pub mod summary;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use crate::export::csv::Delimiter;
 use crate::http::encode_component;
-use crate::vendors::{ExportQuery, VendorId};
+use crate::key_check::check_key;
+use crate::vendors::{validate, ExportQuery, FieldError, VendorId};
 
 /// Query parameters that may carry a secret: never read, always removed.
 const SECRET_PARAMS: &[&str] = &["key", "api_key", "apikey", "token", "access_token"];
@@ -162,6 +163,22 @@ impl ViewState {
         state
     }
 
+    /// Every problem the form has, before anything is sent: each filter's, the base URL's (not
+    /// for the demo, which has its own), and the key's when it would be refused.
+    pub fn form_errors(&self, key: &str) -> Vec<FieldError> {
+        let mut errors = validate(&self.export_query());
+        if self.demo {
+            errors.retain(|error| error.field != "base_url");
+        } else {
+            let check = check_key(self.vendor, key);
+            if check.blocks() {
+                let message = check.message(self.vendor).unwrap_or_default();
+                errors.insert(0, FieldError::new("api_key", message));
+            }
+        }
+        errors
+    }
+
     /// Whether a query string carries something that looks like a secret.
     pub fn query_has_secret(query: &str) -> bool {
         sim::http::parse_query(query.trim_start_matches('?'))
@@ -243,6 +260,35 @@ mod tests {
             humind.to_query(),
             "vendor=humind",
             "Humind pages one after another"
+        );
+    }
+
+    #[test]
+    fn form_errors_cover_key_filters_and_base_url() {
+        let mut view = ViewState::from_query("vendor=humind&created_after=01/05/2026");
+        let fields = |view: &ViewState, key: &str| {
+            view.form_errors(key)
+                .into_iter()
+                .map(|e| e.field)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields(&view, ""), vec!["api_key", "created_after"]);
+        assert_eq!(
+            fields(&view, "mindo_abc"),
+            vec!["api_key", "created_after"],
+            "another vendor's key is refused"
+        );
+        assert_eq!(
+            fields(&view, "live_abc"),
+            vec!["created_after"],
+            "an odd shape is only pointed out"
+        );
+        view.demo = true;
+        view.base_url = Some("not a url".into());
+        assert_eq!(
+            fields(&view, ""),
+            vec!["created_after"],
+            "the demo needs no key and no address"
         );
     }
 

@@ -56,7 +56,7 @@ fn usage() -> ! {
          \x20                 [--arrivals-every N]   (HueChat: a new conversation every N requests)\n\
          \x20                 [--app-dir dist --app-port 8080 --app-base /]\n\
          KIND: 429[:retry-after[:hidden]] | 500 | 502 | 503 | drop | slow | truncate | malformed | stream_error\n\
-         \x20     | reject_cursor | revoked"
+         \x20     | reject_cursor | revoked | nocors"
     );
     std::process::exit(2)
 }
@@ -173,8 +173,19 @@ async fn main() {
         .expect("simulator runs");
 }
 
-/// Every answer may be read cross-origin: the test hooks are called from test pages too.
+/// Marks an answer that must reach the browser without CORS headers (the `nocors` fault).
+const NO_CORS_MARKER: &str = "x-sim-no-cors";
+
+/// Every answer may be read cross-origin (the test hooks are called from test pages too), but
+/// the ones the `nocors` fault refuses.
 async fn allow_any_origin(mut response: Response) -> Response {
+    if response.headers_mut().remove(NO_CORS_MARKER).is_some() {
+        response.headers_mut().remove("access-control-allow-origin");
+        response
+            .headers_mut()
+            .remove("access-control-expose-headers");
+        return response;
+    }
     response
         .headers_mut()
         .entry("access-control-allow-origin")
@@ -264,7 +275,13 @@ async fn vendor_api(
             response.headers_mut().insert(name, value);
         }
     }
-    cors(&mut response, expose_retry_after);
+    if fault == Some(Fault::NoCors) {
+        response
+            .headers_mut()
+            .insert(NO_CORS_MARKER, HeaderValue::from_static("1"));
+    } else {
+        cors(&mut response, expose_retry_after);
+    }
     response
 }
 

@@ -26,6 +26,9 @@ pub enum Fault {
     RejectCursor,
     /// 401: the key was revoked while the export ran.
     Revoked,
+    /// The answer lacks CORS headers: a browser refuses it, as it does for a vendor that does not
+    /// allow calls from web pages.
+    NoCors,
 }
 
 impl Fault {
@@ -49,6 +52,7 @@ impl Fault {
             "stream_error" => Some(Fault::StreamError),
             "reject_cursor" => Some(Fault::RejectCursor),
             "revoked" => Some(Fault::Revoked),
+            "nocors" => Some(Fault::NoCors),
             code => match code.parse::<u16>() {
                 Ok(status @ 500..=599) => Some(Fault::Status(status)),
                 _ => None,
@@ -110,7 +114,7 @@ impl Fault {
                 kept.push(r#"{"_error": {"code": "STREAM_INTERRUPTED", "message": "Upstream database timeout"}}"#.into());
                 Some(SimResponse::ndjson(kept))
             }
-            Fault::Drop | Fault::Slow => None,
+            Fault::Drop | Fault::Slow | Fault::NoCors => None,
         }
     }
 }

@@ -111,6 +111,10 @@ impl<C: Clock> Transport for SimTransport<C> {
                 }
                 return Err(TransportError::Network("connection closed".into()));
             }
+            // A browser refuses an answer without CORS headers before the page sees it.
+            Some(Fault::NoCors) => {
+                return Err(TransportError::Network("blocked by CORS policy".into()))
+            }
             Some(Fault::Slow) => {
                 self.clock.sleep(timeout_ms as f64).await;
                 return Err(TransportError::Timeout);

@@ -134,6 +134,7 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
                     <label for="delimiter">"CSV separator"</label>
                     <select
                         id="delimiter"
+                        prop:value=move || ui.view.with(|v| v.delimiter.as_str())
                         on:change=move |event| {
                             let value = event_target_value(&event);
                             ui.view.update(|v| v.delimiter = Delimiter::parse(&value).unwrap_or_default());

@@ -6,14 +6,17 @@
 //! the result views subscribe to.
 
 mod browser;
+mod charts;
 mod demo;
 mod downloads;
 mod form;
 mod preview;
 mod progress;
+mod storage;
 mod transcript;
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -22,9 +25,10 @@ use leptos::task::spawn_local;
 use crate::engine::cancel::CancelToken;
 use crate::engine::clock::BrowserClock;
 use crate::engine::{run, Export, RunStatus, Settings};
+use crate::key_check::check_key;
 use crate::secret::ApiKey;
 use crate::transport::web::FetchTransport;
-use crate::vendors::{validate, FieldError};
+use crate::vendors::FieldError;
 use crate::view_state::ViewState;
 
 /// The export on screen and how to stop it.
@@ -38,8 +42,13 @@ struct Session {
 #[derive(Clone, Copy)]
 pub struct Ui {
     pub view: RwSignal<ViewState>,
+    /// In memory only, unless the user asks to remember it on this device.
     pub key: RwSignal<String>,
-    pub errors: RwSignal<Vec<FieldError>>,
+    pub remember_key: RwSignal<bool>,
+    /// Fields the user has left: their problems show from then on.
+    pub touched: RwSignal<BTreeSet<String>>,
+    /// After a press of Fetch, every problem shows.
+    pub submitted: RwSignal<bool>,
     session: StoredValue<Option<Session>, LocalStorage>,
     /// Bumped whenever the export changes.
     pub tick: RwSignal<u64>,
@@ -51,10 +60,14 @@ pub struct Ui {
 
 impl Ui {
     fn new() -> Self {
+        let view = ViewState::from_query(&browser::query());
+        let remembered = storage::remembered_key(view.vendor);
         Ui {
-            view: RwSignal::new(ViewState::from_query(&browser::query())),
-            key: RwSignal::new(String::new()),
-            errors: RwSignal::new(Vec::new()),
+            remember_key: RwSignal::new(remembered.is_some()),
+            key: RwSignal::new(remembered.unwrap_or_default()),
+            view: RwSignal::new(view),
+            touched: RwSignal::new(BTreeSet::new()),
+            submitted: RwSignal::new(false),
             session: StoredValue::new_local(None),
             tick: RwSignal::new(0),
             running: RwSignal::new(false),
@@ -73,13 +86,37 @@ impl Ui {
         })
     }
 
+    /// The form's problems, as they are now.
+    pub fn form_errors(&self) -> Vec<FieldError> {
+        let key = self.key.get();
+        self.view.with(|view| view.form_errors(&key))
+    }
+
+    /// A field's problem, once the user has left the field or pressed Fetch.
     pub fn error_for(&self, field: &str) -> Option<String> {
-        self.errors.with(|errors| {
-            errors
-                .iter()
-                .find(|error| error.field == field)
-                .map(|error| error.message.clone())
-        })
+        let shown = self.submitted.get() || self.touched.with(|t| t.contains(field));
+        if !shown {
+            return None;
+        }
+        self.form_errors()
+            .into_iter()
+            .find(|error| error.field == field)
+            .map(|error| error.message)
+    }
+
+    /// Marks a field as left: its problems show from now on.
+    pub fn touch(&self, field: &str) {
+        if !self.touched.with_untracked(|t| t.contains(field)) {
+            self.touched.update(|t| {
+                t.insert(field.to_string());
+            });
+        }
+    }
+
+    /// A fresh form: nothing touched, nothing submitted.
+    pub fn reset_form(&self) {
+        self.touched.set(BTreeSet::new());
+        self.submitted.set(false);
     }
 
     fn is_demo_session(&self) -> bool {
@@ -106,8 +143,12 @@ fn App() -> impl IntoView {
         browser::replace_query(&query);
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
-        ui.view.set(ViewState::from_query(&browser::query()));
-        ui.errors.set(Vec::new());
+        let view = ViewState::from_query(&browser::query());
+        if view.vendor != ui.view.with_untracked(|v| v.vendor) {
+            form::load_key(ui, view.vendor);
+        }
+        ui.view.set(view);
+        ui.reset_form();
     });
     let has_results = move || {
         ui.with_export(|export| !export.store.is_empty())
@@ -143,6 +184,7 @@ fn App() -> impl IntoView {
             <progress::RunPanel ui=ui />
             <Show when=has_results>
                 <downloads::Downloads ui=ui />
+                <charts::SummaryPanel ui=ui />
                 <div class="results">
                     <preview::PreviewTable ui=ui />
                     <transcript::TranscriptPanel ui=ui />
@@ -155,20 +197,16 @@ fn App() -> impl IntoView {
 /// Checks the form and starts a new export; nothing is sent if a field is wrong.
 fn start(ui: Ui) {
     let view = ui.view.get_untracked();
-    let mut query = view.export_query();
-    let mut errors = validate(&query);
-    if view.demo {
-        errors.retain(|error| error.field != "base_url");
-        query.base_url = query.vendor.simulator_base_url(demo::ORIGIN);
-    } else if let Some(problem) = form::key_problem(view.vendor, &ui.key.get_untracked()) {
-        errors.insert(0, FieldError::new("api_key", problem));
-    }
+    let errors = view.form_errors(&ui.key.get_untracked());
     if let Some(first) = errors.first() {
+        ui.submitted.set(true);
         browser::focus(&form::field_id(&first.field));
-        ui.errors.set(errors);
         return;
     }
-    ui.errors.set(Vec::new());
+    let mut query = view.export_query();
+    if view.demo {
+        query.base_url = query.vendor.simulator_base_url(demo::ORIGIN);
+    }
     browser::push_query(&view.to_query());
     cancel(ui);
     let settings = Settings {
@@ -240,21 +278,25 @@ fn cancel(ui: Ui) {
 
 /// Continues a cancelled or failed export where it stopped.
 fn resume(ui: Ui) {
-    let resumable = ui
-        .session
-        .with_value(|s| s.as_ref().is_some_and(|s| s.export.borrow().can_resume()));
+    let Some((vendor, resumable)) = ui.session.with_value(|s| {
+        s.as_ref()
+            .map(|s| (s.export.borrow().vendor(), s.export.borrow().can_resume()))
+    }) else {
+        return;
+    };
     if !resumable {
         return;
     }
     if !ui.is_demo_session() {
-        let vendor = ui.view.get_untracked().vendor;
-        if let Some(problem) = form::key_problem(vendor, &ui.key.get_untracked()) {
-            ui.errors.set(vec![FieldError::new("api_key", problem)]);
+        // The key in the form must be this export's vendor's: it is sent to that vendor.
+        if ui.view.with_untracked(|v| v.vendor) != vendor
+            || check_key(vendor, &ui.key.get_untracked()).blocks()
+        {
+            ui.submitted.set(true);
             browser::focus(&form::field_id("api_key"));
             return;
         }
     }
-    ui.errors.set(Vec::new());
     ui.session.update_value(|s| {
         if let Some(session) = s {
             session.cancel = CancelToken::new();

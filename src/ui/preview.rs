@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use super::Ui;
 use crate::format;
 use crate::model::Conversation;
+use crate::preview::{select, PreviewQuery, SortKey};
 
-const PAGE_SIZE: usize = 50;
+const PAGE_SIZE: usize = 25;
 
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
@@ -64,45 +65,157 @@ fn snippet(conversation: &Conversation) -> String {
     }
 }
 
+/// A sortable column header: a button that says how it sorts.
+fn header(
+    query: RwSignal<PreviewQuery>,
+    key: SortKey,
+    label: &'static str,
+    class: &'static str,
+) -> impl IntoView {
+    let sort = move || query.with(|q| (q.sort == key).then_some(q.descending));
+    view! {
+        <th
+            scope="col"
+            class=class
+            aria-sort=move || match sort() {
+                Some(true) => "descending",
+                Some(false) => "ascending",
+                None => "none",
+            }
+        >
+            <button
+                type="button"
+                class="sort"
+                on:click=move |_| {
+                    query.update(|q| {
+                        if q.sort == key {
+                            q.descending = !q.descending;
+                        } else {
+                            q.sort = key;
+                            q.descending = key == SortKey::Date || key == SortKey::Messages;
+                        }
+                    })
+                }
+            >
+                {label}
+                <span aria-hidden="true">{move || match sort() {
+                    Some(true) => " ↓",
+                    Some(false) => " ↑",
+                    None => "",
+                }}</span>
+            </button>
+        </th>
+    }
+}
+
+/// A filter select over the values the fetched conversations have.
+fn facet_select(
+    id: &'static str,
+    label: &'static str,
+    all: &'static str,
+    values: impl Fn() -> Vec<(String, usize)> + Send + Sync + 'static,
+    set: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |event| {
+                let value = event_target_value(&event);
+                set((!value.is_empty()).then_some(value));
+            }>
+                <option value="">{all}</option>
+                {move || values().into_iter().map(|(value, count)| view! {
+                    <option value=value.clone()>{format!("{value} ({count})")}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 #[component]
 pub fn PreviewTable(ui: Ui) -> impl IntoView {
     let page = RwSignal::new(0usize);
-    let total = Memo::new(move |_| ui.with_export(|export| export.store.len()).unwrap_or(0));
-    let pages = move || total.get().div_ceil(PAGE_SIZE).max(1);
+    let query = RwSignal::new(PreviewQuery::default());
+    // A new search or filter starts from the first page.
+    Effect::new(move |_| {
+        query.track();
+        page.set(0);
+    });
+    let facets = Memo::new(move |_| {
+        ui.with_export(|e| crate::preview::facets(e.store.conversations()))
+            .unwrap_or_default()
+    });
+    let selected = Memo::new(move |_| {
+        query
+            .with(|q| ui.with_export(|e| select(e.store.conversations(), q)))
+            .unwrap_or_default()
+    });
+    let fetched = Memo::new(move |_| ui.with_export(|export| export.store.len()).unwrap_or(0));
+    let total = move || selected.with(Vec::len);
+    let pages = move || total().div_ceil(PAGE_SIZE).max(1);
     let rows = Memo::new(move |_| {
         let page = page.get().min(pages() - 1);
-        ui.with_export(|export| {
-            export.store.conversations()[page * PAGE_SIZE..]
-                .iter()
-                .take(PAGE_SIZE)
-                .map(Row::of)
-                .collect::<Vec<_>>()
+        selected.with(|indices| {
+            ui.with_export(|export| {
+                let conversations = export.store.conversations();
+                indices
+                    .iter()
+                    .skip(page * PAGE_SIZE)
+                    .take(PAGE_SIZE)
+                    .map(|&at| Row::of(&conversations[at]))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
         })
-        .unwrap_or_default()
     });
     let range = move || {
-        let total = total.get();
+        let total = total();
         let first = (page.get().min(pages() - 1)) * PAGE_SIZE;
-        format!(
+        let shown = format!(
             "Conversations {}–{} of {}",
             format::count((first + 1).min(total)),
             format::count((first + PAGE_SIZE).min(total)),
             format::count(total)
-        )
+        );
+        if total == fetched.get() {
+            shown
+        } else {
+            format!(
+                "{shown} matching (of {} fetched)",
+                format::count(fetched.get())
+            )
+        }
     };
     view! {
         <section class="panel preview" aria-labelledby="preview-heading">
             <h2 id="preview-heading">"Preview"</h2>
+            <div class="preview-controls">
+                <div class="field search">
+                    <label for="preview-search">"Search the fetched conversations"</label>
+                    <input
+                        id="preview-search"
+                        type="search"
+                        placeholder="Words in titles, tags, contacts or messages"
+                        on:input=move |event| {
+                            let text = event_target_value(&event);
+                            query.update(|q| q.search = text);
+                        }
+                    />
+                </div>
+                {facet_select("preview-status", "Filter by status", "Any status", move || facets.with(|f| f.statuses.clone()), move |v| query.update(|q| q.status = v))}
+                {facet_select("preview-channel", "Filter by channel", "Any channel", move || facets.with(|f| f.channels.clone()), move |v| query.update(|q| q.channel = v))}
+                {facet_select("preview-tag", "Filter by tag", "Any tag", move || facets.with(|f| f.tags.clone()), move |v| query.update(|q| q.tag = v))}
+            </div>
             <p class="pager-range" role="status">{range}</p>
             <div class="table-scroll">
                 <table>
                     <thead>
                         <tr>
-                            <th scope="col">"Date"</th>
-                            <th scope="col">"Title or first words"</th>
-                            <th scope="col">"Status"</th>
+                            {header(query, SortKey::Date, "Date", "")}
+                            {header(query, SortKey::Title, "Title or first words", "")}
+                            {header(query, SortKey::Status, "Status", "")}
                             <th scope="col">"Tags"</th>
-                            <th scope="col" class="number">"Messages"</th>
+                            {header(query, SortKey::Messages, "Messages", "number")}
                             <th scope="col">"Cart"</th>
                         </tr>
                     </thead>
@@ -118,7 +231,7 @@ pub fn PreviewTable(ui: Ui) -> impl IntoView {
                                         data-conversation-id=row.id.clone()
                                         on:click=move |_| ui.selected.set(Some(open_id.clone()))
                                     >
-                                        <td><time datetime=row.started_iso.clone()>{row.started.clone()}</time></td>
+                                        <td class="date"><time datetime=row.started_iso.clone()>{row.started.clone()}</time></td>
                                         <td>
                                             <button
                                                 type="button"

@@ -133,6 +133,16 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
                     </div>
                     <div><dt>"Messages"</dt><dd data-counter="messages">{field(|r| format::count(r.messages))}</dd></div>
                     <div><dt>"Elapsed"</dt><dd data-counter="elapsed">{field(|r| format::duration(r.elapsed_ms))}</dd></div>
+                    <div><dt>"Rate"</dt><dd data-counter="rate">{field(|r| {
+                        let seconds = (r.elapsed_ms / 1000.0).max(0.001);
+                        if r.conversations == 0 && r.messages == 0 {
+                            "—".to_string()
+                        } else if r.messages > r.conversations * 3 {
+                            format!("{:.0} messages/s", r.messages as f64 / seconds)
+                        } else {
+                            format!("{:.0} conversations/s", r.conversations as f64 / seconds)
+                        }
+                    })}</dd></div>
                     <div><dt>"Requests"</dt><dd data-counter="requests">{field(|r| format::count(r.requests as usize))}</dd></div>
                     <Show when=move || run.with(|r| r.as_ref().is_some_and(|r| r.retries > 0))>
                         <div><dt>"Retries"</dt><dd data-counter="retries">{field(|r| format::count(r.retries as usize))}</dd></div>

@@ -10,7 +10,7 @@ use crate::error::FetchError;
 use crate::export::transcript::{self, describe_event};
 use crate::format;
 use crate::http::Request;
-use crate::model::{Conversation, Message};
+use crate::model::{Conversation, Message, Timestamp};
 use crate::secret::ApiKey;
 use crate::transport::web::FetchTransport;
 use crate::vendors::{ExportQuery, MapContext};
@@ -52,6 +52,7 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
     let reloaded = RwSignal::new(None::<Conversation>);
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
+    let utc = RwSignal::new(false);
     Effect::new(move |_| {
         ui.selected.track();
         reloaded.set(None);
@@ -180,8 +181,12 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
                             </div>
                         })}
                         {spec.and_then(|s| s.transcript_note).map(|note| view! { <p class="note" data-transcript-note="">{note}</p> })}
+                        <label class="choice utc-toggle">
+                            <input type="checkbox" prop:checked=move || utc.get() on:change=move |event| utc.set(event_target_checked(&event)) />
+                            {format!("Show times in UTC (now: your local time, {})", local_zone_label())}
+                        </label>
                         <Extras conversation=conversation.clone() />
-                        <Messages conversation=conversation />
+                        <Messages conversation=conversation utc=utc />
                     }
                     .into_any()
                 }
@@ -343,8 +348,49 @@ fn Extras(conversation: Conversation) -> impl IntoView {
     view! { {pending} {extracted} {criteria} {tools} }
 }
 
+/// "UTC+02:00": the user's offset now.
+fn local_zone_label() -> String {
+    let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    let sign = if minutes < 0 { '-' } else { '+' };
+    format!(
+        "UTC{sign}{:02}:{:02}",
+        minutes.abs() / 60,
+        minutes.abs() % 60
+    )
+}
+
+/// A time in the user's zone, with the offset that applied on that date (summer time included).
+fn local_time(at: &Option<Timestamp>) -> String {
+    let Some(at) = at else { return String::new() };
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    let minutes = -(date.get_timezone_offset() as i32);
+    match chrono::FixedOffset::east_opt(minutes * 60) {
+        Some(offset) => at
+            .with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        None => format::time(&Some(*at)),
+    }
+}
+
+/// A message time, local or UTC as the toggle says.
+fn shown_time(
+    at: Option<Timestamp>,
+    utc: RwSignal<bool>,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    move || {
+        if utc.get() {
+            format::time(&at)
+        } else {
+            local_time(&at)
+        }
+    }
+}
+
 #[component]
-fn Messages(conversation: Conversation) -> impl IntoView {
+fn Messages(conversation: Conversation, utc: RwSignal<bool>) -> impl IntoView {
     if conversation.messages.is_empty() {
         return match conversation.last_message_preview.clone() {
             Some(text) => view! {
@@ -352,7 +398,7 @@ fn Messages(conversation: Conversation) -> impl IntoView {
                     <li class="bubble unknown">
                         <header>
                             <span class="author">"Last message"</span>
-                            <time datetime=format::iso(&conversation.last_message_at)>{format::time(&conversation.last_message_at)}</time>
+                            <time datetime=format::iso(&conversation.last_message_at)>{shown_time(conversation.last_message_at, utc)}</time>
                         </header>
                         <p class="text">{text}</p>
                     </li>
@@ -364,14 +410,14 @@ fn Messages(conversation: Conversation) -> impl IntoView {
     }
     view! {
         <ol class="messages" aria-label="Messages">
-            {conversation.messages.into_iter().map(|message| view! { <Bubble message=message /> }).collect_view()}
+            {conversation.messages.into_iter().map(|message| view! { <Bubble message=message utc=utc /> }).collect_view()}
         </ol>
     }
     .into_any()
 }
 
 #[component]
-fn Bubble(message: Message) -> impl IntoView {
+fn Bubble(message: Message, utc: RwSignal<bool>) -> impl IntoView {
     let role = message.role;
     let author = match &message.author_name {
         Some(name) => format!("{} · {name}", role.label()),
@@ -397,7 +443,7 @@ fn Bubble(message: Message) -> impl IntoView {
         <li class=format!("bubble {}", role.as_str())>
             <header>
                 <span class="author">{author}</span>
-                <time datetime=format::iso(&message.sent_at)>{format::time(&message.sent_at)}</time>
+                <time datetime=format::iso(&message.sent_at)>{shown_time(message.sent_at, utc)}</time>
             </header>
             <p class="text">{message.text.clone()}</p>
             {products.map(|text| view! { <p class="products">{text}</p> })}

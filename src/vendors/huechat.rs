@@ -97,6 +97,7 @@ pub static SPEC: VendorSpec = VendorSpec {
         },
     ],
     transcript_note: None,
+    date_range: None,
 };
 
 #[derive(Deserialize)]

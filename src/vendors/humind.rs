@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::fields::{parse_timestamp, Fields};
+use super::spec::DateRange;
 use super::{
     object_of, parse_json, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
     FilterKind, FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
@@ -69,6 +70,7 @@ pub static SPEC: VendorSpec = VendorSpec {
     body: BodyFormat::Json,
     parallel_requests: false,
     transcript_note: None,
+    date_range: Some(DateRange { from: "created_after", to: "created_before", to_inclusive: true }),
     errors: &[
         ErrorRule {
             status: 400,

@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::fields::{parse_timestamp, Fields};
+use super::spec::DateRange;
 use super::{
     malformed, object_of, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
     FilterKind, FilterSpec, Line, MapContext, Pagination, Step, Task, Update, VendorId, VendorSpec,
@@ -134,6 +135,7 @@ pub static SPEC: VendorSpec = VendorSpec {
         },
     ],
     transcript_note: None,
+    date_range: Some(DateRange { from: "from", to: "to", to_inclusive: false }),
 };
 
 /// `[from, to)` cut into consecutive windows of at most 31 days.

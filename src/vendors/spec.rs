@@ -66,6 +66,16 @@ pub struct VendorSpec {
     pub errors: &'static [ErrorRule],
     /// Said plainly in the transcript view when the vendor's API has no full transcript.
     pub transcript_note: Option<&'static str>,
+    /// The two date filters that bound the export, for the presets (today, last 7 days...).
+    pub date_range: Option<DateRange>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DateRange {
+    pub from: &'static str,
+    pub to: &'static str,
+    /// Whether the vendor includes the `to` instant itself ("at/before") or stops short of it.
+    pub to_inclusive: bool,
 }
 
 #[derive(Debug)]

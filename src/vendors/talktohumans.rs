@@ -71,6 +71,7 @@ pub static SPEC: VendorSpec = VendorSpec {
     transcript_note: Some(
         "TalkToHumans' API offers no full transcript: it returns only the last message of each conversation, shown below.",
     ),
+    date_range: None,
 };
 
 #[derive(Deserialize)]

@@ -14,6 +14,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::fields::{parse_timestamp, Fields};
+use super::spec::DateRange;
 use super::{
     malformed, object_of, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
     FilterKind, FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
@@ -90,6 +91,7 @@ pub static SPEC: VendorSpec = VendorSpec {
         },
     ],
     transcript_note: None,
+    date_range: Some(DateRange { from: "since", to: "until", to_inclusive: false }),
 };
 
 fn list_task(call: Call, page: u32) -> Task {

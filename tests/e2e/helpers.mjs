@@ -25,7 +25,7 @@ export const VENDORS = {
 
 /** Fills the form for a vendor on the simulator and sets filters by label. */
 export async function fillVendor(page, vendor, { filters = {}, key = VENDORS[vendor].key, base = VENDORS[vendor].base() } = {}) {
-  await page.getByLabel('Vendor').selectOption(vendor);
+  await page.getByLabel('Vendor', { exact: true }).selectOption(vendor);
   await page.getByLabel('My account (API key)').check();
   await page.getByLabel('API key', { exact: true }).fill(key);
   await page.getByLabel('API address (base URL)').fill(base);
@@ -210,4 +210,18 @@ export function readZip(bytes) {
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/** The app served from a sub-path by a second simulator, with 10,000 voice widget calls. */
+export const SUBPATH_URL = process.env.SUBPATH_URL ?? 'http://127.0.0.1:18081/tools/export/';
+export const SIM2_URL = process.env.SIM2_URL ?? 'http://127.0.0.1:18788';
+
+/** A page whose CSP is bypassed so axe-core can be injected; runs axe and returns serious and
+ * critical violations. */
+export async function audit(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const results = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, openPage, fetchHumind, waitForEnd, counter, download, parseCsv, simJson, resetSim,
+  launch, openPage, fetchHumind, waitForEnd, counter, download, parseCsv, simJson, resetSim, openTranscript,
   simRequests, humindSelect, humindBase, HUMIND_KEY, APP_URL,
 } from './helpers.mjs';
 
@@ -60,13 +60,13 @@ test('the preview pages through every conversation', async () => {
   await fetchHumind(page);
   await waitForEnd(page);
   const range = page.locator('.pager-range');
-  assert.equal(await range.textContent(), `Conversations 1–50 of ${dataset.length}`);
+  assert.equal(await range.textContent(), `Conversations 1–25 of ${dataset.length}`);
   assert.ok(await page.getByRole('button', { name: 'Previous' }).isDisabled());
   await page.getByRole('button', { name: 'Next' }).click();
-  assert.equal(await range.textContent(), `Conversations 51–100 of ${dataset.length}`);
+  assert.equal(await range.textContent(), `Conversations 26–50 of ${dataset.length}`);
   const ids = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.conversationId));
-  assert.deepEqual(ids, dataset.slice(50, 100).map((c) => c.humind_id));
-  const last = Math.ceil(dataset.length / 50);
+  assert.deepEqual(ids, dataset.slice(25, 50).map((c) => c.humind_id));
+  const last = Math.ceil(dataset.length / 25);
   for (let i = 2; i < last; i++) await page.getByRole('button', { name: 'Next' }).click();
   assert.ok(await page.getByRole('button', { name: 'Next' }).isDisabled());
   assert.equal(await page.getByText(`Page ${last} of ${last}`).count(), 1);
@@ -78,9 +78,7 @@ test('a transcript shows turns, times, products and cart events as text', async 
   await fetchHumind(page);
   await waitForEnd(page);
   const withCart = dataset.find((c) => c.messages.some((m) => (m.events ?? []).some((e) => e.type === 'add_product')));
-  const pageIndex = Math.floor(dataset.indexOf(withCart) / 50);
-  for (let i = 0; i < pageIndex; i++) await page.getByRole('button', { name: 'Next' }).click();
-  await page.locator(`tr[data-conversation-id="${withCart.humind_id}"]`).click();
+  await openTranscript(page, withCart.humind_id);
   const transcript = page.getByRole('region', { name: withCart.title ?? `Conversation ${withCart.humind_id}` });
   await transcript.waitFor();
   const bubbles = transcript.locator('.messages > li');
@@ -107,9 +105,7 @@ test('hostile text is rendered as text, never as HTML', async () => {
   await fetchHumind(page);
   await waitForEnd(page);
   const hostile = dataset.find((c) => c.messages.some((m) => m.content.join('').includes('<script>')));
-  const pageIndex = Math.floor(dataset.indexOf(hostile) / 50);
-  for (let i = 0; i < pageIndex; i++) await page.getByRole('button', { name: 'Next' }).click();
-  await page.locator(`tr[data-conversation-id="${hostile.humind_id}"]`).click();
+  await openTranscript(page, hostile.humind_id);
   const text = await page.locator('.messages').textContent();
   assert.ok(text.includes("<script>alert('xss')</script>"));
   assert.equal(await page.locator('.messages script').count(), 0);
@@ -138,20 +134,20 @@ test('bad input is caught in the form before any request', async () => {
   assert.equal(await page.getByLabel('API key', { exact: true }).getAttribute('aria-invalid'), 'true');
 
   await page.getByLabel('API key', { exact: true }).fill(HUMIND_KEY);
-  await page.getByLabel('Started on or after').fill('2026-13-45');
+  await page.getByLabel('Started on or after', { exact: true }).fill('2026-13-45');
   await page.getByLabel('API address (base URL)').fill('api.thehumind.com/public/v1');
   await page.getByRole('button', { name: 'Fetch conversations' }).click();
   assert.match(await page.locator('#filter-created-after-error').textContent(), /Use a date like 2026-05-01/);
   assert.match(await page.locator('#base-url-error').textContent(), /must start with https/);
 
-  await page.getByLabel('Started on or after').fill('2026-06-10');
-  await page.getByLabel('Started on or before').fill('2026-06-01');
+  await page.getByLabel('Started on or after', { exact: true }).fill('2026-06-10');
+  await page.getByLabel('Started on or before', { exact: true }).fill('2026-06-01');
   await page.getByLabel('API address (base URL)').fill(humindBase());
   await page.getByRole('button', { name: 'Fetch conversations' }).click();
   assert.match(await page.locator('#filter-created-before-error').textContent(), /must not be earlier/);
   assert.equal(await simRequests(), 0, 'nothing was sent');
   // What the user typed is still there.
-  assert.equal(await page.getByLabel('Started on or after').inputValue(), '2026-06-10');
+  assert.equal(await page.getByLabel('Started on or after', { exact: true }).inputValue(), '2026-06-10');
   await page.context().close();
 });
 
@@ -175,8 +171,8 @@ test('the copied link restores the view without the key', async () => {
   assert.ok(!link.includes(HUMIND_KEY));
 
   const reopened = await openPage(browser, { path: url.search });
-  assert.equal(await reopened.getByLabel('Started on or after').inputValue(), '2026-05-01');
-  assert.equal(await reopened.getByLabel('Handled by').inputValue(), 'human_active');
+  assert.equal(await reopened.getByLabel('Started on or after', { exact: true }).inputValue(), '2026-05-01');
+  assert.equal(await reopened.getByLabel('Handled by', { exact: true }).inputValue(), 'human_active');
   assert.ok(await reopened.getByLabel('Include contact details (name, email, phone)').isChecked());
   assert.equal(await reopened.getByLabel('API address (base URL)').inputValue(), humindBase());
   assert.equal(await reopened.getByLabel('API key', { exact: true }).inputValue(), '', 'asks only for the key');

@@ -52,7 +52,7 @@ test('HueChat: every conversation with its messages, exact progress, adjustable 
   const truth = await simJson('/_sim/dataset/huechat');
   const page = await openPage(browser);
   await fillFilters(page, {});
-  await page.getByLabel('Vendor').selectOption('huechat');
+  await page.getByLabel('Vendor', { exact: true }).selectOption('huechat');
   await page.getByLabel('Requests at once').fill('4');
   await page.getByLabel('Requests at once').blur();
   assert.equal(new URL(page.url()).searchParams.get('concurrency'), '4');
@@ -86,7 +86,7 @@ test('HueChat: filters reach the vendor and the result matches them', async () =
 test('Voice widget: the base URL is required; transcripts, tool calls, criteria and the vendor file', async () => {
   const truth = await simJson('/_sim/dataset/voice-widget');
   const page = await openPage(browser);
-  await page.getByLabel('Vendor').selectOption('voice-widget');
+  await page.getByLabel('Vendor', { exact: true }).selectOption('voice-widget');
   assert.equal(await page.getByLabel('API address (base URL)').inputValue(), '');
   await page.getByLabel('API key', { exact: true }).fill(VENDORS['voice-widget'].key);
   await page.getByRole('button', { name: 'Fetch conversations' }).click();
@@ -119,7 +119,7 @@ test('Mindo: required filters, 31-day windows, every message grouped into conver
   const truth = await simJson('/_sim/dataset/mindo');
   const page = await openPage(browser);
   await resetSim();
-  await page.getByLabel('Vendor').selectOption('mindo');
+  await page.getByLabel('Vendor', { exact: true }).selectOption('mindo');
   await page.getByLabel('API key', { exact: true }).fill(VENDORS.mindo.key);
   await page.getByLabel('API address (base URL)').fill(VENDORS.mindo.base());
   await page.getByRole('button', { name: 'Fetch conversations' }).click();
