@@ -28,7 +28,7 @@ pub fn SummaryPanel(ui: Ui) -> impl IntoView {
         <section class="panel summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"Summary"</h2>
             <div class="charts">
-                {move || summary.with(|s| per_day(s))}
+                {move || summary.with(per_day)}
                 {move || summary.with(|s| bars(status_title(), "status", &s.by_status, s.total))}
                 {move || summary.with(|s| bars("By channel", "channel", &s.by_channel, s.total))}
                 {move || summary.with(|s| s.handed_to_human.map(|(yes, of)| share("Handed to a human", "human", yes, of)))}
