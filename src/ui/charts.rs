@@ -49,13 +49,12 @@ fn per_day(summary: &Summary) -> Option<AnyView> {
         "Conversations per day from {first} to {last}: {} in all, most on {busiest_day} ({busiest}).",
         format::count(summary.total)
     );
-    let title_text = label.clone();
+    // Text stays in HTML: inside a stretched SVG it would stretch too.
     Some(
         view! {
             <figure class="chart" data-chart="per-day">
                 <figcaption>"Conversations per day"</figcaption>
-                <svg viewBox=format!("0 0 {WIDTH} {}", HEIGHT + 20.0) role="img" aria-label=label.clone() preserveAspectRatio="none">
-                    <title>{title_text}</title>
+                <svg class="days" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label preserveAspectRatio="none">
                     {days
                         .iter()
                         .enumerate()
@@ -74,10 +73,8 @@ fn per_day(summary: &Summary) -> Option<AnyView> {
                             }
                         })
                         .collect_view()}
-                    <line class="axis" x1="0" y1=HEIGHT.to_string() x2=WIDTH.to_string() y2=HEIGHT.to_string() />
-                    <text x="0" y=(HEIGHT + 16.0).to_string() class="tick">{first.to_string()}</text>
-                    <text x=WIDTH.to_string() y=(HEIGHT + 16.0).to_string() class="tick" text-anchor="end">{last.to_string()}</text>
                 </svg>
+                <div class="ticks" aria-hidden="true"><span>{first.to_string()}</span><span>{last.to_string()}</span></div>
                 <p class="chart-note">{format!("Busiest day: {busiest_day}, {busiest} conversations.")}</p>
             </figure>
         }
@@ -85,52 +82,39 @@ fn per_day(summary: &Summary) -> Option<AnyView> {
     )
 }
 
-/// Horizontal bars, one per value, with the count and share written out.
-fn bars(
-    title: &'static str,
-    name: &'static str,
-    values: &[(String, usize)],
-    total: usize,
-) -> Option<AnyView> {
+/// Horizontal bars, one per value: the label and numbers in HTML, the bar in SVG.
+fn bars(title: &'static str, name: &'static str, values: &[(String, usize)], total: usize) -> Option<AnyView> {
     if values.is_empty() {
         return None;
     }
     let shown: Vec<(String, usize)> = values.iter().take(8).cloned().collect();
     let max = shown.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
-    let row = 26.0;
-    let height = row * shown.len() as f64;
     let label = format!(
         "{title}: {}.",
-        shown
-            .iter()
-            .map(|(value, n)| format!("{value} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        shown.iter().map(|(value, n)| format!("{value} {n}")).collect::<Vec<_>>().join(", ")
     );
-    let title_text = label.clone();
     Some(
         view! {
-            <figure class="chart" data-chart=name>
+            <figure class="chart" data-chart=name role="img" aria-label=label>
                 <figcaption>{title}</figcaption>
-                <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=label.clone()>
-                    <title>{title_text}</title>
+                <div class="bar-rows" aria-hidden="true">
                     {shown
                         .into_iter()
-                        .enumerate()
-                        .map(|(index, (value, count))| {
-                            let y = index as f64 * row;
-                            let width = (WIDTH * 0.55) * count as f64 / max as f64;
+                        .map(|(value, count)| {
+                            let width = 100.0 * count as f64 / max as f64;
                             let percent = if total == 0 { 0.0 } else { 100.0 * count as f64 / total as f64 };
                             view! {
-                                <text x="0" y=format!("{:.1}", y + 17.0) class="label">{truncate(&value, 22)}</text>
-                                <rect class="bar" x=(WIDTH * 0.3).to_string() y=format!("{:.1}", y + 4.0) width=format!("{width:.1}") height="18" />
-                                <text x=format!("{:.1}", WIDTH * 0.3 + width + 6.0) y=format!("{:.1}", y + 17.0) class="value">
-                                    {format!("{count} ({percent:.0}%)")}
-                                </text>
+                                <div class="bar-row">
+                                    <span class="bar-label" title=value.clone()>{truncate(&value, 24)}</span>
+                                    <svg viewBox="0 0 100 10" preserveAspectRatio="none">
+                                        <rect class="bar" x="0" y="0" width=format!("{width:.1}") height="10" />
+                                    </svg>
+                                    <span class="bar-value">{format!("{count} ({percent:.0}%)")}</span>
+                                </div>
                             }
                         })
                         .collect_view()}
-                </svg>
+                </div>
             </figure>
         }
         .into_any(),
@@ -139,19 +123,14 @@ fn bars(
 
 /// One bar split in two: the share that is true.
 fn share(title: &'static str, name: &'static str, yes: usize, of: usize) -> AnyView {
-    let percent = if of == 0 {
-        0.0
-    } else {
-        100.0 * yes as f64 / of as f64
-    };
+    let percent = if of == 0 { 0.0 } else { 100.0 * yes as f64 / of as f64 };
     let label = format!("{title}: {yes} of {of} conversations ({percent:.0}%).");
     view! {
         <figure class="chart" data-chart=name>
             <figcaption>{title}</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} 30") role="img" aria-label=label.clone()>
-                <title>{label.clone()}</title>
-                <rect class="track" x="0" y="4" width=WIDTH.to_string() height="22" />
-                <rect class="bar" x="0" y="4" width=format!("{:.1}", WIDTH * percent / 100.0) height="22" />
+            <svg class="share" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label=label>
+                <rect class="track" x="0" y="0" width="100" height="10" />
+                <rect class="bar" x="0" y="0" width=format!("{percent:.1}") height="10" />
             </svg>
             <p class="chart-note">{format!("{percent:.0}% ({yes} of {of})")}</p>
         </figure>

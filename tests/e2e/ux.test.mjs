@@ -201,7 +201,7 @@ test('summary: conversations per day, by status and channel, shares handed over 
   assert.match(await page.locator('[data-chart="human"] svg').getAttribute('aria-label'), new RegExp(`${human} of ${truth.length}`));
   const carts = truth.filter((c) => c.has_triggered_cart).length;
   assert.match(await page.locator('[data-chart="cart"] svg').getAttribute('aria-label'), new RegExp(`${carts} of ${truth.length}`));
-  const statusLabel = await page.locator('[data-chart="status"] svg').getAttribute('aria-label');
+  const statusLabel = await page.locator('[data-chart="status"]').getAttribute('aria-label');
   assert.ok(statusLabel.includes(`ai_active ${truth.filter((c) => c.handoff_status === 'ai_active').length}`), statusLabel);
   await page.context().close();
 });
