@@ -19,5 +19,7 @@ pub mod summary;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+pub mod bench;
 pub mod vendors;
 pub mod view_state;
