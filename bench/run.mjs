@@ -1,76 +1,204 @@
-// The benchmark: drives the release app in headless Chromium against the simulator server
-// (started by scripts/bench.sh with a chosen latency), exports from each vendor, and prints one
-// table of requests, wall time and the network floor. Not part of the test command.
-import { launch, fillVendor, waitForEnd, counter, SIM_URL, APP_URL } from '../tests/e2e/helpers.mjs';
+// The benchmark's browser half: drives the release app in headless Chromium against the
+// simulator (started by scripts/bench.sh), prints one table and writes BENCHMARKS.md.
+import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { cpus, totalmem } from 'node:os';
+import { execSync } from 'node:child_process';
+import { fillVendor, waitForEnd } from '../tests/e2e/helpers.mjs';
 
+const require = createRequire(import.meta.url);
 const LATENCY = Number(process.env.LATENCY_MS ?? 50);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 6);
-const only = process.env.VENDORS?.split(',');
+const APP_URL = process.env.APP_URL;
+const SIM_URL = process.env.SIM_URL;
+const BENCH_APP_URL = process.env.BENCH_APP_URL;
+const CONCURRENCY = 6;
+const ROOT = new URL('..', import.meta.url).pathname;
 
-// Filters per vendor: everything the simulator holds (Mindo needs a range and a company).
-const RUNS = [
-  { vendor: 'humind', filters: {} },
-  { vendor: 'talktohumans', filters: {} },
-  { vendor: 'huechat', filters: {} },
-  { vendor: 'voice-widget', filters: {} },
-  { vendor: 'mindo', filters: { 'Company ID': '42,57', From: '2026-04-01', 'To (not included)': '2026-06-30' } },
-].filter((run) => !only || only.includes(run.vendor));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
 
-async function stats() {
-  return (await fetch(`${SIM_URL}/_sim/stats`)).json();
-}
-
-/** The least time the requests could take: chains of dependent requests run one after
- * another; independent ones share the concurrency allowed. */
-function floor(vendor, requests, conversations) {
-  const ms = LATENCY;
-  switch (vendor) {
-    case 'huechat': {
-      const listPages = Math.ceil(conversations / 100);
-      return (listPages + Math.ceil((requests - listPages) / CONCURRENCY)) * ms;
-    }
-    case 'mindo':
-      // The 31-day windows run side by side (three here); each is its own chain of pages.
-      return Math.ceil(requests / Math.min(3, CONCURRENCY)) * ms;
-    default:
-      return requests * ms;
-  }
-}
-
-const browser = await launch();
-const rows = [];
-for (const { vendor, filters } of RUNS) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+/** A page that records long tasks and keeps a handle on the WebAssembly memory. */
+async function newPage(url = APP_URL, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, ...options });
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    addEventListener('TrunkApplicationStarted', (event) => { window.__wasm = event.detail.wasm; });
+  });
   const page = await context.newPage();
-  await page.goto(APP_URL);
+  await page.goto(url);
   await page.getByRole('button', { name: 'Fetch conversations' }).waitFor();
+  return page;
+}
+
+const sim = (path, method = 'GET') => fetch(`${SIM_URL}${path}`, { method });
+
+/** Samples WebAssembly memory and the JS heap until stopped: peaks in bytes. */
+function sampleMemory(page) {
+  const client = page.context().newCDPSession(page);
+  let wasm = 0;
+  let heap = 0;
+  let running = true;
+  const loop = (async () => {
+    const session = await client;
+    while (running) {
+      try {
+        wasm = Math.max(wasm, await page.evaluate(() => window.__wasm?.memory?.buffer.byteLength ?? 0));
+        heap = Math.max(heap, (await session.send('Runtime.getHeapUsage')).usedSize);
+      } catch {
+        // The page may be busy; the next sample counts.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return { wasm, heap };
+  };
+}
+
+async function exportRun(vendor, { filters = {}, concurrency = CONCURRENCY, memory = false } = {}) {
+  await sim(`/_sim/warm/${vendor}`, 'POST'); // the data is generated before the clock starts
+  const page = await newPage();
   await page.getByLabel('Vendor', { exact: true }).selectOption(vendor);
   if (await page.getByLabel('Requests at once').count()) {
-    await page.getByLabel('Requests at once').fill(String(CONCURRENCY));
+    await page.getByLabel('Requests at once').fill(String(concurrency));
     await page.getByLabel('Requests at once').blur();
   }
-  // The simulator generates a vendor's data on first use: do it before the clock starts.
-  await fetch(`${SIM_URL}/_sim/dataset/${vendor}`).then((r) => r.arrayBuffer());
   await fillVendor(page, vendor, { filters });
-  await fetch(`${SIM_URL}/_sim/reset`, { method: 'POST' });
+  await sim('/_sim/reset', 'POST');
+  const stopSampling = memory ? sampleMemory(page) : null;
+  const startedAt = await page.evaluate(() => performance.now());
   const started = Date.now();
   await page.getByRole('button', { name: 'Fetch conversations' }).click();
-  const headline = await waitForEnd(page, 600_000);
+  const headline = await waitForEnd(page, 900_000);
   const wall = Date.now() - started;
   if (!headline.startsWith('Done')) throw new Error(`${vendor}: ${headline}`);
-  const requests = (await stats()).requests;
-  // "1,000 of 1,000" where the vendor gives a total: the first number.
-  const conversations = Number((await page.locator('[data-counter="conversations"]').textContent()).split(' of ')[0].replace(/[^0-9]/g, ''));
-  const messages = await counter(page, 'messages');
-  const networkFloor = floor(vendor, requests, conversations);
-  rows.push({ vendor, conversations, messages, requests, wall, floor: networkFloor, ratio: wall / networkFloor });
+  const requests = (await (await sim('/_sim/stats')).json()).requests;
+  const counters = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-counter]')].map((el) => [el.dataset.counter, el.textContent])));
+  const number = (text) => Number((text ?? '').split(' of ')[0].replace(/[^0-9]/g, ''));
+  const longest = await page.evaluate((since) => Math.max(0, ...window.__longTasks.filter((t) => t.start >= since).map((t) => t.duration)), startedAt);
+  let csv = null;
+  if (memory) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Messages CSV', exact: true }).click()]);
+    const path = await download.path();
+    csv = readFileSync(path).length;
+  }
+  const peaks = stopSampling ? await stopSampling() : null;
+  await page.context().close();
+  return { vendor, concurrency, wall, requests, conversations: number(counters.conversations), messages: number(counters.messages), longest, csv, peaks };
+}
+
+const MINDO = { 'Company ID': '42,57', From: '2026-04-01', 'To (not included)': '2026-06-30' };
+const runs = [];
+for (const vendor of ['humind', 'talktohumans', 'voice-widget']) runs.push({ ...(await exportRun(vendor)), allowed: 1 });
+const mindo = await exportRun('mindo', { filters: MINDO, memory: true });
+runs.push({ ...mindo, allowed: 3 });
+const huechat = await exportRun('huechat');
+runs.push({ ...huechat, allowed: CONCURRENCY });
+const serial = await exportRun('huechat', { concurrency: 1 });
+
+// CSV generation: ours and Papa Parse's unparse, on the same 100,000 rows, in the same page.
+const bench = await newPage(BENCH_APP_URL, { bypassCSP: true });
+await bench.addScriptTag({ path: require.resolve('papaparse/papaparse.min.js') });
+const csvFigures = await bench.evaluate(() => {
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const ours = [];
+  let result;
+  for (let i = 0; i < 3; i++) {
+    result = window.wasmBindings.bench_messages_csv(100000);
+    ours.push(result.ms);
+  }
+  const papa = [];
+  let size = 0;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const text = window.Papa.unparse({ fields: result.header, data: result.rows }, { newline: '\r\n' });
+    papa.push(performance.now() - started);
+    size = text.length;
+  }
+  return { rows: result.rows.length, oursMs: median(ours), oursBytes: result.bytes, papaMs: median(papa), papaChars: size };
+});
+await bench.context().close();
+
+// Bundle and time to interactive.
+const dist = `${ROOT}dist`;
+const files = readdirSync(dist).filter((name) => name.endsWith('.wasm') || name.endsWith('.js'));
+const bundle = files.map((name) => {
+  const bytes = readFileSync(`${dist}/${name}`);
+  return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+});
+const tti = [];
+for (let i = 0; i < 5; i++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(APP_URL);
+  await page.waitForFunction(() => performance.getEntriesByName('app-ready').length > 0);
+  tti.push(await page.evaluate(() => performance.getEntriesByName('app-ready')[0].startTime));
   await context.close();
 }
+tti.sort((a, b) => a - b);
 await browser.close();
 
-const pad = (text, width) => String(text).padStart(width);
-console.log(`\nLatency ${LATENCY} ms, ${CONCURRENCY} requests at once where the vendor allows it.\n`);
-console.log(`${'vendor'.padEnd(14)}${pad('conversations', 14)}${pad('messages', 10)}${pad('requests', 10)}${pad('wall ms', 10)}${pad('floor ms', 10)}${pad('ratio', 8)}`);
-for (const r of rows) {
-  console.log(`${r.vendor.padEnd(14)}${pad(r.conversations, 14)}${pad(r.messages, 10)}${pad(r.requests, 10)}${pad(r.wall, 10)}${pad(r.floor, 10)}${pad(r.ratio.toFixed(2), 8)}`);
+// ---- The table -------------------------------------------------------------------------------
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+const mb = (bytes) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+const lines = [];
+const say = (line = '') => lines.push(line);
+say(`Latency ${LATENCY} ms per request; ${CONCURRENCY} requests at once where the vendor's requests are independent.`);
+say();
+say('| vendor | conversations | messages | requests | wall time | network floor | ratio | longest main-thread task |');
+say('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const run of runs) {
+  const floor = (run.requests * LATENCY) / run.allowed;
+  say(`| ${run.vendor} | ${run.conversations.toLocaleString('en-US')} | ${run.messages.toLocaleString('en-US')} | ${run.requests} | ${(run.wall / 1000).toFixed(2)} s | ${(floor / 1000).toFixed(2)} s (÷${run.allowed}) | ${(run.wall / floor).toFixed(2)} | ${run.longest.toFixed(0)} ms |`);
 }
+say();
+say(`HueChat with messages, one request after another: ${(serial.wall / 1000).toFixed(1)} s for ${serial.requests} requests; with ${CONCURRENCY} at once: ${(huechat.wall / 1000).toFixed(1)} s: **${(serial.wall / huechat.wall).toFixed(1)}x faster**.`);
+say();
+const peak = mindo.peaks.wasm + mindo.peaks.heap;
+say(`Largest export (Mindo, ${mindo.messages.toLocaleString('en-US')} messages), through the Messages CSV download: peak WebAssembly memory ${mb(mindo.peaks.wasm)}, peak JS heap ${mb(mindo.peaks.heap)}; the CSV is ${mb(mindo.csv)}: **${(peak / mindo.csv).toFixed(1)}x the CSV**.`);
+say();
+const ours = csvFigures.rows / (csvFigures.oursMs / 1000);
+const papa = csvFigures.rows / (csvFigures.papaMs / 1000);
+say(`CSV generation, ${csvFigures.rows.toLocaleString('en-US')} messages, same page: ours ${csvFigures.oursMs.toFixed(0)} ms (${Math.round(ours).toLocaleString('en-US')} rows/s, ${mb(csvFigures.oursBytes)}), Papa Parse unparse ${csvFigures.papaMs.toFixed(0)} ms (${Math.round(papa).toLocaleString('en-US')} rows/s): **${(ours / papa).toFixed(1)}x Papa Parse**.`);
+say();
+const wasm = bundle.filter((f) => f.name.endsWith('.wasm'));
+const js = bundle.filter((f) => f.name.endsWith('.js'));
+const sum = (list, key) => list.reduce((n, f) => n + f[key], 0);
+say(`Release bundle: WebAssembly ${kb(sum(wasm, 'raw'))} (${kb(sum(wasm, 'gzip'))} gzipped), JavaScript ${kb(sum(js, 'raw'))} (${kb(sum(js, 'gzip'))} gzipped): **${kb(sum(bundle, 'gzip'))} gzipped in all**. Time to interactive on localhost: median ${tti[2].toFixed(0)} ms (min ${tti[0].toFixed(0)}, max ${tti[4].toFixed(0)}).`);
+const table = lines.join('\n');
+console.log(`\n${table}\n`);
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const rustc = execSync('rustc --version').toString().trim();
+const chrome = execSync(`${process.env.CHROME_PATH ?? '/usr/bin/chromium'} --version`).toString().trim();
+const today = new Date().toISOString().slice(0, 10);
+writeFileSync(`${ROOT}BENCHMARKS.md`, `# Benchmarks
+
+Measured with \`./scripts/bench.sh\` (latency with \`LATENCY_MS\`, default 50) on ${today}: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, ${rustc}, ${chrome}.
+The script builds the release app, starts the simulator with that latency on every request, drives the
+app in headless Chromium as a user would, and writes this file.
+
+${table}
+
+How to read it:
+- The **network floor** is the requests times the latency, divided by the requests the vendor's design
+  lets run at once: one for a cursor chain (Humind, TalkToHumans, the voice widget), one per 31-day
+  window for Mindo (three windows here), the chosen concurrency for HueChat's per-conversation messages.
+  The **ratio** is the wall time over that floor; 1.00 would mean the app adds nothing to the network.
+- Wall time runs from the click on Fetch to "Done" on the page, so it includes the browser's CORS
+  preflights, the simulator's own work, parsing, mapping and drawing.
+- Peak memory is sampled every 100 ms (WebAssembly linear memory, which never shrinks, and the JS heap
+  as Chromium reports it) from the click until the CSV is saved.
+- CSV generation is timed inside the page: our exporter from the model, Papa Parse's \`unparse\` from the
+  same rows already as arrays of strings.
+`);
+console.log('BENCHMARKS.md written.');

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The benchmark: builds the release app, starts the simulator with a latency (LATENCY_MS, 50 by
+# default), drives the app in headless Chromium and prints one table of figures; writes them to
+# BENCHMARKS.md. Not part of the test command. About 6 minutes on 2 cores once built.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+LATENCY_MS="${LATENCY_MS:-50}"
+SIM_PORT="${SIM_PORT:-28787}"
+APP_PORT="${APP_PORT:-28080}"
+BENCH_APP_PORT=$((APP_PORT + 1))
+
+scripts/setup.sh --test
+npm ls papaparse >/dev/null 2>&1 || npm install --no-save --no-audit --no-fund papaparse@5.5.3 >/dev/null
+
+# The app people download, and the same app with the benchmark's exports (for CSV timing).
+scripts/build-app.sh
+trunk build --release --locked --features bench --dist target/dist-bench >/dev/null
+cargo build --locked --release -p sim-server
+
+# Sizes of the benchmark: 10,000 conversations; 2,000 for HueChat (one request per
+# conversation); Mindo counted in messages: about 100,000 from 21,700 conversations.
+target/release/sim-server --port "$SIM_PORT" --app-dir dist --app-port "$APP_PORT" --latency-ms "$LATENCY_MS" \
+  --conversations 10000 --count huechat=2000 --count mindo=21700 > target/bench-sim.log 2>&1 &
+SIM_PID=$!
+target/release/sim-server --port $((SIM_PORT + 1)) --app-dir target/dist-bench --app-port "$BENCH_APP_PORT" > target/bench-sim2.log 2>&1 &
+SIM2_PID=$!
+trap 'kill "$SIM_PID" "$SIM2_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:${SIM_PORT}/_sim/health" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$((SIM_PORT + 1))/_sim/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+APP_URL="http://127.0.0.1:${APP_PORT}/" SIM_URL="http://127.0.0.1:${SIM_PORT}" BENCH_APP_URL="http://127.0.0.1:${BENCH_APP_PORT}/" \
+  LATENCY_MS="$LATENCY_MS" node bench/run.mjs
