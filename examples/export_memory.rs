@@ -50,6 +50,7 @@ fn main() {
         conversations: 22_000,
         ..WorldConfig::default()
     });
+    world.mindo(); // generated before the clock starts
     let transport = SimTransport::new(world, FakeClock::new());
     let mut query = ExportQuery::new(VendorId::Mindo);
     query.base_url = VendorId::Mindo.simulator_base_url("http://sim.test");
@@ -61,6 +62,7 @@ fn main() {
         query.filters.insert(name.into(), value.into());
     }
     let export = RefCell::new(Export::new(query, Settings::default()));
+    let started = std::time::Instant::now();
     block_on(run(
         &export,
         &transport,
@@ -69,9 +71,14 @@ fn main() {
         &CancelToken::new(),
         &mut || {},
     ));
+    let run_time = started.elapsed();
     drop(transport);
     let export = export.into_inner();
     assert_eq!(export.status, RunStatus::Finished);
+    println!(
+        "Export run (simulator in process, no network): {:.2} s",
+        run_time.as_secs_f64()
+    );
     let conversations = export.store.conversations();
     let messages = Table::Messages.rows(conversations);
 

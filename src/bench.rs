@@ -11,7 +11,12 @@ use crate::model::{AuthorRole, Conversation, Message};
 
 /// `count` messages in conversations of ten, with text of the simulator's kind.
 fn conversations(count: usize) -> Vec<Conversation> {
-    let lines: Vec<&str> = sim::text::USER_LINES.iter().chain(sim::text::HOSTILE).chain(sim::text::ASSISTANT_LINES).copied().collect();
+    let lines: Vec<&str> = sim::text::USER_LINES
+        .iter()
+        .chain(sim::text::HOSTILE)
+        .chain(sim::text::ASSISTANT_LINES)
+        .copied()
+        .collect();
     (0..count.div_ceil(10))
         .map(|c| Conversation {
             id: format!("conv_{c:08}"),
@@ -20,9 +25,16 @@ fn conversations(count: usize) -> Vec<Conversation> {
                 .map(|m| Message {
                     id: format!("msg_{c:08}_{m}"),
                     position: m,
-                    role: if m % 2 == 0 { AuthorRole::Customer } else { AuthorRole::Assistant },
+                    role: if m % 2 == 0 {
+                        AuthorRole::Customer
+                    } else {
+                        AuthorRole::Assistant
+                    },
                     vendor_role: Some(if m % 2 == 0 { "contact" } else { "agent" }.into()),
-                    sent_at: chrono::DateTime::from_timestamp(1_780_000_000 + (c * 10 + m) as i64 * 37, 0),
+                    sent_at: chrono::DateTime::from_timestamp(
+                        1_780_000_000 + (c * 10 + m) as i64 * 37,
+                        0,
+                    ),
                     text: lines[(c * 7 + m) % lines.len()].to_string(),
                     channel: Some("META_WHATSAPP".into()),
                     direction: Some(if m % 2 == 0 { "inbound" } else { "outbound" }.into()),
@@ -35,7 +47,9 @@ fn conversations(count: usize) -> Vec<Conversation> {
 }
 
 fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Writes messages.csv for `count` messages and returns `{ms, bytes, header, rows}`: the time
@@ -43,7 +57,10 @@ fn now() -> f64 {
 #[wasm_bindgen]
 pub fn bench_messages_csv(count: usize) -> JsValue {
     let conversations = conversations(count);
-    let options = CsvOptions { for_spreadsheet: false, ..CsvOptions::default() };
+    let options = CsvOptions {
+        for_spreadsheet: false,
+        ..CsvOptions::default()
+    };
     let started = now();
     let file = Table::Messages.write(&conversations, &options);
     let ms = now() - started;
@@ -55,7 +72,10 @@ pub fn bench_messages_csv(count: usize) -> JsValue {
     let mut cell = String::new();
     for conversation in &conversations {
         for message in &conversation.messages {
-            let row = ItemRow { conversation, item: message };
+            let row = ItemRow {
+                conversation,
+                item: message,
+            };
             let cells = js_sys::Array::new();
             for column in MESSAGE_COLUMNS {
                 cell.clear();

@@ -4,6 +4,8 @@
 //! a `Transport` -> the vendor maps pages into the unified model -> exporters write files.
 //! Everything but the browser transport and the UI is plain Rust, tested on the host.
 
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+pub mod bench;
 pub mod dates;
 pub mod engine;
 pub mod error;
@@ -19,7 +21,5 @@ pub mod summary;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
-#[cfg(all(target_arch = "wasm32", feature = "bench"))]
-pub mod bench;
 pub mod vendors;
 pub mod view_state;

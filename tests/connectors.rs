@@ -42,10 +42,7 @@ fn map(
     let updates = connector.map(
         task,
         records,
-        &mut MapContext {
-            warnings: &mut warnings,
-            now: now.parse().unwrap(),
-        },
+        &mut MapContext::new(&mut warnings, now.parse().unwrap()),
     );
     (updates, warnings)
 }
@@ -454,10 +451,7 @@ fn voice_widget_single_conversation_and_its_transcript_files() {
         .transcript_request(&query, "conv_xyz789", "pdf")
         .is_none());
     let mut warnings = Vec::new();
-    let mut context = MapContext {
-        warnings: &mut warnings,
-        now: "2026-05-01T00:00:00Z".parse().unwrap(),
-    };
+    let mut context = MapContext::new(&mut warnings, "2026-05-01T00:00:00Z".parse().unwrap());
     let bare = include_str!("fixtures/voice-widget/conversation.json");
     assert_eq!(
         VoiceWidget

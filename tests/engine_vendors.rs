@@ -2,7 +2,7 @@
 //! every export matches the simulator's ground truth, with the fewest requests.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use conversation_export::engine::cancel::CancelToken;
@@ -503,6 +503,62 @@ fn mindo_windows_stream_and_group_every_message_once() {
             .messages
             .iter()
             .all(|m| m.id.starts_with("msg_")));
+    }
+}
+
+#[test]
+fn mindo_pages_of_thousands_stored_in_parts_keep_the_vendors_order() {
+    // Three windows of about 5,000 rows each, arriving together: each is stored in parts of
+    // 500, the parts of different windows interleaved.
+    let transport = SimTransport::new(world(3000), FakeClock::new());
+    let export = export(VendorId::Mindo, &NINETY_DAYS, 6);
+    drive(&export, &transport, mindo::GLOBAL_KEY);
+    assert_eq!(export.borrow().status, RunStatus::Finished);
+    let (from, to) = (at("2026-04-01T00:00:00Z"), at("2026-06-30T00:00:00Z"));
+    let truth: Vec<&mindo::Message> = transport
+        .world()
+        .mindo()
+        .messages
+        .iter()
+        .filter(|m| m.occurred_at >= from && m.occurred_at < to)
+        .collect();
+    assert!(truth.len() > 12_000, "{} rows", truth.len());
+    // Conversations in the order of their first message; messages in time order.
+    let mut expected_order: Vec<&str> = Vec::new();
+    let mut expected_messages: HashMap<&str, Vec<&str>> = HashMap::new();
+    for message in &truth {
+        let id = message.json["conversation_id"].as_str().unwrap();
+        let messages = expected_messages.entry(id).or_default();
+        if messages.is_empty() {
+            expected_order.push(id);
+        }
+        messages.push(message.id());
+    }
+    let export = export.borrow();
+    let stored: Vec<&str> = export
+        .store
+        .conversations()
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(stored, expected_order);
+    for conversation in export.store.conversations() {
+        let got: Vec<&str> = conversation
+            .messages
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(
+            got,
+            expected_messages[conversation.id.as_str()],
+            "{}",
+            conversation.id
+        );
+        assert!(conversation
+            .messages
+            .iter()
+            .enumerate()
+            .all(|(index, m)| m.position == index));
     }
 }
 

@@ -21,10 +21,7 @@ fn ok() -> ResponseHead {
 }
 
 fn context(warnings: &mut Vec<Warning>) -> MapContext<'_> {
-    MapContext {
-        warnings,
-        now: "2026-07-01T00:00:00Z".parse().unwrap(),
-    }
+    MapContext::new(warnings, "2026-07-01T00:00:00Z".parse().unwrap())
 }
 
 fn plan(query: &ExportQuery) -> Vec<Task> {

@@ -178,7 +178,7 @@ proptest! {
             };
             let count = raws.len();
             let mut warnings = Vec::new();
-            let updates = connector.map(&task, raws, &mut MapContext { warnings: &mut warnings, now: "2026-07-01T00:00:00Z".parse().unwrap() });
+            let updates = connector.map(&task, raws, &mut MapContext::new(&mut warnings, "2026-07-01T00:00:00Z".parse().unwrap()));
             let kept = updates.iter().filter(|u| matches!(u, Update::Conversation(_) | Update::Loose { .. })).count();
             prop_assert_eq!(kept, count, "{:?}: every record is kept, whatever its shape", vendor);
         }

@@ -24,8 +24,8 @@ fuzz_target!(|data: &[u8]| {
         }
         let mut warnings = Vec::new();
         let now = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
-        let _ = connector.map(&task, records, &mut MapContext { warnings: &mut warnings, now });
-        let mut context = MapContext { warnings: &mut warnings, now };
+        let _ = connector.map(&task, records, &mut MapContext::new(&mut warnings, now));
+        let mut context = MapContext::new(&mut warnings, now);
         let _ = connector.read_conversation(body, &mut context);
     }
 });

@@ -14,6 +14,8 @@ pub trait Clock {
     /// The current date and time, to read `Retry-After` given as an HTTP date.
     fn wall(&self) -> Timestamp;
     fn sleep(&self, ms: f64) -> impl Future<Output = ()>;
+    /// Gives the page a turn (to paint, to take a click) in the middle of long work.
+    fn yield_to_page(&self) -> impl Future<Output = ()>;
     /// A number in `[0, 1)` for backoff jitter.
     fn random(&self) -> f64;
 }
@@ -76,6 +78,10 @@ impl Clock for FakeClock {
         YieldOnce(false).await;
     }
 
+    async fn yield_to_page(&self) {
+        YieldOnce(false).await;
+    }
+
     fn random(&self) -> f64 {
         // xorshift64*: deterministic jitter for reproducible tests.
         let mut x = self.inner.seed.get();
@@ -128,6 +134,10 @@ impl Clock for BrowserClock {
 
     async fn sleep(&self, ms: f64) {
         gloo_timers::future::TimeoutFuture::new(ms.clamp(0.0, u32::MAX as f64) as u32).await;
+    }
+
+    async fn yield_to_page(&self) {
+        gloo_timers::future::TimeoutFuture::new(0).await;
     }
 
     fn random(&self) -> f64 {

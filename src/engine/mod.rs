@@ -205,7 +205,8 @@ pub async fn run<T: Transport, C: Clock>(
     let mut next_seq: u64 = 0;
     let mut in_flight: BTreeMap<u64, Task> = BTreeMap::new();
     let mut flights = FuturesUnordered::new();
-    let mut backlog: VecDeque<(Task, Vec<Box<RawValue>>)> = VecDeque::new();
+    let mut backlog: VecDeque<Received> = VecDeque::new();
+    let mut busy_since = clock.now_ms();
     let mut failure: Option<FetchError> = None;
 
     loop {
@@ -229,18 +230,33 @@ pub async fn run<T: Transport, C: Clock>(
         let finished = match finished {
             Some(finished) => finished,
             None => {
-                if let Some((task, records)) = backlog.pop_front() {
-                    commit(export, clock, task, records);
+                if let Some(mut received) = backlog.pop_front() {
+                    // A page of thousands of records is stored in parts, and the page gets a
+                    // turn every few dozen milliseconds: the Stop button answers, progress paints.
+                    let part = received.take_part(RECORDS_PER_PART);
+                    if !received.records.is_empty() {
+                        backlog.push_front(received);
+                    }
+                    commit(export, clock, part);
                     on_change();
+                    if clock.now_ms() - busy_since > BUSY_SLICE_MS {
+                        clock.yield_to_page().await;
+                        busy_since = clock.now_ms();
+                    }
                     continue;
                 }
                 if flights.is_empty() {
                     break;
                 }
-                match select(pin!(cancel.cancelled()), flights.next()).await {
-                    Either::Left(_) => break,
-                    Either::Right((Some(finished), _)) => finished,
-                    Either::Right((None, _)) => break,
+                let finished = match select(pin!(cancel.cancelled()), flights.next()).await {
+                    Either::Left(_) => None,
+                    Either::Right((finished, _)) => finished,
+                };
+                // Waiting on the network gave the page its turn.
+                busy_since = clock.now_ms();
+                match finished {
+                    Some(finished) => finished,
+                    None => break,
                 }
             }
         };
@@ -256,13 +272,13 @@ pub async fn run<T: Transport, C: Clock>(
                 }
                 export.count_page(&task, &page);
                 export.schedule(std::mem::take(&mut page.next));
-                backlog.push_back((task, page.records));
+                backlog.push_back(Received::new(task, page.records));
             }
             Err(failure_of_task) => {
                 // Rows read before the failure are kept; the request stays pending for Resume.
                 if !failure_of_task.partial.is_empty() {
                     if let Some(task) = in_flight.get(&seq) {
-                        backlog.push_back((task.clone(), failure_of_task.partial));
+                        backlog.push_back(Received::new(task.clone(), failure_of_task.partial));
                     }
                 }
                 failure = Some(failure_of_task.error);
@@ -272,8 +288,8 @@ pub async fn run<T: Transport, C: Clock>(
     }
 
     drop(flights);
-    for (task, records) in backlog.drain(..) {
-        commit(export, clock, task, records);
+    for received in backlog.drain(..) {
+        commit(export, clock, received);
     }
     {
         let mut export = export.borrow_mut();
@@ -294,19 +310,58 @@ pub async fn run<T: Transport, C: Clock>(
     on_change();
 }
 
-fn commit<C: Clock>(export: &RefCell<Export>, clock: &C, task: Task, records: Vec<Box<RawValue>>) {
+/// Records stored per step: a part maps in a few milliseconds.
+const RECORDS_PER_PART: usize = 500;
+/// How long storing may hold the page before giving it a turn: under the 50 ms a user notices.
+const BUSY_SLICE_MS: f64 = 40.0;
+
+/// Records received and not yet stored: `first` is the first one's index in its page.
+struct Received {
+    task: Task,
+    records: Vec<Box<RawValue>>,
+    first: usize,
+}
+
+impl Received {
+    fn new(task: Task, records: Vec<Box<RawValue>>) -> Self {
+        Received {
+            task,
+            records,
+            first: 0,
+        }
+    }
+
+    /// Splits off the first `count` records, leaving the rest.
+    fn take_part(&mut self, count: usize) -> Received {
+        let rest = self.records.split_off(count.min(self.records.len()));
+        let part = Received {
+            task: self.task.clone(),
+            records: std::mem::replace(&mut self.records, rest),
+            first: self.first,
+        };
+        self.first += part.records.len();
+        part
+    }
+}
+
+fn commit<C: Clock>(export: &RefCell<Export>, clock: &C, received: Received) {
+    let Received {
+        task,
+        records,
+        first,
+    } = received;
     let mut export = export.borrow_mut();
     let export = &mut *export;
-    let mut context = MapContext {
-        warnings: &mut export.store.warnings,
-        now: clock.wall(),
-    };
+    let mut context = MapContext::new(&mut export.store.warnings, clock.wall());
+    context.first_record = first;
     let updates = export
         .query
         .vendor
         .connector()
         .map(&task, records, &mut context);
-    export.store.apply(task.step.order(), updates);
+    export
+        .store
+        .apply_from(task.step.order(), first as u32, updates);
     export.progress.conversations = export.store.len();
     export.progress.messages = export.store.message_count();
 }
@@ -674,9 +729,6 @@ pub async fn fetch_conversation<T: Transport, C: Clock>(
     };
     let body = fetch_document(query.vendor, request, transport, key, timeout_ms).await?;
     let mut warnings = Vec::new();
-    let mut context = MapContext {
-        warnings: &mut warnings,
-        now: clock.wall(),
-    };
+    let mut context = MapContext::new(&mut warnings, clock.wall());
     connector.read_conversation(&body, &mut context)
 }

@@ -19,6 +19,8 @@ pub struct Store {
     /// For vendors that export messages: each conversation's messages' order keys.
     message_keys: HashMap<String, Vec<OrderKey>>,
     message_count: usize,
+    /// Set when a record arrived before one that sorts after it: `settle` sorts.
+    unsorted: bool,
     pub warnings: Vec<Warning>,
     /// Records received again (a page fetched twice, offsets shifted) and not added twice.
     pub duplicates_skipped: usize,
@@ -46,9 +48,15 @@ impl Store {
     }
 
     /// Applies a page's updates; `(window, page)` places the page's records.
-    pub fn apply(&mut self, (window, page): (u32, u32), updates: Vec<Update>) {
+    pub fn apply(&mut self, order: (u32, u32), updates: Vec<Update>) {
+        self.apply_from(order, 0, updates);
+    }
+
+    /// Applies updates that start at record `first` of their page (a page applied in parts), then
+    /// puts the conversations back in the vendor's order.
+    pub fn apply_from(&mut self, (window, page): (u32, u32), first: u32, updates: Vec<Update>) {
         for (position, update) in updates.into_iter().enumerate() {
-            let key = (window, page, position as u32);
+            let key = (window, page, first + position as u32);
             match update {
                 Update::Conversation(conversation) => self.insert(key, *conversation),
                 Update::Messages {
@@ -59,6 +67,7 @@ impl Store {
                 Update::Loose { shell, message } => self.add_loose(key, *shell, *message),
             }
         }
+        self.settle();
     }
 
     fn insert(&mut self, key: OrderKey, conversation: Conversation) {
@@ -71,26 +80,45 @@ impl Store {
                 .insert(message_key(&conversation.id, &message.id));
         }
         self.message_count += conversation.messages.len();
-        self.place(key, conversation);
+        self.append(key, conversation);
     }
 
-    fn place(&mut self, key: OrderKey, conversation: Conversation) -> usize {
-        if self.keys.last().is_none_or(|last| *last < key) {
-            self.index
-                .insert(conversation.id.clone(), self.conversations.len());
-            self.conversations.push(conversation);
-            self.keys.push(key);
-            self.conversations.len() - 1
-        } else {
-            // Pages fetched concurrently can land out of order: keep the vendor's order.
-            let at = self.keys.partition_point(|existing| *existing < key);
-            self.conversations.insert(at, conversation);
-            self.keys.insert(at, key);
-            for (position, conversation) in self.conversations.iter().enumerate().skip(at) {
-                self.index.insert(conversation.id.clone(), position);
-            }
-            at
+    /// Adds a conversation at the end; `settle` puts it in its place.
+    fn append(&mut self, key: OrderKey, conversation: Conversation) -> usize {
+        if self.keys.last().is_some_and(|last| key < *last) {
+            self.unsorted = true;
         }
+        self.index
+            .insert(conversation.id.clone(), self.conversations.len());
+        self.conversations.push(conversation);
+        self.keys.push(key);
+        self.conversations.len() - 1
+    }
+
+    /// Sorts the conversations by their keys when pages arrived out of order. Once per page, not
+    /// once per record: concurrent date windows interleave thousands of records.
+    fn settle(&mut self) {
+        if !self.unsorted {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.conversations.len()).collect();
+        order.sort_by_key(|&at| self.keys[at]);
+        let mut slots: Vec<Option<Conversation>> = std::mem::take(&mut self.conversations)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.conversations = order
+            .iter()
+            .map(|&at| slots[at].take().expect("each conversation is moved once"))
+            .collect();
+        self.keys = order.iter().map(|&at| self.keys[at]).collect();
+        for (position, conversation) in self.conversations.iter().enumerate() {
+            *self
+                .index
+                .get_mut(&conversation.id)
+                .expect("every conversation is indexed") = position;
+        }
+        self.unsorted = false;
     }
 
     /// Whether a message is new (and from now on, known).
@@ -140,22 +168,17 @@ impl Store {
             return;
         }
         let at = match self.index.get(&shell.id) {
-            // An earlier message than any seen (date windows arrive in any order): the
-            // conversation moves to where its first message puts it, whatever came first.
-            Some(&at) if key < self.keys[at] => {
-                let mut conversation = self.conversations.remove(at);
-                self.keys.remove(at);
-                for (position, moved) in self.conversations.iter().enumerate().skip(at) {
-                    self.index.insert(moved.id.clone(), position);
-                }
-                merge_shell(&mut conversation, shell);
-                self.place(key, conversation)
-            }
             Some(&at) => {
+                // An earlier message than any seen (date windows arrive in any order): the
+                // conversation moves to where its first message puts it, at the next settle.
+                if key < self.keys[at] {
+                    self.keys[at] = key;
+                    self.unsorted = true;
+                }
                 merge_shell(&mut self.conversations[at], shell);
                 at
             }
-            None => self.place(key, shell),
+            None => self.append(key, shell),
         };
         let conversation = &mut self.conversations[at];
         let keys = self

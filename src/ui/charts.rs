@@ -83,7 +83,12 @@ fn per_day(summary: &Summary) -> Option<AnyView> {
 }
 
 /// Horizontal bars, one per value: the label and numbers in HTML, the bar in SVG.
-fn bars(title: &'static str, name: &'static str, values: &[(String, usize)], total: usize) -> Option<AnyView> {
+fn bars(
+    title: &'static str,
+    name: &'static str,
+    values: &[(String, usize)],
+    total: usize,
+) -> Option<AnyView> {
     if values.is_empty() {
         return None;
     }
@@ -91,7 +96,11 @@ fn bars(title: &'static str, name: &'static str, values: &[(String, usize)], tot
     let max = shown.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
     let label = format!(
         "{title}: {}.",
-        shown.iter().map(|(value, n)| format!("{value} {n}")).collect::<Vec<_>>().join(", ")
+        shown
+            .iter()
+            .map(|(value, n)| format!("{value} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Some(
         view! {
@@ -123,7 +132,11 @@ fn bars(title: &'static str, name: &'static str, values: &[(String, usize)], tot
 
 /// One bar split in two: the share that is true.
 fn share(title: &'static str, name: &'static str, yes: usize, of: usize) -> AnyView {
-    let percent = if of == 0 { 0.0 } else { 100.0 * yes as f64 / of as f64 };
+    let percent = if of == 0 {
+        0.0
+    } else {
+        100.0 * yes as f64 / of as f64
+    };
     let label = format!("{title}: {yes} of {of} conversations ({percent:.0}%).");
     view! {
         <figure class="chart" data-chart=name>

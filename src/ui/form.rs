@@ -43,6 +43,10 @@ pub fn SourceFields(ui: Ui) -> impl IntoView {
         let Some(next) = VendorId::from_slug(&slug) else {
             return;
         };
+        // Choosing the vendor already chosen keeps what was filled in.
+        if next == vendor.get_untracked() {
+            return;
+        }
         ui.view.update(|view| {
             let demo = view.demo;
             *view = ViewState::for_vendor(next);

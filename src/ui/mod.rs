@@ -50,8 +50,11 @@ pub struct Ui {
     /// After a press of Fetch, every problem shows.
     pub submitted: RwSignal<bool>,
     session: StoredValue<Option<Session>, LocalStorage>,
-    /// Bumped whenever the export changes.
+    /// Bumped when the export's progress changes: cheap views follow it.
     pub tick: RwSignal<u64>,
+    /// Bumped when the export's data changes, less often while running: views that go through
+    /// every conversation (preview, summary, downloads) follow it.
+    pub data_tick: RwSignal<u64>,
     pub running: RwSignal<bool>,
     pub selected: RwSignal<Option<String>>,
     /// The engine clock, refreshed while running, for elapsed time and countdowns.
@@ -70,20 +73,38 @@ impl Ui {
             submitted: RwSignal::new(false),
             session: StoredValue::new_local(None),
             tick: RwSignal::new(0),
+            data_tick: RwSignal::new(0),
             running: RwSignal::new(false),
             selected: RwSignal::new(None),
             now_ms: RwSignal::new(0.0),
         }
     }
 
-    /// Reads the current export, subscribing to its changes. `None` before the first fetch.
+    /// Reads the current export, subscribing to changes of its data. `None` before the first
+    /// fetch.
     pub fn with_export<T>(&self, read: impl FnOnce(&Export) -> T) -> Option<T> {
+        self.data_tick.track();
+        self.read_export(read)
+    }
+
+    /// Reads the current export, subscribing to changes of its progress (several a second).
+    pub fn with_progress<T>(&self, read: impl FnOnce(&Export) -> T) -> Option<T> {
         self.tick.track();
+        self.read_export(read)
+    }
+
+    fn read_export<T>(&self, read: impl FnOnce(&Export) -> T) -> Option<T> {
         self.session.with_value(|session| {
             session
                 .as_ref()
                 .map(|session| read(&session.export.borrow()))
         })
+    }
+
+    /// Tells every view the export changed.
+    fn refresh_all(&self) {
+        self.tick.update(|tick| *tick += 1);
+        self.data_tick.update(|tick| *tick += 1);
     }
 
     /// The form's problems, as they are now.
@@ -227,8 +248,12 @@ fn start(ui: Ui) {
     drive(ui);
 }
 
-/// How often the views follow a running export.
-const VIEW_REFRESH_MS: f64 = 200.0;
+/// How often progress follows a running export.
+const PROGRESS_REFRESH_MS: f64 = 200.0;
+/// How often the views of the data follow a running export, at least: each refresh goes through
+/// every conversation, so past 10,000 conversations it comes less often, in proportion.
+const DATA_REFRESH_MS: f64 = 1000.0;
+const DATA_REFRESH_MS_PER_CONVERSATION: f64 = 0.1;
 
 /// Runs (or resumes) the current export in the background.
 fn drive(ui: Ui) {
@@ -246,14 +271,24 @@ fn drive(ui: Ui) {
     ui.running.set(true);
     let ticker = progress::start_ticker(ui);
     spawn_local(async move {
-        // The views follow the export five times a second, not on every page: with 10,000
-        // conversations, re-rendering on each page would cost more than the network.
-        let last_refresh = std::cell::Cell::new(f64::NEG_INFINITY);
+        // Progress follows the export five times a second, the data views once a second or
+        // less, not on every page: with 10,000 conversations, redrawing the preview and the
+        // summary on each page would cost more than the network.
+        let last_progress = std::cell::Cell::new(f64::NEG_INFINITY);
+        let last_data = std::cell::Cell::new(f64::NEG_INFINITY);
+        let refreshed_export = export.clone();
         let mut on_change = move || {
             let now = BrowserClock.now_ms();
-            if now - last_refresh.get() >= VIEW_REFRESH_MS {
-                last_refresh.set(now);
-                ui.tick.update(|tick| *tick += 1);
+            if now - last_progress.get() < PROGRESS_REFRESH_MS {
+                return;
+            }
+            last_progress.set(now);
+            ui.tick.update(|tick| *tick += 1);
+            let conversations = refreshed_export.borrow().store.len() as f64;
+            let data_every = DATA_REFRESH_MS.max(conversations * DATA_REFRESH_MS_PER_CONVERSATION);
+            if now - last_data.get() >= data_every {
+                last_data.set(now);
+                ui.data_tick.update(|tick| *tick += 1);
             }
         };
         if demo {
@@ -280,7 +315,7 @@ fn drive(ui: Ui) {
         }
         drop(ticker);
         ui.running.set(false);
-        ui.tick.update(|tick| *tick += 1);
+        ui.refresh_all();
     });
 }
 

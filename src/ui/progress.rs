@@ -38,7 +38,7 @@ struct RunView {
 pub fn RunPanel(ui: Ui) -> impl IntoView {
     let run = Memo::new(move |_| {
         let now = ui.now_ms.get();
-        ui.with_export(|export| {
+        ui.with_progress(|export| {
             let progress = &export.progress;
             RunView {
                 status: export.status.clone(),

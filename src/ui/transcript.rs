@@ -98,10 +98,7 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
                 .await
                 .and_then(|body| {
                     let mut warnings = Vec::new();
-                    let mut context = MapContext {
-                        warnings: &mut warnings,
-                        now: BrowserClock.wall(),
-                    };
+                    let mut context = MapContext::new(&mut warnings, BrowserClock.wall());
                     connector.read_conversation(&body, &mut context)
                 });
             match result {

@@ -249,19 +249,20 @@ impl Connector for HueChat {
         records: Vec<Box<RawValue>>,
         context: &mut MapContext<'_>,
     ) -> Vec<Update> {
+        let first_record = context.first_record;
         match &task.step {
             Step::List { page, .. } => records
                 .into_iter()
                 .enumerate()
                 .map(|(index, raw)| {
-                    let place = format!("page {} item {}", page + 1, index + 1);
+                    let place = format!("page {} item {}", page + 1, first_record + index + 1);
                     Update::Conversation(Box::new(map_conversation(raw, &place, context.warnings)))
                 })
                 .collect(),
             Step::Messages {
                 conversation_id, ..
             } => {
-                let offset = offset_of(task);
+                let offset = offset_of(task) + first_record as u64;
                 let messages = records
                     .into_iter()
                     .enumerate()

@@ -219,11 +219,12 @@ impl Connector for Humind {
         context: &mut MapContext<'_>,
     ) -> Vec<Update> {
         let (_, page) = task.step.order();
+        let first_record = context.first_record;
         records
             .into_iter()
             .enumerate()
             .map(|(index, raw)| {
-                let place = format!("page {} item {}", page + 1, index + 1);
+                let place = format!("page {} item {}", page + 1, first_record + index + 1);
                 Update::Conversation(Box::new(map_conversation(raw, &place, context.warnings)))
             })
             .collect()

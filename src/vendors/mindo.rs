@@ -325,13 +325,14 @@ impl Connector for Mindo {
         records: Vec<Box<RawValue>>,
         context: &mut MapContext<'_>,
     ) -> Vec<Update> {
+        let first_record = context.first_record;
         records
             .into_iter()
             .enumerate()
             .map(|(index, raw)| {
                 map_row(
                     raw,
-                    &format!("{}, line {}", task.label, index + 1),
+                    &format!("{}, line {}", task.label, first_record + index + 1),
                     context.warnings,
                 )
             })

@@ -126,4 +126,17 @@ pub struct MapContext<'a> {
     pub warnings: &'a mut Vec<Warning>,
     /// Now, on the user's clock: a conversation that ended moments ago may still be filling in.
     pub now: Timestamp,
+    /// The page's index of the first record given: a large page is mapped in parts, and a
+    /// record's number (in warnings, in a message's position) counts from the page's start.
+    pub first_record: usize,
+}
+
+impl<'a> MapContext<'a> {
+    pub fn new(warnings: &'a mut Vec<Warning>, now: Timestamp) -> Self {
+        MapContext {
+            warnings,
+            now,
+            first_record: 0,
+        }
+    }
 }
