@@ -11,7 +11,7 @@ use std::path::Path;
 use conversation_export::engine::cancel::CancelToken;
 use conversation_export::engine::clock::FakeClock;
 use conversation_export::engine::{run, Export, RunStatus, Settings};
-use conversation_export::export::bundle::ExportContext;
+use conversation_export::export::bundle::{ExportContext, ExportFile};
 use conversation_export::export::csv::CsvOptions;
 use conversation_export::secret::ApiKey;
 use conversation_export::transport::sim::SimTransport;
@@ -92,7 +92,10 @@ fn main() {
             let files = context.data_files();
             std::fs::write(
                 dir.join("manifest.json"),
-                serde_json::to_vec_pretty(&context.manifest(&files)).unwrap(),
+                serde_json::to_vec_pretty(
+                    &context.manifest(&files.iter().map(ExportFile::summary).collect::<Vec<_>>()),
+                )
+                .unwrap(),
             )
             .unwrap();
             for file in files {

@@ -2,6 +2,7 @@
 # The benchmark: builds the release app, starts the simulator with a latency (LATENCY_MS, 50 by
 # default), drives the app in headless Chromium and prints one table of figures; writes them to
 # BENCHMARKS.md. Not part of the test command. About 6 minutes on 2 cores once built.
+# BENCH_ONLY=<vendor> runs and prints that vendor's export alone.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 LATENCY_MS="${LATENCY_MS:-50}"

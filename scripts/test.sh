@@ -14,7 +14,7 @@ scripts/setup.sh --test
 step "Formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
-cargo clippy --locked --target wasm32-unknown-unknown --lib --bins -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test browser -- -D warnings
 
 step "Host tests (core, vendors, engine, exporters, simulator, fault matrix)"
 cargo test --locked --workspace

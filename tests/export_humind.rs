@@ -256,8 +256,9 @@ fn column_picker_chooses_and_orders() {
 #[test]
 fn json_and_raw_ndjson_keep_everything() {
     let (conversations, world) = exported(true);
-    let parsed: serde_json::Value =
-        serde_json::from_slice(&json::conversations_json(&conversations).to_vec()).unwrap();
+    let mut written = Vec::new();
+    json::conversations_json(&conversations, &mut written);
+    let parsed: serde_json::Value = serde_json::from_slice(&written).unwrap();
     let array = parsed.as_array().unwrap();
     assert_eq!(array.len(), conversations.len());
     let first_truth = &world.humind().conversations[0];
@@ -267,7 +268,9 @@ fn json_and_raw_ndjson_keep_everything() {
         first_truth.messages.len()
     );
 
-    let raw = json::raw_ndjson(&conversations).to_vec();
+    let mut raw = Vec::new();
+    let records = json::raw_ndjson(&conversations, &mut raw);
+    assert_eq!(records, world.humind().conversations.len());
     let lines: Vec<&str> = std::str::from_utf8(&raw).unwrap().lines().collect();
     assert_eq!(lines.len(), world.humind().conversations.len());
     for (line, truth) in lines.iter().zip(&world.humind().conversations) {

@@ -20,6 +20,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use sim::faults::{Fault, FaultSchedule};
 use sim::{SimRequest, World, WorldConfig};
@@ -47,6 +48,17 @@ struct AppState {
     /// Vendor requests answered (preflights and `/_sim` hooks excluded), and by vendor.
     requests: AtomicUsize,
     by_vendor: Mutex<HashMap<String, usize>>,
+    /// The path and query of each vendor request, in order, up to `TARGETS_KEPT`: the benchmark
+    /// replays them with a bare fetch loop to measure the floor without the app.
+    targets: Mutex<Vec<String>>,
+}
+
+const TARGETS_KEPT: usize = 10_000;
+
+fn no_delay(stream: &mut tokio::net::TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        eprintln!("simulator: TCP_NODELAY not set: {error}");
+    }
 }
 
 fn usage() -> ! {
@@ -125,6 +137,7 @@ async fn main() {
         faults: Mutex::new(options.faults),
         requests: AtomicUsize::new(0),
         by_vendor: Mutex::new(HashMap::new()),
+        targets: Mutex::new(Vec::new()),
     });
     let api = Router::new()
         .route("/_sim/health", get(|| async { "ok" }))
@@ -140,9 +153,12 @@ async fn main() {
         .layer(axum::middleware::map_response(allow_any_origin))
         .with_state(state);
     let api_address = SocketAddr::from(([127, 0, 0, 1], options.port));
+    // Without TCP_NODELAY, a response written in two segments waits for the client's delayed
+    // acknowledgement: tens of milliseconds a request that no real vendor adds.
     let listener = tokio::net::TcpListener::bind(api_address)
         .await
-        .expect("the API port is free");
+        .expect("the API port is free")
+        .tap_io(no_delay);
     println!(
         "simulator: http://{api_address}/<vendor>/... (e.g. http://{api_address}/humind/public/v1)"
     );
@@ -158,7 +174,8 @@ async fn main() {
         let app_address = SocketAddr::from(([127, 0, 0, 1], options.app_port));
         let app_listener = tokio::net::TcpListener::bind(app_address)
             .await
-            .expect("the app port is free");
+            .expect("the app port is free")
+            .tap_io(no_delay);
         println!("app: http://{app_address}{base}");
         tokio::spawn(async move {
             axum::serve(app_listener, app)
@@ -238,6 +255,12 @@ async fn vendor_api(
         .unwrap()
         .entry(vendor.to_string())
         .or_default() += 1;
+    {
+        let mut targets = state.targets.lock().unwrap();
+        if targets.len() < TARGETS_KEPT {
+            targets.push(uri.path_and_query().map_or("/", |p| p.as_str()).to_string());
+        }
+    }
     let fault = state.faults.lock().unwrap().fault_for(number).cloned();
     let latency = state.latency_ms.load(Ordering::Relaxed);
     if latency > 0 {
@@ -333,6 +356,7 @@ async fn stats(State(state): State<Arc<AppState>>) -> Response {
     let body = serde_json::json!({
         "requests": state.requests.load(Ordering::SeqCst),
         "by_vendor": by_vendor,
+        "targets": *state.targets.lock().unwrap(),
     });
     let mut response = axum::Json(body).into_response();
     cors(&mut response, false);
@@ -343,6 +367,7 @@ async fn stats(State(state): State<Arc<AppState>>) -> Response {
 async fn reset(State(state): State<Arc<AppState>>) -> Response {
     state.requests.store(0, Ordering::SeqCst);
     state.by_vendor.lock().unwrap().clear();
+    state.targets.lock().unwrap().clear();
     *state.faults.lock().unwrap() = FaultSchedule::none();
     state
         .latency_ms

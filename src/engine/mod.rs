@@ -240,6 +240,7 @@ pub async fn run<T: Transport, C: Clock>(
                     commit(export, clock, part);
                     on_change();
                     if clock.now_ms() - busy_since > BUSY_SLICE_MS {
+                        export.borrow_mut().store.settle();
                         clock.yield_to_page().await;
                         busy_since = clock.now_ms();
                     }
@@ -248,6 +249,8 @@ pub async fn run<T: Transport, C: Clock>(
                 if flights.is_empty() {
                     break;
                 }
+                // The page looks at the store while the engine waits: it is in order.
+                export.borrow_mut().store.settle();
                 let finished = match select(pin!(cancel.cancelled()), flights.next()).await {
                     Either::Left(_) => None,
                     Either::Right((finished, _)) => finished,
@@ -293,6 +296,7 @@ pub async fn run<T: Transport, C: Clock>(
     }
     {
         let mut export = export.borrow_mut();
+        export.store.settle();
         // Requests cut short go back first, in their original order: Resume picks up there.
         for task in in_flight.into_values().rev() {
             export.pending.push_front(task);

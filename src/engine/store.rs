@@ -27,6 +27,7 @@ pub struct Store {
 }
 
 impl Store {
+    /// The conversations, in the vendor's order once settled (see `settle`).
     pub fn conversations(&self) -> &[Conversation] {
         &self.conversations
     }
@@ -47,13 +48,14 @@ impl Store {
         self.message_count
     }
 
-    /// Applies a page's updates; `(window, page)` places the page's records.
+    /// Applies a page's updates, in order; `(window, page)` places the page's records.
     pub fn apply(&mut self, order: (u32, u32), updates: Vec<Update>) {
         self.apply_from(order, 0, updates);
+        self.settle();
     }
 
-    /// Applies updates that start at record `first` of their page (a page applied in parts), then
-    /// puts the conversations back in the vendor's order.
+    /// Applies updates that start at record `first` of their page (a page applied in parts).
+    /// Conversations of pages that arrived out of order wait at the end until `settle`.
     pub fn apply_from(&mut self, (window, page): (u32, u32), first: u32, updates: Vec<Update>) {
         for (position, update) in updates.into_iter().enumerate() {
             let key = (window, page, first + position as u32);
@@ -67,7 +69,6 @@ impl Store {
                 Update::Loose { shell, message } => self.add_loose(key, *shell, *message),
             }
         }
-        self.settle();
     }
 
     fn insert(&mut self, key: OrderKey, conversation: Conversation) {
@@ -95,24 +96,37 @@ impl Store {
         self.conversations.len() - 1
     }
 
-    /// Sorts the conversations by their keys when pages arrived out of order. Once per page, not
-    /// once per record: concurrent date windows interleave thousands of records.
-    fn settle(&mut self) {
+    /// Puts the conversations back in the vendor's order after pages arrived out of order.
+    /// The engine calls it whenever it hands the page a turn, not after every part: concurrent
+    /// date windows interleave thousands of records, and each settle moves conversations.
+    pub fn settle(&mut self) {
         if !self.unsorted {
             return;
         }
-        let mut order: Vec<usize> = (0..self.conversations.len()).collect();
+        // The conversations before the first one out of order, and before every key after it,
+        // are already in place: only the rest is sorted, moved and indexed again.
+        let first_descent = self
+            .keys
+            .windows(2)
+            .position(|pair| pair[1] < pair[0])
+            .map_or(self.keys.len(), |at| at + 1);
+        let start = match self.keys[first_descent..].iter().min() {
+            Some(smallest) => self.keys[..first_descent].partition_point(|key| key <= smallest),
+            None => self.keys.len(),
+        };
+        let mut order: Vec<usize> = (start..self.keys.len()).collect();
         order.sort_by_key(|&at| self.keys[at]);
-        let mut slots: Vec<Option<Conversation>> = std::mem::take(&mut self.conversations)
-            .into_iter()
-            .map(Some)
-            .collect();
-        self.conversations = order
-            .iter()
-            .map(|&at| slots[at].take().expect("each conversation is moved once"))
-            .collect();
-        self.keys = order.iter().map(|&at| self.keys[at]).collect();
-        for (position, conversation) in self.conversations.iter().enumerate() {
+        let mut displaced: Vec<Option<Conversation>> =
+            self.conversations.drain(start..).map(Some).collect();
+        self.conversations.extend(order.iter().map(|&at| {
+            displaced[at - start]
+                .take()
+                .expect("each conversation is moved once")
+        }));
+        let keys: Vec<OrderKey> = order.iter().map(|&at| self.keys[at]).collect();
+        self.keys.truncate(start);
+        self.keys.extend(keys);
+        for (position, conversation) in self.conversations.iter().enumerate().skip(start) {
             *self
                 .index
                 .get_mut(&conversation.id)
@@ -153,6 +167,7 @@ impl Store {
         }
         let conversation = &mut self.conversations[self.index[conversation_id]];
         self.message_count += added.len();
+        reserve_gently(&mut conversation.messages, added.len());
         conversation.messages.extend(added);
         if conversation
             .messages
@@ -187,6 +202,7 @@ impl Store {
             .or_default();
         let slot = keys.partition_point(|existing| *existing < key);
         keys.insert(slot, key);
+        reserve_gently(&mut conversation.messages, 1);
         conversation.messages.insert(slot, message);
         for (position, message) in conversation.messages.iter_mut().enumerate().skip(slot) {
             message.position = position;
@@ -231,6 +247,17 @@ fn merge_shell(existing: &mut Conversation, shell: Conversation) {
         existing.extras.insert_if_absent(&name, raw);
     }
     existing.tool_calls.extend(shell.tool_calls);
+}
+
+/// Makes room for `more` messages, growing by a quarter rather than doubling: messages arrive a
+/// few at a time, and a doubled vector of 448-byte messages would leave a third of a 100,000
+/// message export unused.
+fn reserve_gently(messages: &mut Vec<Message>, more: usize) {
+    let needed = messages.len() + more;
+    if needed > messages.capacity() {
+        let room = needed.max(messages.len() + messages.len() / 4);
+        messages.reserve_exact(room - messages.len());
+    }
 }
 
 #[cfg(test)]
@@ -410,5 +437,114 @@ mod tests {
         );
         assert_eq!(store.message_count(), 4);
         assert_eq!(store.duplicates_skipped, 1);
+    }
+
+    /// Property tests: proptest runs on the host only.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod arrival_order {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A row of a page: a message of one of a few conversations (Mindo), or a whole
+        /// conversation of its own (every other vendor).
+        #[derive(Debug, Clone, Copy)]
+        enum Row {
+            MessageOf(u8),
+            Whole,
+        }
+
+        fn row_update(row: Row, number: usize) -> Update {
+            match row {
+                Row::MessageOf(conversation) => loose(
+                    &format!("c{conversation}"),
+                    &format!("m{number}"),
+                    "2026-04-01T10:00:00Z",
+                ),
+                Row::Whole => conversation(&format!("whole{number}")),
+            }
+        }
+
+        /// Rows numbered in the vendor's order, cut into pages of three date windows, the pages cut
+        /// into parts, the parts applied in a shuffled order.
+        fn arrivals() -> impl Strategy<Value = (Vec<Row>, usize, Vec<(usize, usize, bool)>)> {
+            let row = prop_oneof![(0u8..6).prop_map(Row::MessageOf), Just(Row::Whole)];
+            (prop::collection::vec(row, 1..80), 1usize..12, 1usize..6).prop_flat_map(
+                |(rows, page_size, part_size)| {
+                    // Each part: (first row, end row), and whether the engine settles after it.
+                    let parts: Vec<(usize, usize)> = (0..rows.len())
+                        .step_by(page_size)
+                        .flat_map(|page_start| {
+                            let page_end = (page_start + page_size).min(rows.len());
+                            (page_start..page_end)
+                                .step_by(part_size)
+                                .map(move |start| (start, (start + part_size).min(page_end)))
+                        })
+                        .collect();
+                    let count = parts.len();
+                    (
+                        Just(rows),
+                        Just(page_size),
+                        Just(parts).prop_shuffle(),
+                        prop::collection::vec(any::<bool>(), count),
+                    )
+                        .prop_map(|(rows, page_size, parts, settles)| {
+                            let parts = parts
+                                .into_iter()
+                                .zip(settles)
+                                .map(|((start, end), settle)| (start, end, settle))
+                                .collect();
+                            (rows, page_size, parts)
+                        })
+                },
+            )
+        }
+
+        proptest::proptest! {
+            #[test]
+            fn parts_in_any_order_settle_to_the_vendors_order(
+                (rows, page_size, parts) in arrivals()
+            ) {
+                let pages_per_window = 3;
+                let mut store = Store::default();
+                for (start, end, settle) in parts {
+                    let page = start / page_size;
+                    let order = ((page / pages_per_window) as u32, (page % pages_per_window) as u32);
+                    let first = (start - page * page_size) as u32;
+                    let updates = (start..end).map(|number| row_update(rows[number], number)).collect();
+                    store.apply_from(order, first, updates);
+                    if settle {
+                        store.settle();
+                    }
+                }
+                store.settle();
+
+                // Rows are numbered in the vendor's order: a conversation sits where its first row
+                // does, its messages in the order of their rows.
+                let mut expected: Vec<(String, Vec<String>)> = Vec::new();
+                for (number, row) in rows.iter().enumerate() {
+                    let (id, message) = match row {
+                        Row::MessageOf(c) => (format!("c{c}"), Some(format!("m{number}"))),
+                        Row::Whole => (format!("whole{number}"), None),
+                    };
+                    match expected.iter_mut().find(|(existing, _)| *existing == id) {
+                        Some((_, messages)) => messages.extend(message),
+                        None => expected.push((id, message.into_iter().collect())),
+                    }
+                }
+                let stored: Vec<(String, Vec<String>)> = store
+                    .conversations()
+                    .iter()
+                    .map(|c| {
+                        let messages = c.messages.iter().map(|m| m.id.clone()).filter(|id| !id.is_empty()).collect();
+                        (c.id.clone(), messages)
+                    })
+                    .collect();
+                proptest::prop_assert_eq!(stored, expected);
+                for (at, conversation) in store.conversations().iter().enumerate() {
+                    proptest::prop_assert_eq!(store.get(&conversation.id).map(|c| &c.id), Some(&conversation.id));
+                    proptest::prop_assert_eq!(store.index[&conversation.id], at);
+                }
+            }
+        }
     }
 }

@@ -1,18 +1,28 @@
 //! An output buffer that grows by whole chunks instead of reallocating.
 //!
 //! A `Vec<u8>` that doubles while a 50 MB CSV is written briefly holds the old and the new
-//! allocation: up to three times the file. Chunks are never copied: the buffer costs the file's
-//! size plus at most one partly filled chunk, and the browser builds its `Blob` from the chunks
-//! as they are.
+//! allocation: up to three times the file. Chunks are never copied on the host. In the browser
+//! each full chunk moves out of WebAssembly memory into a `Blob` at once, the one buffer being
+//! reused: WebAssembly memory never shrinks, so a 50 MB file written there would keep the tab
+//! 50 MB larger for good, and a `Blob` lives in the browser's own storage, outside the
+//! JavaScript heap too. The downloaded file is a `Blob` made of these, never joined in memory.
 
 use std::io;
 
 /// 1 MiB: large enough that the chunk list stays short, small enough to waste little.
 const CHUNK: usize = 1 << 20;
 
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// A full chunk: in memory on the host, a `Blob` in the browser.
+#[cfg(not(target_arch = "wasm32"))]
+type FullChunk = Vec<u8>;
+#[cfg(target_arch = "wasm32")]
+type FullChunk = web_sys::Blob;
+
+#[derive(Clone, Default)]
 pub struct Chunks {
-    chunks: Vec<Vec<u8>>,
+    full: Vec<FullChunk>,
+    /// The chunk being filled.
+    current: Vec<u8>,
     len: usize,
 }
 
@@ -29,47 +39,76 @@ impl Chunks {
         self.len == 0
     }
 
-    /// The content, chunk by chunk, in order.
-    pub fn parts(&self) -> impl Iterator<Item = &[u8]> {
-        self.chunks.iter().map(Vec::as_slice)
+    /// Calls `visit` with the content, chunk by chunk, in order. Host only: in the browser the
+    /// full chunks are `Blob`s, which read back only asynchronously.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn for_each_part(&self, mut visit: impl FnMut(&[u8])) {
+        for chunk in &self.full {
+            visit(chunk);
+        }
+        if !self.current.is_empty() {
+            visit(&self.current);
+        }
     }
 
-    /// The content in one piece (a copy when there is more than one chunk).
+    /// The content in one piece (a copy).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn to_vec(&self) -> Vec<u8> {
         let mut all = Vec::with_capacity(self.len);
-        for part in self.parts() {
-            all.extend_from_slice(part);
-        }
+        self.for_each_part(|part| all.extend_from_slice(part));
         all
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn starts_with(&self, prefix: &[u8]) -> bool {
-        self.to_prefix(prefix.len()) == prefix
+        let mut start = Vec::with_capacity(prefix.len());
+        self.for_each_part(|part| {
+            let take = (prefix.len() - start.len()).min(part.len());
+            start.extend_from_slice(&part[..take]);
+        });
+        start == prefix
     }
 
-    fn to_prefix(&self, n: usize) -> Vec<u8> {
-        let mut out = Vec::with_capacity(n);
-        for part in self.parts() {
-            let take = (n - out.len()).min(part.len());
-            out.extend_from_slice(&part[..take]);
-            if out.len() == n {
-                break;
-            }
+    /// The parts of a `Blob` holding the content, without joining them.
+    #[cfg(target_arch = "wasm32")]
+    pub fn blob_parts(&self) -> js_sys::Array {
+        let parts: js_sys::Array = self.full.iter().collect();
+        if !self.current.is_empty() {
+            parts.push(&js_sys::Uint8Array::from(self.current.as_slice()));
         }
-        out
+        parts
+    }
+
+    /// Moves the full current chunk to the list of full ones.
+    fn seal(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        self.full.push(std::mem::replace(
+            &mut self.current,
+            Vec::with_capacity(CHUNK),
+        ));
+        #[cfg(target_arch = "wasm32")]
+        {
+            let bytes = js_sys::Uint8Array::from(self.current.as_slice());
+            let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes))
+                .expect("a Blob is made of any bytes");
+            self.full.push(blob);
+            self.current.clear();
+        }
+    }
+}
+
+impl std::fmt::Debug for Chunks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Chunks({} bytes)", self.len)
     }
 }
 
 impl From<Vec<u8>> for Chunks {
     fn from(bytes: Vec<u8>) -> Self {
-        let len = bytes.len();
         Chunks {
-            chunks: if bytes.is_empty() {
-                Vec::new()
-            } else {
-                vec![bytes]
-            },
-            len,
+            full: Vec::new(),
+            len: bytes.len(),
+            current: bytes,
         }
     }
 }
@@ -78,17 +117,14 @@ impl io::Write for Chunks {
     fn write(&mut self, mut data: &[u8]) -> io::Result<usize> {
         let written = data.len();
         while !data.is_empty() {
-            let last = match self.chunks.last_mut() {
-                Some(last) if last.len() < last.capacity() => last,
-                _ => {
-                    self.chunks
-                        .push(Vec::with_capacity(CHUNK.max(data.len().min(CHUNK))));
-                    self.chunks.last_mut().expect("just pushed")
-                }
-            };
-            let room = last.capacity() - last.len();
-            let take = room.min(data.len());
-            last.extend_from_slice(&data[..take]);
+            if self.current.len() >= CHUNK {
+                self.seal();
+            }
+            if self.current.capacity() == 0 {
+                self.current.reserve_exact(CHUNK);
+            }
+            let take = (CHUNK - self.current.len()).min(data.len());
+            self.current.extend_from_slice(&data[..take]);
             data = &data[take..];
         }
         self.len += written;
@@ -114,10 +150,20 @@ mod tests {
             chunks.write_all(piece).unwrap();
         }
         assert_eq!(chunks.len(), data.len());
-        assert_eq!(chunks.parts().count(), 3);
-        assert!(chunks.parts().all(|part| part.len() <= CHUNK));
+        let mut sizes = Vec::new();
+        chunks.for_each_part(|part| sizes.push(part.len()));
+        assert_eq!(sizes, vec![CHUNK, CHUNK, 12345]);
         assert_eq!(chunks.to_vec(), data);
         assert!(chunks.starts_with(&data[..10]));
         assert!(!chunks.starts_with(b"nope"));
+        assert!(!chunks.starts_with(&[data.as_slice(), b"more"].concat()));
+    }
+
+    #[test]
+    fn a_vector_given_whole_is_written_after() {
+        let mut chunks = Chunks::from(b"head ".to_vec());
+        chunks.write_all(b"tail").unwrap();
+        assert_eq!(chunks.to_vec(), b"head tail");
+        assert_eq!(chunks.len(), 9);
     }
 }

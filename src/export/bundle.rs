@@ -1,7 +1,7 @@
 //! Every file of an export, and "Download all": one `.zip` with a `manifest.json`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{Cursor, Write};
+use std::io::Write;
 
 use serde_json::{json, Value};
 use zip::write::SimpleFileOptions;
@@ -25,6 +25,33 @@ pub struct ExportFile {
     pub report: Option<CsvReport>,
 }
 
+impl ExportFile {
+    pub fn summary(&self) -> FileSummary {
+        FileSummary {
+            name: self.name.clone(),
+            records: self.records,
+            bytes: self.bytes.len(),
+            report: self.report.clone(),
+        }
+    }
+}
+
+/// What the manifest says of a file.
+pub struct FileSummary {
+    pub name: String,
+    pub records: usize,
+    pub bytes: usize,
+    pub report: Option<CsvReport>,
+}
+
+/// A data file of an export: a CSV table, the JSON, or the raw archive.
+#[derive(Clone, Copy)]
+enum DataFile {
+    Csv(Table),
+    Json,
+    Raw,
+}
+
 /// What an export is: for file names and the manifest.
 pub struct ExportContext<'a> {
     pub query: &'a ExportQuery,
@@ -45,57 +72,78 @@ impl ExportContext<'_> {
     }
 
     pub fn csv(&self, table: Table) -> ExportFile {
-        let options = CsvOptions {
-            columns: self.columns.get(table.kind()).cloned(),
-            ..self.options.clone()
-        };
-        let file = table.write(self.conversations, &options);
-        ExportFile {
-            name: self.name(&format!("{}.csv", table.kind())),
-            mime: "text/csv;charset=utf-8",
-            records: file.report.rows,
-            report: Some(file.report),
-            bytes: file.bytes,
-        }
+        self.data_file(DataFile::Csv(table))
     }
 
     pub fn json(&self) -> ExportFile {
-        ExportFile {
-            name: self.name("conversations.json"),
-            mime: "application/json",
-            bytes: json::conversations_json(self.conversations),
-            records: self.conversations.len(),
-            report: None,
-        }
+        self.data_file(DataFile::Json)
     }
 
     pub fn raw(&self) -> ExportFile {
-        let bytes = json::raw_ndjson(self.conversations);
-        ExportFile {
-            name: self.name("raw.ndjson"),
-            mime: "application/x-ndjson",
-            records: bytes
-                .parts()
-                .map(|part| part.iter().filter(|&&b| b == b'\n').count())
-                .sum(),
-            bytes,
-            report: None,
-        }
+        self.data_file(DataFile::Raw)
     }
 
     /// The data files: CSV tables that have rows, the JSON, the raw archive.
     pub fn data_files(&self) -> Vec<ExportFile> {
-        let mut files: Vec<ExportFile> = Table::ALL
+        self.data_file_kinds()
             .into_iter()
-            .filter(|table| table.applies(self.conversations))
-            .map(|table| self.csv(table))
-            .collect();
-        files.push(self.json());
-        files.push(self.raw());
-        files
+            .map(|kind| self.data_file(kind))
+            .collect()
     }
 
-    pub fn manifest(&self, files: &[ExportFile]) -> Value {
+    fn data_file_kinds(&self) -> Vec<DataFile> {
+        Table::ALL
+            .into_iter()
+            .filter(|table| table.applies(self.conversations))
+            .map(DataFile::Csv)
+            .chain([DataFile::Json, DataFile::Raw])
+            .collect()
+    }
+
+    fn data_file(&self, kind: DataFile) -> ExportFile {
+        let mut bytes = Chunks::new();
+        let (records, report) = self.write_data_file(kind, &mut bytes);
+        let (name, mime) = self.name_and_mime(kind);
+        ExportFile {
+            name,
+            mime,
+            bytes,
+            records,
+            report,
+        }
+    }
+
+    fn name_and_mime(&self, kind: DataFile) -> (String, &'static str) {
+        match kind {
+            DataFile::Csv(table) => (
+                self.name(&format!("{}.csv", table.kind())),
+                "text/csv;charset=utf-8",
+            ),
+            DataFile::Json => (self.name("conversations.json"), "application/json"),
+            DataFile::Raw => (self.name("raw.ndjson"), "application/x-ndjson"),
+        }
+    }
+
+    /// Writes a data file into `out`: its records, and for a CSV what a spreadsheet could not hold.
+    fn write_data_file(&self, kind: DataFile, out: &mut dyn Write) -> (usize, Option<CsvReport>) {
+        match kind {
+            DataFile::Csv(table) => {
+                let options = CsvOptions {
+                    columns: self.columns.get(table.kind()).cloned(),
+                    ..self.options.clone()
+                };
+                let report = table.write_to(self.conversations, &options, out);
+                (report.rows, Some(report))
+            }
+            DataFile::Json => {
+                json::conversations_json(self.conversations, out);
+                (self.conversations.len(), None)
+            }
+            DataFile::Raw => (json::raw_ndjson(self.conversations, out), None),
+        }
+    }
+
+    pub fn manifest(&self, files: &[FileSummary]) -> Value {
         let spec = self.query.vendor.spec();
         let mut notes: Vec<&str> = Vec::new();
         match self.query.vendor {
@@ -127,7 +175,7 @@ impl ExportContext<'_> {
                 "columns": self.columns,
             },
             "files": files.iter().map(|file| {
-                let mut entry = json!({ "name": file.name, "records": file.records, "bytes": file.bytes.len() });
+                let mut entry = json!({ "name": file.name, "records": file.records, "bytes": file.bytes });
                 if let Some(report) = &file.report {
                     entry["truncated_cells"] = json!(report.truncated_cells);
                     entry["rows_beyond_spreadsheet"] = json!(report.rows_beyond_spreadsheet);
@@ -148,61 +196,113 @@ impl ExportContext<'_> {
     }
 
     /// Every file, transcripts (plain text and Markdown, one per conversation) and the manifest,
-    /// in one zip. Entries carry no time, so the same export gives the same bytes (the manifest's
+    /// in one zip. Each file is written straight into the zip as it is made, never whole in
+    /// memory: "Download all" of 100,000 messages costs the zip, not the zip and every file.
+    /// Entries carry no time, so the same export gives the same bytes (the manifest's
     /// `exported_at` apart).
     pub fn zip(&self) -> ExportFile {
-        let mut files = self.data_files();
+        let mut zip = ZipStream::new();
+        for kind in self.data_file_kinds() {
+            let (name, _) = self.name_and_mime(kind);
+            zip.add(name, |out| self.write_data_file(kind, out));
+        }
         let mut used = HashSet::new();
         for conversation in self.conversations {
             let stem = unique_stem(&conversation.id, &mut used);
-            files.push(ExportFile {
-                name: format!("transcripts/{stem}.txt"),
-                mime: "text/plain",
-                bytes: transcript::text(conversation).into_bytes().into(),
-                records: 1,
-                report: None,
+            zip.add(format!("transcripts/{stem}.txt"), |out| {
+                write_text(out, &transcript::text(conversation))
             });
-            files.push(ExportFile {
-                name: format!("transcripts/{stem}.md"),
-                mime: "text/markdown",
-                bytes: transcript::markdown(conversation).into_bytes().into(),
-                records: 1,
-                report: None,
+            zip.add(format!("transcripts/{stem}.md"), |out| {
+                write_text(out, &transcript::markdown(conversation))
             });
         }
-        let manifest = Chunks::from(
-            serde_json::to_vec_pretty(&self.manifest(&files)).expect("a manifest serialises"),
-        );
-        let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .last_modified_time(zip::DateTime::default());
-        for (name, bytes) in files
-            .iter()
-            .map(|f| (f.name.as_str(), &f.bytes))
-            .chain([("manifest.json", &manifest)])
-        {
-            writer
-                .start_file(name, options)
-                .expect("a zip in memory accepts entries");
-            for part in bytes.parts() {
-                writer
-                    .write_all(part)
-                    .expect("writing to memory cannot fail");
-            }
-        }
-        let bytes = writer
-            .finish()
-            .expect("a zip in memory finishes")
-            .into_inner()
-            .into();
+        let manifest = self.manifest(&zip.files);
+        zip.add("manifest.json".into(), |out| {
+            serde_json::to_writer_pretty(out, &manifest).expect("writing to memory cannot fail");
+            (1, None)
+        });
         ExportFile {
             name: self.name("export.zip"),
             mime: "application/zip",
-            records: files.len() + 1,
-            bytes,
+            records: zip.files.len(),
+            bytes: zip.finish(),
             report: None,
         }
+    }
+}
+
+/// A zip written entry by entry into an export buffer, remembering what each entry holds.
+struct ZipStream {
+    writer: ZipWriter<zip::write::StreamWriter<Chunks>>,
+    options: SimpleFileOptions,
+    files: Vec<FileSummary>,
+}
+
+impl ZipStream {
+    fn new() -> Self {
+        ZipStream {
+            writer: ZipWriter::new_stream(Chunks::new()),
+            options: SimpleFileOptions::default()
+                .compression_method(CompressionMethod::Deflated)
+                .last_modified_time(zip::DateTime::default()),
+            files: Vec::new(),
+        }
+    }
+
+    /// Adds the entry `name`; `write` writes its content and returns (records, CSV report).
+    fn add(
+        &mut self,
+        name: String,
+        write: impl FnOnce(&mut dyn Write) -> (usize, Option<CsvReport>),
+    ) {
+        self.writer
+            .start_file(name.as_str(), self.options)
+            .expect("a zip in memory accepts entries");
+        let mut counted = Counted::new(&mut self.writer);
+        let (records, report) = write(&mut counted);
+        self.files.push(FileSummary {
+            name,
+            records,
+            bytes: counted.bytes,
+            report,
+        });
+    }
+
+    fn finish(self) -> Chunks {
+        self.writer
+            .finish()
+            .expect("a zip in memory finishes")
+            .into_inner()
+    }
+}
+
+fn write_text(out: &mut dyn Write, text: &str) -> (usize, Option<CsvReport>) {
+    out.write_all(text.as_bytes())
+        .expect("writing to memory cannot fail");
+    (1, None)
+}
+
+/// Counts the bytes written through it, for the manifest.
+struct Counted<W> {
+    inner: W,
+    bytes: usize,
+}
+
+impl<W> Counted<W> {
+    fn new(inner: W) -> Self {
+        Counted { inner, bytes: 0 }
+    }
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(data)?;
+        self.bytes += written;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -153,13 +153,15 @@ enum Selected<'c, W> {
     Extra(String, String),
 }
 
-/// Writes a table: a header, then one row per item of `rows()` (called twice: once to find the
-/// vendor-specific columns, once to write).
+/// Writes a table into `out`: a header, then one row per item of `rows()` (called twice: once to
+/// find the vendor-specific columns, once to write). `out` is dynamic so that each table's code
+/// is compiled once, not once per kind of output.
 pub fn write_table<R, W, I>(
     columns: &[Column<W>],
     rows: impl Fn() -> I,
     options: &CsvOptions,
-) -> CsvFile
+    out: &mut dyn Write,
+) -> CsvReport
 where
     R: HasExtras,
     W: WriteCell<R>,
@@ -183,15 +185,14 @@ where
             .collect(),
     };
 
-    let mut bytes = Chunks::new();
     if options.for_spreadsheet {
-        bytes.write_all(BOM).expect("writing to memory cannot fail");
+        out.write_all(BOM).expect("writing to memory cannot fail");
     }
     let mut writer = WriterBuilder::new()
         .delimiter(options.delimiter.byte())
         .terminator(Terminator::CRLF)
         .quote_style(QuoteStyle::Necessary)
-        .from_writer(bytes);
+        .from_writer(out);
     let mut report = CsvReport::default();
     let header: Vec<String> = selected
         .iter()
@@ -237,11 +238,8 @@ where
     if options.for_spreadsheet {
         report.rows_beyond_spreadsheet = (report.rows + 1).saturating_sub(SPREADSHEET_MAX_ROWS);
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .expect("writing to memory cannot fail");
-    CsvFile { bytes, report }
+    writer.flush().expect("writing to memory cannot fail");
+    report
 }
 
 fn selected_name<W>(column: &Selected<W>) -> String {

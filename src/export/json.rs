@@ -2,21 +2,21 @@
 
 use std::io::Write;
 
-use super::buffer::Chunks;
 use crate::model::Conversation;
 
 /// The unified model as a JSON array of conversations, each with its messages and events.
-pub fn conversations_json(conversations: &[Conversation]) -> Chunks {
-    let mut out = Chunks::new();
-    serde_json::to_writer(&mut out, conversations).expect("the model always serialises");
-    out
+/// `out` is dynamic so that the model's serialiser is compiled once, not once per kind of output.
+pub fn conversations_json(conversations: &[Conversation], out: &mut dyn Write) {
+    serde_json::to_writer(out, conversations).expect("the model always serialises");
 }
 
 /// Every record as the vendor sent it, one per line. Vendors may pretty-print: insignificant
 /// whitespace is removed so each record fits on one line, and nothing else changes (numbers keep
 /// their exact digits, keys their order).
-pub fn raw_ndjson(conversations: &[Conversation]) -> Chunks {
-    let mut out = Chunks::new();
+///
+/// Returns the number of records written.
+pub fn raw_ndjson(conversations: &[Conversation], out: &mut dyn Write) -> usize {
+    let mut written = 0;
     let mut line = Vec::new();
     let records = conversations.iter().flat_map(|c| {
         c.raw
@@ -28,8 +28,9 @@ pub fn raw_ndjson(conversations: &[Conversation]) -> Chunks {
         write_compact(raw.get(), &mut line);
         line.push(b'\n');
         out.write_all(&line).expect("writing to memory cannot fail");
+        written += 1;
     }
-    out
+    written
 }
 
 /// Copies valid JSON without the whitespace between tokens.

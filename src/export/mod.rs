@@ -9,8 +9,11 @@ pub mod json;
 pub mod tables;
 pub mod transcript;
 
+use std::io::Write;
+
+use buffer::Chunks;
 use columns::{EventRow, ItemRow};
-use csv::{column_names, write_table, CsvFile, CsvOptions};
+use csv::{column_names, write_table, CsvFile, CsvOptions, CsvReport};
 use tables::{
     CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS,
     TOOL_CALL_COLUMNS,
@@ -105,31 +108,48 @@ impl Table {
         Table::ALL.into_iter().find(|table| table.kind() == kind)
     }
 
+    /// The table as a CSV file in memory.
     pub fn write(self, conversations: &[Conversation], options: &CsvOptions) -> CsvFile {
+        let mut bytes = Chunks::new();
+        let report = self.write_to(conversations, options, &mut bytes);
+        CsvFile { bytes, report }
+    }
+
+    /// Writes the table as CSV into `out` (a file in memory, an entry of a zip).
+    pub fn write_to(
+        self,
+        conversations: &[Conversation],
+        options: &CsvOptions,
+        out: &mut dyn Write,
+    ) -> CsvReport {
         match self {
             Table::Conversations => {
-                write_table(CONVERSATION_COLUMNS, || conversations.iter(), options)
+                write_table(CONVERSATION_COLUMNS, || conversations.iter(), options, out)
             }
             Table::Messages => write_table(
                 MESSAGE_COLUMNS,
                 || items(conversations, |c| &c.messages),
                 options,
+                out,
             ),
-            Table::Events => write_table(EVENT_COLUMNS, || event_rows(conversations), options),
+            Table::Events => write_table(EVENT_COLUMNS, || event_rows(conversations), options, out),
             Table::Participants => write_table(
                 PARTICIPANT_COLUMNS,
                 || items(conversations, |c| &c.participants),
                 options,
+                out,
             ),
             Table::ToolCalls => write_table(
                 TOOL_CALL_COLUMNS,
                 || items(conversations, |c| &c.tool_calls),
                 options,
+                out,
             ),
             Table::Criteria => write_table(
                 CRITERION_COLUMNS,
                 || items(conversations, |c| &c.criteria),
                 options,
+                out,
             ),
         }
     }

@@ -61,22 +61,16 @@ pub fn page_url() -> String {
 /// Saves `bytes` as a file. The object URL is revoked a minute later, not at once: Firefox and
 /// Safari lose the download if it is revoked right after the click.
 pub fn download(file_name: &str, mime: &str, bytes: &[u8]) {
-    download_parts(file_name, mime, std::iter::once(bytes));
+    let parts = Array::new();
+    parts.push(&Uint8Array::from(bytes));
+    download_blob(file_name, mime, &parts);
 }
 
-/// Saves a file given in parts (the chunks of an export buffer), without joining them first.
-pub fn download_parts<'a>(
-    file_name: &str,
-    mime: &str,
-    parts_of_file: impl Iterator<Item = &'a [u8]>,
-) {
-    let parts = Array::new();
-    for part in parts_of_file {
-        parts.push(&Uint8Array::from(part));
-    }
+/// Saves a file given as `Blob` parts (the chunks of an export buffer), without joining them.
+pub fn download_blob(file_name: &str, mime: &str, parts: &Array) {
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+    let Ok(blob) = Blob::new_with_u8_array_sequence_and_options(parts, &options) else {
         return;
     };
     let Ok(url) = Url::create_object_url_with_blob(&blob) else {

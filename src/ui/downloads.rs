@@ -108,7 +108,7 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
                 .map(|s| build(&s.export.borrow(), kind, &options, &view.columns))
         });
         if let Some(file) = built {
-            browser::download_parts(&file.name, file.mime, file.bytes.parts());
+            browser::download_blob(&file.name, file.mime, &file.bytes.blob_parts());
             note.set(report_note(&file));
         }
     };
