@@ -88,8 +88,12 @@ impl Chunks {
         ));
         #[cfg(target_arch = "wasm32")]
         {
-            let bytes = js_sys::Uint8Array::from(self.current.as_slice());
-            let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes))
+            // SAFETY: the view is read by the Blob constructor before anything can allocate in
+            // WebAssembly memory (which could move it). Copying the chunk straight from
+            // WebAssembly memory into the Blob leaves no 1 MiB JavaScript copy behind for the
+            // garbage collector.
+            let view = unsafe { js_sys::Uint8Array::view(&self.current) };
+            let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&view))
                 .expect("a Blob is made of any bytes");
             self.full.push(blob);
             self.current.clear();
