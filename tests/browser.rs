@@ -199,11 +199,9 @@ async fn a_wrong_key_fails_with_the_documented_message() {
 async fn export_buffers_keep_one_chunk_in_webassembly_and_blob_the_rest() {
     use std::io::Write;
 
-    use conversation_export::export::buffer::Chunks;
+    use conversation_export::export::buffer::{Chunks, CHUNK};
 
-    let data: Vec<u8> = (0..(2 * 1024 * 1024 + 4321))
-        .map(|i| (i % 251) as u8)
-        .collect();
+    let data: Vec<u8> = (0..(2 * CHUNK + 4321)).map(|i| (i % 251) as u8).collect();
     let mut chunks = Chunks::new();
     for piece in data.chunks(1000) {
         chunks.write_all(piece).unwrap();
