@@ -316,8 +316,9 @@ pub async fn run<T: Transport, C: Clock>(
 
 /// Records stored per step: a part maps in a few milliseconds.
 const RECORDS_PER_PART: usize = 500;
-/// How long storing may hold the page before giving it a turn: under the 50 ms a user notices.
-const BUSY_SLICE_MS: f64 = 40.0;
+/// How long storing may hold the page before giving it a turn: under the 50 ms a user notices,
+/// with room for the part that overruns it and a redraw in the same task.
+const BUSY_SLICE_MS: f64 = 25.0;
 
 /// Records received and not yet stored: `first` is the first one's index in its page.
 struct Received {

@@ -320,6 +320,9 @@ fn drive(ui: Ui) {
             .await;
         }
         drop(ticker);
+        // The final redraw of every view gets a task of its own, not the tail of the engine's
+        // last slice of work.
+        gloo_timers::future::TimeoutFuture::new(0).await;
         ui.running.set(false);
         ui.refresh_all();
     });
