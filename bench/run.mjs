@@ -129,12 +129,13 @@ async function bareFetchLoop(vendor, targets, allowed) {
 }
 
 const MINDO = { 'Company ID': '42,57', From: '2026-04-01', 'To (not included)': '2026-06-30' };
-// BENCH_ONLY=mindo: one vendor's export, printed, while working on it; nothing written.
+// BENCH_ONLY=mindo (or a list, humind,mindo): those vendors' exports, printed; nothing written.
 if (process.env.BENCH_ONLY) {
-  const vendor = process.env.BENCH_ONLY;
-  const { targets, ...run } = await exportRun(vendor, vendor === 'mindo' ? { filters: MINDO, memory: true } : {});
-  const allowed = { mindo: 3, huechat: CONCURRENCY }[vendor] ?? 1;
-  console.log({ ...run, allowed, bareFetchLoop: await bareFetchLoop(vendor, targets, allowed) });
+  for (const vendor of process.env.BENCH_ONLY.split(',')) {
+    const { targets, ...run } = await exportRun(vendor, vendor === 'mindo' ? { filters: MINDO, memory: true } : {});
+    const allowed = { mindo: 3, huechat: CONCURRENCY }[vendor] ?? 1;
+    console.log({ ...run, allowed, bareFetchLoop: await bareFetchLoop(vendor, targets, allowed) });
+  }
   await browser.close();
   process.exit(0);
 }

@@ -2,7 +2,8 @@
 # The benchmark: builds the release app, starts the simulator with a latency (LATENCY_MS, 50 by
 # default), drives the app in headless Chromium and prints one table of figures; writes them to
 # BENCHMARKS.md. Not part of the test command. About 6 minutes on 2 cores once built.
-# BENCH_ONLY=<vendor> runs and prints that vendor's export alone.
+# BENCH_ONLY=<vendor>[,<vendor>...] runs and prints those vendors' exports alone;
+# BENCH_CONVERSATIONS=<n> gives every vendor n conversations instead of the sizes below.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 LATENCY_MS="${LATENCY_MS:-50}"
@@ -20,8 +21,12 @@ cargo build --locked --release -p sim-server
 
 # Sizes of the benchmark: 10,000 conversations; 2,000 for HueChat (one request per
 # conversation); Mindo counted in messages: about 100,000 from 21,700 conversations.
+SIZES=(--conversations 10000 --count huechat=2000 --count mindo=21700)
+if [[ -n "${BENCH_CONVERSATIONS:-}" ]]; then
+  SIZES=(--conversations "$BENCH_CONVERSATIONS")
+fi
 target/release/sim-server --port "$SIM_PORT" --app-dir dist --app-port "$APP_PORT" --latency-ms "$LATENCY_MS" \
-  --conversations 10000 --count huechat=2000 --count mindo=21700 > target/bench-sim.log 2>&1 &
+  "${SIZES[@]}" > target/bench-sim.log 2>&1 &
 SIM_PID=$!
 target/release/sim-server --port $((SIM_PORT + 1)) --app-dir target/dist-bench --app-port "$BENCH_APP_PORT" > target/bench-sim2.log 2>&1 &
 SIM2_PID=$!
