@@ -251,14 +251,11 @@ impl Connector for HueChat {
     ) -> Vec<Update> {
         let first_record = context.first_record;
         match &task.step {
-            Step::List { page, .. } => records
-                .into_iter()
-                .enumerate()
-                .map(|(index, raw)| {
-                    let place = format!("page {} item {}", page + 1, first_record + index + 1);
-                    Update::Conversation(Box::new(map_conversation(raw, &place, context.warnings)))
+            Step::List { page, .. } => {
+                context.map_list_page(*page, records, |raw, place, context| {
+                    map_conversation(raw, place, context.warnings)
                 })
-                .collect(),
+            }
             Step::Messages {
                 conversation_id, ..
             } => {

@@ -219,15 +219,9 @@ impl Connector for Humind {
         context: &mut MapContext<'_>,
     ) -> Vec<Update> {
         let (_, page) = task.step.order();
-        let first_record = context.first_record;
-        records
-            .into_iter()
-            .enumerate()
-            .map(|(index, raw)| {
-                let place = format!("page {} item {}", page + 1, first_record + index + 1);
-                Update::Conversation(Box::new(map_conversation(raw, &place, context.warnings)))
-            })
-            .collect()
+        context.map_list_page(page, records, |raw, place, context| {
+            map_conversation(raw, place, context.warnings)
+        })
     }
 
     /// `GET /conversations/{id}`: one conversation with its whole transcript.

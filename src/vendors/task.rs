@@ -139,4 +139,23 @@ impl<'a> MapContext<'a> {
             first_record: 0,
         }
     }
+
+    /// Maps a list page's records (page `page`, zero-based), a conversation each: `map_one` gets
+    /// the record's place, "page 2 item 7" counted from the page's start, for its warnings.
+    pub fn map_list_page(
+        &mut self,
+        page: u32,
+        records: Vec<Box<RawValue>>,
+        mut map_one: impl FnMut(Box<RawValue>, &str, &mut MapContext<'a>) -> Conversation,
+    ) -> Vec<Update> {
+        let first_record = self.first_record;
+        records
+            .into_iter()
+            .enumerate()
+            .map(|(index, raw)| {
+                let place = format!("page {} item {}", page + 1, first_record + index + 1);
+                Update::Conversation(Box::new(map_one(raw, &place, self)))
+            })
+            .collect()
+    }
 }

@@ -215,15 +215,7 @@ impl Connector for VoiceWidget {
         context: &mut MapContext<'_>,
     ) -> Vec<Update> {
         let (_, page) = task.step.order();
-        let first_record = context.first_record;
-        records
-            .into_iter()
-            .enumerate()
-            .map(|(index, raw)| {
-                let place = format!("page {} item {}", page + 1, first_record + index + 1);
-                Update::Conversation(Box::new(map_conversation(raw, &place, context)))
-            })
-            .collect()
+        context.map_list_page(page, records, map_conversation)
     }
 
     fn conversation_request(&self, query: &ExportQuery, id: &str) -> Option<Request> {
