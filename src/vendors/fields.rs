@@ -178,6 +178,23 @@ impl<'w> Fields<'w> {
         }
     }
 
+    /// Each object of the array `key`, read by `read` (given the item's index) as a nested
+    /// record named `key[index]`; items that are not objects are kept as warnings.
+    pub fn each<T>(
+        &mut self,
+        key: &str,
+        mut read: impl FnMut(&mut Fields<'_>, usize) -> T,
+    ) -> Vec<T> {
+        let objects = self.objects(key);
+        objects
+            .into_iter()
+            .enumerate()
+            .map(|(index, object)| {
+                self.nested(object, &format!("{key}[{index}]"), |f| read(f, index))
+            })
+            .collect()
+    }
+
     /// An array of objects; items that are not objects are kept as warnings.
     pub fn objects(&mut self, key: &str) -> Vec<Map<String, Value>> {
         match self.take(key) {

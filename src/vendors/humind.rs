@@ -297,16 +297,7 @@ pub fn map_conversation(
             ..Default::default()
         }),
     };
-    let messages = fields.objects("messages");
-    conversation.messages = messages
-        .into_iter()
-        .enumerate()
-        .map(|(position, object)| {
-            fields.nested(object, &format!("messages[{position}]"), |f| {
-                map_message(f, position)
-            })
-        })
-        .collect();
+    conversation.messages = fields.each("messages", map_message);
     conversation.id = id;
     conversation.extras = fields.into_extras();
     conversation.raw = Some(raw);
@@ -334,42 +325,28 @@ fn map_message(fields: &mut Fields<'_>, position: usize) -> Message {
         referenced_product_ids: fields.strings("referenced_product_ids"),
         ..Default::default()
     };
-    let attachments = fields.objects("attachments");
-    message.attachments = attachments
-        .into_iter()
-        .enumerate()
-        .map(|(index, object)| {
-            fields.nested(object, &format!("attachments[{index}]"), |f| Attachment {
-                id: f.string("id"),
-                kind: f.string("type"),
-                name: f.string("original_name"),
-                mime_type: f.string("mime_type"),
-                size: f.count("size"),
-                width: f.count("width"),
-                height: f.count("height"),
-                url: None,
-                extras: f.take_extras(),
-            })
-        })
-        .collect();
-    let events = fields.objects("events");
-    message.events = events
-        .into_iter()
-        .enumerate()
-        .map(|(index, object)| {
-            fields.nested(object, &format!("events[{index}]"), |f| Event {
-                id: f.string("humind_id").unwrap_or_default(),
-                kind: f.string("type").unwrap_or_default(),
-                at: f.time("created_at"),
-                product_id: f.string("product_id"),
-                product_title: f.string("product_title"),
-                product_variant_id: f.string("product_variant_id"),
-                price: f.number("price_at_event"),
-                button: f.string("button_identifier"),
-                extras: f.take_extras(),
-            })
-        })
-        .collect();
+    message.attachments = fields.each("attachments", |f, _| Attachment {
+        id: f.string("id"),
+        kind: f.string("type"),
+        name: f.string("original_name"),
+        mime_type: f.string("mime_type"),
+        size: f.count("size"),
+        width: f.count("width"),
+        height: f.count("height"),
+        url: None,
+        extras: f.take_extras(),
+    });
+    message.events = fields.each("events", |f, _| Event {
+        id: f.string("humind_id").unwrap_or_default(),
+        kind: f.string("type").unwrap_or_default(),
+        at: f.time("created_at"),
+        product_id: f.string("product_id"),
+        product_title: f.string("product_title"),
+        product_variant_id: f.string("product_variant_id"),
+        price: f.number("price_at_event"),
+        button: f.string("button_identifier"),
+        extras: f.take_extras(),
+    });
     message.extras = fields.take_extras();
     message
 }

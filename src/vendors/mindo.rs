@@ -394,34 +394,18 @@ fn map_row(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Upda
             }
         });
     }
-    let classifications = fields.objects("classifications");
-    message.classifications = classifications
-        .into_iter()
-        .enumerate()
-        .map(|(index, object)| {
-            fields.nested(object, &format!("classifications[{index}]"), |f| {
-                Classification {
-                    label: f.string("label").unwrap_or_default(),
-                    value: f.string("value"),
-                }
-            })
-        })
-        .collect();
-    let calls = fields.objects("tool_calls");
-    let tool_calls: Vec<ToolCall> = calls
-        .into_iter()
-        .enumerate()
-        .map(|(index, object)| {
-            fields.nested(object, &format!("tool_calls[{index}]"), |f| ToolCall {
-                message_id: Some(message.id.clone()),
-                name: f.string("name").unwrap_or_default(),
-                arguments: f.take("arguments").or_else(|| f.take("args")),
-                result: f.take("result"),
-                at: sent_at,
-                extras: f.take_extras(),
-            })
-        })
-        .collect();
+    message.classifications = fields.each("classifications", |f, _| Classification {
+        label: f.string("label").unwrap_or_default(),
+        value: f.string("value"),
+    });
+    let tool_calls: Vec<ToolCall> = fields.each("tool_calls", |f, _| ToolCall {
+        message_id: Some(message.id.clone()),
+        name: f.string("name").unwrap_or_default(),
+        arguments: f.take("arguments").or_else(|| f.take("args")),
+        result: f.take("result"),
+        at: sent_at,
+        extras: f.take_extras(),
+    });
     // What the message says about its conversation: company, channel, contact and time.
     let mut shell = Conversation {
         id: conversation_id,

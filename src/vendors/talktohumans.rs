@@ -189,24 +189,17 @@ fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>
         status: fields.string("current_state"),
         ..Default::default()
     };
-    let participants = fields.objects("participants");
-    conversation.participants = participants
-        .into_iter()
-        .enumerate()
-        .map(|(index, object)| {
-            fields.nested(object, &format!("participants[{index}]"), |f| Participant {
-                id: f.string("contact_id"),
-                name: f.string("name"),
-                first_name: f.string("first_name"),
-                last_name: f.string("last_name"),
-                headline: f.string("headline"),
-                role_title: f.string("primary_role_title"),
-                company: f.string("primary_company_name"),
-                linkedin_url: f.string("linkedin_url"),
-                extras: f.take_extras(),
-            })
-        })
-        .collect();
+    conversation.participants = fields.each("participants", |f, _| Participant {
+        id: f.string("contact_id"),
+        name: f.string("name"),
+        first_name: f.string("first_name"),
+        last_name: f.string("last_name"),
+        headline: f.string("headline"),
+        role_title: f.string("primary_role_title"),
+        company: f.string("primary_company_name"),
+        linkedin_url: f.string("linkedin_url"),
+        extras: f.take_extras(),
+    });
     // The account, `is_group` and the outreach `sequence` (steps, state, schedule) have no
     // unified column: they stay whole in `extras`.
     conversation.id = id;

@@ -285,44 +285,30 @@ fn map_conversation(raw: Box<RawValue>, place: &str, context: &mut MapContext<'_
         extracted_data: fields.take("extracted_data"),
         ..Default::default()
     };
-    let turns = fields.objects("transcript");
-    conversation.messages = turns
-        .into_iter()
-        .enumerate()
-        .map(|(position, turn)| {
-            fields.nested(turn, &format!("transcript[{position}]"), |f| {
-                let role = f.string("role");
-                Message {
-                    position,
-                    role: match role.as_deref() {
-                        Some("agent") => AuthorRole::Assistant,
-                        Some("user") => AuthorRole::Customer,
-                        _ => AuthorRole::Unknown,
-                    },
-                    vendor_role: role,
-                    text: f.string("text").unwrap_or_default(),
-                    sent_at: f.time("ts"),
-                    extras: f.take_extras(),
-                    ..Default::default()
-                }
-            })
-        })
-        .collect();
-    let calls = fields.objects("tool_calls");
-    conversation.tool_calls = calls
-        .into_iter()
-        .enumerate()
-        .map(|(index, call)| {
-            fields.nested(call, &format!("tool_calls[{index}]"), |f| ToolCall {
-                message_id: None,
-                name: f.string("name").unwrap_or_default(),
-                arguments: f.take("args"),
-                result: f.take("result"),
-                at: f.time("ts"),
-                extras: f.take_extras(),
-            })
-        })
-        .collect();
+    conversation.messages = fields.each("transcript", |f, position| {
+        let role = f.string("role");
+        Message {
+            position,
+            role: match role.as_deref() {
+                Some("agent") => AuthorRole::Assistant,
+                Some("user") => AuthorRole::Customer,
+                _ => AuthorRole::Unknown,
+            },
+            vendor_role: role,
+            text: f.string("text").unwrap_or_default(),
+            sent_at: f.time("ts"),
+            extras: f.take_extras(),
+            ..Default::default()
+        }
+    });
+    conversation.tool_calls = fields.each("tool_calls", |f, _| ToolCall {
+        message_id: None,
+        name: f.string("name").unwrap_or_default(),
+        arguments: f.take("args"),
+        result: f.take("result"),
+        at: f.time("ts"),
+        extras: f.take_extras(),
+    });
     for (name, result) in fields.object("criteria_results").unwrap_or_default() {
         match result {
             Value::Object(object) => {
