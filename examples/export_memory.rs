@@ -4,20 +4,15 @@
 //! A counting allocator tracks live heap bytes. Printed: the CSV's size, the model's size before
 //! writing, the exporter's own peak on top of the model, and the peak of everything.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use conversation_export::engine::cancel::CancelToken;
-use conversation_export::engine::clock::FakeClock;
-use conversation_export::engine::{run, Export, RunStatus, Settings};
 use conversation_export::export::csv::CsvOptions;
 use conversation_export::export::Table;
-use conversation_export::secret::ApiKey;
-use conversation_export::transport::sim::SimTransport;
-use conversation_export::vendors::{ExportQuery, VendorId};
-use futures_executor::block_on;
-use sim::{World, WorldConfig};
+use conversation_export::vendors::VendorId;
 
 struct Counting;
 
@@ -46,35 +41,16 @@ fn mb(bytes: usize) -> String {
 
 fn main() {
     // Mindo exports messages: about 5 per conversation, over 90 days in three windows.
-    let world = World::generate(&WorldConfig {
-        conversations: 22_000,
-        ..WorldConfig::default()
-    });
+    let world = support::world(22_000);
     world.mindo(); // generated before the clock starts
-    let transport = SimTransport::new(world, FakeClock::new());
-    let mut query = ExportQuery::new(VendorId::Mindo);
-    query.base_url = VendorId::Mindo.simulator_base_url("http://sim.test");
-    for (name, value) in [
-        ("company_id", "42,57"),
-        ("from", "2026-04-01"),
-        ("to", "2026-06-30"),
-    ] {
-        query.filters.insert(name.into(), value.into());
-    }
-    let export = RefCell::new(Export::new(query, Settings::default()));
     let started = std::time::Instant::now();
-    block_on(run(
-        &export,
-        &transport,
-        transport.clock(),
-        &ApiKey::new(sim::mindo::GLOBAL_KEY),
-        &CancelToken::new(),
-        &mut || {},
-    ));
+    let export = support::finished_export(
+        &world,
+        support::query(VendorId::Mindo, support::MINDO_90_DAYS),
+    );
     let run_time = started.elapsed();
-    drop(transport);
-    let export = export.into_inner();
-    assert_eq!(export.status, RunStatus::Finished);
+    // Only the export is measured: the simulator's data goes first.
+    drop(world);
     println!(
         "Export run (simulator in process, no network): {:.2} s",
         run_time.as_secs_f64()

@@ -20,7 +20,7 @@ fn conversations(count: usize) -> Vec<Conversation> {
     (0..count.div_ceil(10))
         .map(|c| Conversation {
             id: format!("conv_{c:08}"),
-            vendor: "mindo",
+            vendor: crate::vendors::VendorId::Mindo,
             messages: (0..10.min(count - c * 10))
                 .map(|m| Message {
                     id: format!("msg_{c:08}_{m}"),

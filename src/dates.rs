@@ -73,9 +73,90 @@ impl Preset {
     }
 }
 
+/// A range of whole days in words: "1–31 Oct 2026, UTC", "28 Sep – 4 Oct 2026, UTC+02:00".
+/// `to` is the last second of the last day when the vendor includes it, else the midnight
+/// after. `None` unless both ends are day boundaries in the same zone (then the exact instants
+/// say it better).
+pub fn describe_range(from: &str, to: &str, to_inclusive: bool) -> Option<String> {
+    let from = chrono::DateTime::parse_from_rfc3339(from).ok()?;
+    let to = chrono::DateTime::parse_from_rfc3339(to).ok()?;
+    if from.offset() != to.offset() || from.time() != chrono::NaiveTime::MIN {
+        return None;
+    }
+    let last = if to_inclusive {
+        (to.time() == chrono::NaiveTime::from_hms_opt(23, 59, 59)?).then(|| to.date_naive())?
+    } else {
+        (to.time() == chrono::NaiveTime::MIN).then(|| to.date_naive().pred_opt())??
+    };
+    let first = from.date_naive();
+    if last < first {
+        return None;
+    }
+    let days = if first == last {
+        first.format("%-d %b %Y").to_string()
+    } else if (first.year(), first.month()) == (last.year(), last.month()) {
+        format!("{}–{}", first.format("%-d"), last.format("%-d %b %Y"))
+    } else if first.year() == last.year() {
+        format!("{} – {}", first.format("%-d %b"), last.format("%-d %b %Y"))
+    } else {
+        format!(
+            "{} – {}",
+            first.format("%-d %b %Y"),
+            last.format("%-d %b %Y")
+        )
+    };
+    let seconds = from.offset().local_minus_utc();
+    let zone = if seconds == 0 {
+        "UTC".to_string()
+    } else {
+        let sign = if seconds < 0 { '-' } else { '+' };
+        format!(
+            "UTC{sign}{:02}:{:02}",
+            seconds.abs() / 3600,
+            seconds.abs() % 3600 / 60
+        )
+    };
+    Some(format!("{days}, {zone}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_read_as_days() {
+        assert_eq!(
+            describe_range("2026-10-01T00:00:00Z", "2026-10-31T23:59:59Z", true).as_deref(),
+            Some("1–31 Oct 2026, UTC")
+        );
+        assert_eq!(
+            describe_range(
+                "2026-09-28T00:00:00+02:00",
+                "2026-10-05T00:00:00+02:00",
+                false
+            )
+            .as_deref(),
+            Some("28 Sep – 4 Oct 2026, UTC+02:00")
+        );
+        assert_eq!(
+            describe_range(
+                "2026-12-28T00:00:00-05:30",
+                "2027-01-04T00:00:00-05:30",
+                false
+            )
+            .as_deref(),
+            Some("28 Dec 2026 – 3 Jan 2027, UTC-05:30")
+        );
+        assert_eq!(
+            describe_range("2026-10-04T00:00:00Z", "2026-10-05T00:00:00Z", false).as_deref(),
+            Some("4 Oct 2026, UTC")
+        );
+        assert_eq!(
+            describe_range("2026-10-04T09:30:00Z", "2026-10-05T00:00:00Z", false),
+            None
+        );
+        assert_eq!(describe_range("2026-10-04", "2026-10-05", false), None);
+    }
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()

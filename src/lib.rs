@@ -7,6 +7,7 @@
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bench;
 pub mod dates;
+pub mod destination;
 pub mod engine;
 pub mod error;
 pub mod export;
@@ -17,9 +18,11 @@ pub mod model;
 pub mod ndjson;
 pub mod preview;
 pub mod secret;
+pub mod store;
 pub mod summary;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 pub mod vendors;
 pub mod view_state;
+pub mod words;

@@ -9,6 +9,8 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::vendors::VendorId;
+
 pub type Timestamp = DateTime<Utc>;
 
 /// Vendor fields that have no unified field, by their vendor name, each as compact JSON text.
@@ -117,8 +119,8 @@ impl Serialize for Extras {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Conversation {
     pub id: String,
-    /// The vendor's slug, e.g. `humind`.
-    pub vendor: &'static str,
+    /// Written as its slug, e.g. `humind`.
+    pub vendor: VendorId,
     pub title: Option<String>,
     /// Humind's handoff status, HueChat's status, the voice widget's outcome...
     pub status: Option<String>,
@@ -149,14 +151,44 @@ pub struct Conversation {
     pub criteria: Vec<Criterion>,
     pub extracted_data: Option<Value>,
     pub extras: Extras,
-    /// Conditions a reader should know about, e.g. `extraction_pending`.
-    pub flags: Vec<String>,
+    /// Conditions a reader should know about.
+    pub flags: Vec<Flag>,
     /// The record exactly as the vendor sent it.
     #[serde(skip)]
     pub raw: Option<Box<RawValue>>,
 }
 
 impl Conversation {
+    /// What to call it on screen and in files: its title; for one without a title (or with an
+    /// empty one), the start of its first message, or of the last one the vendor shows; at
+    /// least its id.
+    pub fn display_title(&self) -> String {
+        if let Some(title) = self
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            return title.to_string();
+        }
+        let text = self
+            .messages
+            .iter()
+            .map(|m| m.text.trim())
+            .find(|text| !text.is_empty())
+            .or(self.last_message_preview.as_deref().map(str::trim))
+            .unwrap_or("");
+        if text.is_empty() {
+            return format!("Conversation {}", self.id);
+        }
+        let short: String = text.chars().take(60).collect();
+        if short.len() < text.len() {
+            format!("“{short}…”")
+        } else {
+            format!("“{short}”")
+        }
+    }
+
     pub fn event_count(&self) -> usize {
         self.messages.iter().map(|m| m.events.len()).sum()
     }
@@ -165,6 +197,23 @@ impl Conversation {
         self.messages
             .iter()
             .flat_map(|message| message.events.iter().map(move |event| (message, event)))
+    }
+}
+
+/// A condition of a conversation a reader should know about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// A call that ended moments before the export: its extraction may still be filling in.
+    ExtractionPending,
+}
+
+impl Flag {
+    /// As written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::ExtractionPending => "extraction_pending",
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::destination::{Destination, TrustedHosts};
 use crate::export::csv::Delimiter;
 use crate::http::encode_component;
 use crate::key_check::check_key;
@@ -78,6 +79,26 @@ impl ViewState {
         }
     }
 
+    /// Whether both ask a vendor for the same records: vendor, data source, address, filters.
+    pub fn asks_same_as(&self, other: &ViewState) -> bool {
+        self.vendor == other.vendor
+            && self.demo == other.demo
+            && self.effective_base_url() == other.effective_base_url()
+            && self.export_query().filters == other.export_query().filters
+    }
+
+    /// This view's request (vendor, source, address, filters) with `other`'s file options
+    /// (separator, CSV mode, columns) and concurrency.
+    pub fn with_file_options_of(&self, other: &ViewState) -> ViewState {
+        ViewState {
+            delimiter: other.delimiter,
+            for_database: other.for_database,
+            columns: other.columns.clone(),
+            concurrency: other.concurrency,
+            ..self.clone()
+        }
+    }
+
     /// `vendor=...&...`, without the leading `?`.
     pub fn to_query(&self) -> String {
         let mut pairs: Vec<(String, String)> =
@@ -108,7 +129,7 @@ impl ViewState {
         for (kind, names) in &self.columns {
             pairs.push((format!("columns.{kind}"), names.join(",")));
         }
-        if self.concurrency != DEFAULT_CONCURRENCY && self.vendor.spec().parallel_requests {
+        if self.concurrency != DEFAULT_CONCURRENCY && self.vendor.spec().parallel_requests() {
             pairs.push(("concurrency".into(), self.concurrency.to_string()));
         }
         pairs
@@ -163,9 +184,15 @@ impl ViewState {
         state
     }
 
+    /// Where this view would send the key, given the hosts trusted on this device.
+    pub fn destination(&self, trusted: &TrustedHosts) -> Option<Destination> {
+        Destination::of(self.vendor, &self.effective_base_url(), trusted)
+    }
+
     /// Every problem the form has, before anything is sent: each filter's, the base URL's (not
-    /// for the demo, which has its own), and the key's when it would be refused.
-    pub fn form_errors(&self, key: &str) -> Vec<FieldError> {
+    /// for the demo, which has its own), the key's when it would be refused, and an address
+    /// nobody confirmed on this device.
+    pub fn form_errors(&self, key: &str, trusted: &TrustedHosts) -> Vec<FieldError> {
         let mut errors = validate(&self.export_query());
         if self.demo {
             errors.retain(|error| error.field != "base_url");
@@ -174,6 +201,16 @@ impl ViewState {
             if check.blocks() {
                 let message = check.message(self.vendor).unwrap_or_default();
                 errors.insert(0, FieldError::new("api_key", message));
+            }
+            // Its own field: the question about the address, not a line under it, shows it.
+            if let Some(Destination::Unconfirmed(origin)) = self.destination(trusted) {
+                errors.push(FieldError::new(
+                    "destination",
+                    format!(
+                        "Nothing is sent to {} until you trust it on this device.",
+                        origin.host()
+                    ),
+                ));
             }
         }
         errors
@@ -267,7 +304,7 @@ mod tests {
     fn form_errors_cover_key_filters_and_base_url() {
         let mut view = ViewState::from_query("vendor=humind&created_after=01/05/2026");
         let fields = |view: &ViewState, key: &str| {
-            view.form_errors(key)
+            view.form_errors(key, &TrustedHosts::default())
                 .into_iter()
                 .map(|e| e.field)
                 .collect::<Vec<_>>()
@@ -290,6 +327,26 @@ mod tests {
             vec!["created_after"],
             "the demo needs no key and no address"
         );
+    }
+
+    #[test]
+    fn an_address_from_a_link_blocks_the_fetch_until_trusted() {
+        let view = ViewState::from_query(
+            "vendor=mindo&base_url=http%3A%2F%2F127.0.0.1%3A9%2Fmindo&company_id=42&from=2026-05-01&to=2026-05-02",
+        );
+        let key = "mindo_global_abc";
+        let errors = view.form_errors(key, &TrustedHosts::default());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "destination");
+        assert!(
+            errors[0].message.contains("127.0.0.1:9"),
+            "{}",
+            errors[0].message
+        );
+        let trusted = TrustedHosts::parse("http://127.0.0.1:9");
+        assert_eq!(view.form_errors(key, &trusted), vec![]);
+        let own = ViewState::from_query("vendor=mindo&company_id=42&from=2026-05-01&to=2026-05-02");
+        assert_eq!(own.form_errors(key, &TrustedHosts::default()), vec![]);
     }
 
     #[test]

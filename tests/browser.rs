@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 
+use conversation_export::destination::ScopedKey;
 use conversation_export::engine::cancel::CancelToken;
 use conversation_export::engine::clock::BrowserClock;
 use conversation_export::engine::{run, Export, RunStatus, Settings};
@@ -75,6 +76,24 @@ fn list_request(key: &str) -> Request {
     request
 }
 
+/// A whole Humind export from the simulator server, through the browser's fetch and clock.
+async fn export_humind(key: &str) -> RefCell<Export> {
+    let mut query = ExportQuery::new(VendorId::Humind);
+    query.base_url = humind_base();
+    let export = RefCell::new(Export::new(query, Settings::default()));
+    let key = ScopedKey::for_base_url(ApiKey::new(key), &humind_base()).unwrap();
+    run(
+        &export,
+        &FetchTransport,
+        &BrowserClock,
+        &key,
+        &CancelToken::new(),
+        &mut || {},
+    )
+    .await;
+    export
+}
+
 #[wasm_bindgen_test]
 async fn fetch_reads_a_cross_origin_page() {
     set_faults("").await;
@@ -142,19 +161,7 @@ async fn unreachable_hosts_are_network_errors() {
 #[wasm_bindgen_test]
 async fn a_full_export_in_the_browser_matches_the_ground_truth() {
     set_faults("at=1:503,2:429:1").await;
-    let mut query = ExportQuery::new(VendorId::Humind);
-    query.base_url = humind_base();
-    let export = RefCell::new(Export::new(query, Settings::default()));
-    let key = ApiKey::new(sim::humind::VALID_KEY);
-    run(
-        &export,
-        &FetchTransport,
-        &BrowserClock,
-        &key,
-        &CancelToken::new(),
-        &mut || {},
-    )
-    .await;
+    let export = export_humind(sim::humind::VALID_KEY).await;
     let (ids, retries) = {
         let export = export.borrow();
         assert_eq!(export.status, RunStatus::Finished, "{:?}", export.status);
@@ -174,25 +181,14 @@ async fn a_full_export_in_the_browser_matches_the_ground_truth() {
 #[wasm_bindgen_test]
 async fn a_wrong_key_fails_with_the_documented_message() {
     set_faults("").await;
-    let mut query = ExportQuery::new(VendorId::Humind);
-    query.base_url = humind_base();
-    let export = RefCell::new(Export::new(query, Settings::default()));
-    let key = ApiKey::new("hmd_live_not_a_real_key");
-    run(
-        &export,
-        &FetchTransport,
-        &BrowserClock,
-        &key,
-        &CancelToken::new(),
-        &mut || {},
-    )
-    .await;
+    let export = export_humind("hmd_live_not_a_real_key").await;
     let export = export.borrow();
     let RunStatus::Failed(error) = &export.status else {
         panic!("{:?}", export.status)
     };
-    assert_eq!(error.kind, ErrorKind::Unauthorized);
-    assert!(!error.details.contains("hmd_live_not_a_real_key"));
+    assert_eq!(error.kind(), ErrorKind::Unauthorized);
+    assert!(!error.summary().contains("hmd_live_not_a_real_key"));
+    assert!(!error.details().contains("hmd_live_not_a_real_key"));
 }
 
 #[wasm_bindgen_test]

@@ -1,26 +1,26 @@
 //! The fault matrix: every fault class the simulator can inject, against every vendor, with
 //! several seeds placing the faults. Each export must end with exactly the simulator's ground
-//! truth (lost 0, duplicated 0), either on its own or, when the fault stops it (a revoked key),
-//! with a message naming what is missing and a Resume that completes it. Files from a faulty run
-//! must be byte-identical to a clean run's. Prints the matrix (and writes
-//! `target/fault-matrix.txt`).
+//! truth (every conversation once, in the vendor's order, each with its messages' ids and texts,
+//! and raw.ndjson holding every record as sent), either on its own or, when the fault stops it
+//! (a revoked key), with a stop naming a request still to make and a Resume that completes it.
+//! The truth is read from the simulator's data, never from a clean run of the engine, so a
+//! connector bug present in every run fails too. Prints the matrix and writes
+//! `target/fault-matrix.txt`.
+
+mod support;
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use conversation_export::engine::cancel::CancelToken;
-use conversation_export::engine::clock::FakeClock;
-use conversation_export::engine::{run, Export, RunStatus, Settings};
-use conversation_export::export::bundle::ExportContext;
+use conversation_export::engine::{Export, RunStatus};
 use conversation_export::export::csv::CsvOptions;
-use conversation_export::secret::ApiKey;
-use conversation_export::transport::sim::SimTransport;
-use conversation_export::vendors::{ExportQuery, VendorId};
-use futures_executor::block_on;
+use conversation_export::vendors::VendorId;
+use serde_json::Value;
 use sim::faults::{Fault, FaultSchedule};
 use sim::rng::Rng;
 use sim::{World, WorldConfig};
+use support::{drive, export, files_of, key, query, transport, Filters, Truth, MINDO_90_DAYS};
 
 const SEEDS: u64 = 3;
 
@@ -72,138 +72,135 @@ fn fault_classes() -> Vec<(&'static str, Injection)> {
     ]
 }
 
-struct Vendor {
-    id: VendorId,
-    key: &'static str,
-    filters: Vec<(&'static str, &'static str)>,
+/// A column of the matrix: a vendor, its filters, the world it exports from, and what that
+/// export must hold.
+struct Setup {
+    name: String,
+    vendor: VendorId,
+    filters: Filters<'static>,
     world: Rc<World>,
+    arrivals: bool,
+    truth: Truth,
+    /// Requests of a clean run: where the seeds may place faults.
+    requests: usize,
+    /// What was wrong with the clean run, against the truth.
+    clean_run: Option<String>,
 }
 
-fn vendors() -> Vec<Vendor> {
+impl Setup {
+    fn new(vendor: VendorId, filters: Filters<'static>, world: &Rc<World>, arrivals: bool) -> Self {
+        let truth = Truth::of(world, &query(vendor, filters));
+        let mut setup = Setup {
+            name: vendor.slug().to_string() + if arrivals { "+arrivals" } else { "" },
+            vendor,
+            filters,
+            world: world.clone(),
+            arrivals,
+            truth,
+            requests: 0,
+            clean_run: None,
+        };
+        // A clean run counts the requests. It is checked against the truth like every faulty
+        // run, but does not stop the matrix: a connector bug then shows in every cell of its
+        // column, and the table is still written.
+        let clean = setup.run(FaultSchedule::none());
+        setup.clean_run = setup.check(&clean);
+        setup.requests = clean.requests;
+        setup
+    }
+
+    /// Runs an export with `faults`; when a fault stops it, the user fixes the key, or waits,
+    /// and presses Resume.
+    fn run(&self, faults: FaultSchedule) -> Outcome {
+        let mut transport = transport(&self.world);
+        transport.faults = faults;
+        let export = export(self.vendor, self.filters);
+        drive(&export, &transport, &key(self.vendor));
+        let stopped = export.borrow().status != RunStatus::Finished;
+        let mut unnamed_stop = None;
+        if stopped {
+            unnamed_stop = stop_without_its_request(&export.borrow());
+            transport.faults = FaultSchedule::none();
+            drive(&export, &transport, &key(self.vendor));
+        }
+        Outcome {
+            export,
+            requests: transport.request_count(),
+            stopped,
+            unnamed_stop,
+        }
+    }
+
+    /// What is wrong with an export, against the ground truth; `None` when exact.
+    fn check(&self, outcome: &Outcome) -> Option<String> {
+        let export = outcome.export.borrow();
+        let comparison = self.truth.compare(export.store.conversations());
+        let options = CsvOptions::default();
+        let raw = files_of(&export, &options, &[]).raw();
+        let lines: Vec<Value> = std::str::from_utf8(&raw.bytes.to_vec())
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let raw_exact = lines == self.truth.records();
+        let exact = export.status == RunStatus::Finished
+            && comparison.is_exact()
+            && raw_exact
+            && export.store.warnings.is_empty()
+            && outcome.unnamed_stop.is_none();
+        (!exact).then(|| {
+            format!(
+                "{:?}, {comparison}, raw.ndjson exact {raw_exact}, warnings {:?}, stop {:?}",
+                export.status, export.store.warnings, outcome.unnamed_stop
+            )
+        })
+    }
+}
+
+struct Outcome {
+    export: RefCell<Export>,
+    requests: usize,
+    /// Whether a fault stopped the first run (Resume then completed it, or not).
+    stopped: bool,
+    /// What was wrong with the stop's message, if anything.
+    unnamed_stop: Option<String>,
+}
+
+/// A stopped export must name the request that failed, and that request must still be pending,
+/// so the user knows what is missing and Resume makes it. What is wrong, when not.
+fn stop_without_its_request(export: &Export) -> Option<String> {
+    let RunStatus::Failed(error) = &export.status else {
+        return Some(format!("stopped without an error: {:?}", export.status));
+    };
+    let pending: Vec<String> = export.pending().map(|task| task.to_string()).collect();
+    match &error.during {
+        Some(during) if pending.contains(&during.what) => None,
+        other => Some(format!(
+            "the stop names {:?}, not one of {pending:?}",
+            other.as_ref().map(|d| &d.what)
+        )),
+    }
+}
+
+fn setups() -> Vec<Setup> {
     let config = WorldConfig {
         conversations: 120,
         ..WorldConfig::default()
     };
-    let arrivals = WorldConfig {
-        huechat_arrivals_every: Some(9),
-        ..config.clone()
-    };
-    let mindo = vec![
-        ("company_id", "42,57"),
-        ("from", "2026-04-01"),
-        ("to", "2026-06-30"),
-    ];
     let world = Rc::new(World::generate(&config));
+    let arrivals = Rc::new(World::generate(&WorldConfig {
+        huechat_arrivals_every: Some(9),
+        ..config
+    }));
     vec![
-        Vendor {
-            id: VendorId::Humind,
-            key: sim::humind::VALID_KEY,
-            filters: vec![],
-            world: world.clone(),
-        },
-        Vendor {
-            id: VendorId::TalkToHumans,
-            key: sim::talktohumans::VALID_KEY,
-            filters: vec![],
-            world: world.clone(),
-        },
-        Vendor {
-            id: VendorId::HueChat,
-            key: sim::huechat::VALID_KEY,
-            filters: vec![],
-            world: world.clone(),
-        },
-        Vendor {
-            id: VendorId::VoiceWidget,
-            key: sim::voice_widget::VALID_KEY,
-            filters: vec![],
-            world: world.clone(),
-        },
-        Vendor {
-            id: VendorId::Mindo,
-            key: sim::mindo::GLOBAL_KEY,
-            filters: mindo,
-            world: world.clone(),
-        },
+        Setup::new(VendorId::Humind, &[], &world, false),
+        Setup::new(VendorId::TalkToHumans, &[], &world, false),
+        Setup::new(VendorId::HueChat, &[], &world, false),
+        Setup::new(VendorId::VoiceWidget, &[], &world, false),
+        Setup::new(VendorId::Mindo, MINDO_90_DAYS, &world, false),
         // HueChat again, on a world where conversations keep arriving.
-        Vendor {
-            id: VendorId::HueChat,
-            key: sim::huechat::VALID_KEY,
-            filters: vec![],
-            world: Rc::new(World::generate(&arrivals)),
-        },
+        Setup::new(VendorId::HueChat, &[], &arrivals, true),
     ]
-}
-
-/// What an export holds: conversation ids and `conversation/message` ids, in file order.
-struct Holding {
-    conversations: Vec<String>,
-    messages: Vec<String>,
-    files: Vec<Vec<u8>>,
-}
-
-fn export(vendor: &Vendor, schedule: FaultSchedule) -> (RefCell<Export>, SimTransport<FakeClock>) {
-    let mut transport = SimTransport::new(vendor.world.clone(), FakeClock::new());
-    transport.faults = schedule;
-    let mut query = ExportQuery::new(vendor.id);
-    query.base_url = vendor.id.simulator_base_url("http://sim.test");
-    for (name, value) in &vendor.filters {
-        query.filters.insert(name.to_string(), value.to_string());
-    }
-    (
-        RefCell::new(Export::new(query, Settings::default())),
-        transport,
-    )
-}
-
-fn drive(export: &RefCell<Export>, transport: &SimTransport<FakeClock>, key: &str) {
-    block_on(run(
-        export,
-        transport,
-        transport.clock(),
-        &ApiKey::new(key),
-        &CancelToken::new(),
-        &mut || {},
-    ));
-}
-
-fn holding(export: &Export) -> Holding {
-    let conversations = export.store.conversations();
-    let options = CsvOptions::default();
-    let context = ExportContext {
-        query: &export.query,
-        conversations,
-        warnings: &export.store.warnings,
-        options: &options,
-        columns: &Default::default(),
-        exported_at: "2026-07-01T12:00:00Z".parse().unwrap(),
-        missing: &[],
-    };
-    Holding {
-        conversations: conversations.iter().map(|c| c.id.clone()).collect(),
-        // Messages without an id (the voice widget's turns) are known by their place.
-        messages: conversations
-            .iter()
-            .flat_map(|c| {
-                c.messages.iter().map(move |m| match m.id.as_str() {
-                    "" => format!("{}/#{}", c.id, m.position),
-                    id => format!("{}/{id}", c.id),
-                })
-            })
-            .collect(),
-        files: context
-            .data_files()
-            .into_iter()
-            .map(|f| f.bytes.to_vec())
-            .collect(),
-    }
-}
-
-/// Lost and duplicated records of `got` against `truth`.
-fn compare(truth: &[String], got: &[String]) -> (usize, usize) {
-    let unique: HashSet<&String> = got.iter().collect();
-    let lost = truth.iter().filter(|id| !unique.contains(id)).count();
-    (lost, got.len() - unique.len())
 }
 
 #[derive(Default)]
@@ -216,116 +213,69 @@ struct Cell {
 
 #[test]
 fn fault_matrix() {
-    let vendors = vendors();
+    let setups = setups();
     let classes = fault_classes();
-    // The ground truth of each vendor setup: a clean export, its holding and request count.
-    let clean: Vec<(Holding, usize)> = vendors
-        .iter()
-        .map(|vendor| {
-            let (clean, transport) = export(vendor, FaultSchedule::none());
-            drive(&clean, &transport, vendor.key);
-            assert_eq!(clean.borrow().status, RunStatus::Finished);
-            let holding = holding(&clean.borrow());
-            (holding, transport.request_count())
-        })
-        .collect();
     let mut matrix: Vec<Vec<Cell>> = Vec::new();
     for (class, injection) in &classes {
         let mut row = Vec::new();
-        for (vendor, (truth, requests)) in vendors.iter().zip(&clean) {
-            let requests = *requests;
-            let arrivals_world = vendor.world.huechat().visible(1_000_000).len()
-                != vendor.world.huechat().conversations.len();
+        for setup in &setups {
             let mut cell = Cell::default();
-            if matches!(injection, Injection::Arrivals) != arrivals_world {
+            // Arrivals are a property of the world: only its column gets them, and only them.
+            if matches!(injection, Injection::Arrivals) != setup.arrivals {
                 cell.skipped = true;
                 row.push(cell);
                 continue;
             }
             for seed in 0..SEEDS {
                 let mut rng = Rng::new(seed * 7919 + class.len() as u64);
+                let mut place = || rng.below(setup.requests as u64) as usize;
                 let schedule = match injection {
-                    Injection::At(fault) => (0..3).fold(FaultSchedule::none(), |s, _| {
-                        s.at(rng.below(requests as u64) as usize, fault.clone())
-                    }),
-                    Injection::From(fault) => FaultSchedule::none()
-                        .from(rng.below(requests as u64) as usize, fault.clone()),
+                    Injection::At(fault) => {
+                        (0..3).fold(FaultSchedule::none(), |s, _| s.at(place(), fault.clone()))
+                    }
+                    Injection::From(fault) => FaultSchedule::none().from(place(), fault.clone()),
                     Injection::Arrivals => FaultSchedule::none(),
                 };
-                let (faulty, mut transport) = export(vendor, schedule);
-                drive(&faulty, &transport, vendor.key);
-                let stopped = faulty.borrow().status != RunStatus::Finished;
-                if stopped {
-                    let export = faulty.borrow();
-                    let RunStatus::Failed(error) = &export.status else {
-                        panic!("{:?}", export.status)
-                    };
-                    let missing: Vec<String> = export.pending().map(|t| t.label.clone()).collect();
-                    assert!(
-                        !missing.is_empty() && error.details.contains(&missing[0]),
-                        "{class}: the stop names what is missing: {error:?} / {missing:?}"
-                    );
-                    drop(export);
-                    // The user fixes the key, or waits, and presses Resume.
-                    transport.faults = FaultSchedule::none();
-                    drive(&faulty, &transport, vendor.key);
-                }
-                let export = faulty.borrow();
-                let got = holding(&export);
-                let (lost_c, dup_c) = compare(&truth.conversations, &got.conversations);
-                let (lost_m, dup_m) = compare(&truth.messages, &got.messages);
-                let identical =
-                    matches!(injection, Injection::Arrivals) || got.files == truth.files;
-                if export.status != RunStatus::Finished
-                    || lost_c + dup_c + lost_m + dup_m > 0
-                    || !identical
-                {
-                    cell.failed.push(format!(
-                        "seed {seed}: {:?}, conversations lost {lost_c} dup {dup_c}, messages lost {lost_m} dup {dup_m}, identical files {identical}",
-                        export.status
-                    ));
-                } else if stopped {
-                    cell.resumed += 1;
-                } else {
-                    cell.clean += 1;
+                let outcome = setup.run(schedule);
+                match setup.check(&outcome) {
+                    Some(problem) => cell.failed.push(format!("seed {seed}: {problem}")),
+                    None if outcome.stopped => cell.resumed += 1,
+                    None => cell.clean += 1,
                 }
             }
             row.push(cell);
         }
         matrix.push(row);
     }
-    let report = render(&classes, &vendors, &matrix);
+    let report = render(&classes, &setups, &matrix);
     println!("{report}");
     let _ = std::fs::create_dir_all("target");
     let _ = std::fs::write("target/fault-matrix.txt", &report);
-    let failures: Vec<String> = matrix
-        .iter()
-        .zip(&classes)
-        .flat_map(|(row, (class, _))| {
-            row.iter().zip(&vendors).flat_map(move |(cell, v)| {
+    let clean_failures = setups.iter().filter_map(|setup| {
+        let problem = setup.clean_run.as_ref()?;
+        Some(format!("no fault / {}: {problem}", setup.name))
+    });
+    let failures: Vec<String> = clean_failures
+        .chain(matrix.iter().zip(&classes).flat_map(|(row, (class, _))| {
+            row.iter().zip(&setups).flat_map(move |(cell, setup)| {
                 cell.failed
                     .iter()
-                    .map(move |f| format!("{class} / {:?}: {f}", v.id))
+                    .map(move |f| format!("{class} / {}: {f}", setup.name))
             })
-        })
+        }))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn render(classes: &[(&str, Injection)], vendors: &[Vendor], matrix: &[Vec<Cell>]) -> String {
-    let mut names: Vec<String> = vendors
-        .iter()
-        .map(|v| v.id.spec().slug.to_string())
-        .collect();
-    if let Some(last) = names.last_mut() {
-        *last = "huechat+arrivals".into();
-    }
+fn render(classes: &[(&str, Injection)], setups: &[Setup], matrix: &[Vec<Cell>]) -> String {
     let mut out = format!(
-        "Fault matrix: {SEEDS} seeds per cell. \"ok\" = finished with lost 0, duplicated 0 and files byte-identical to a clean run;\n\"resumed\" = stopped with a message naming what was missing, then Resume completed it exactly.\n\n{:<34}",
+        "Fault matrix: {SEEDS} seeds per cell. \"ok\" = finished with exactly the simulator's ground truth (every conversation once, in order,\n\
+         each with its messages' ids and texts; raw.ndjson record for record); \"resumed\" = stopped naming a request still to make, then\n\
+         Resume completed it exactly.\n\n{:<34}",
         "fault"
     );
-    for name in &names {
-        out.push_str(&format!("{name:>18}"));
+    for setup in setups {
+        out.push_str(&format!("{:>18}", setup.name));
     }
     out.push('\n');
     for ((class, _), row) in classes.iter().zip(matrix) {
@@ -348,7 +298,7 @@ fn render(classes: &[(&str, Injection)], vendors: &[Vendor], matrix: &[Vec<Cell>
     out.push_str(&format!(
         "\n{} fault classes x {} vendor setups x {SEEDS} seeds.\n",
         distinct.len(),
-        vendors.len()
+        setups.len()
     ));
     out
 }

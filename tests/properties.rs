@@ -6,10 +6,10 @@ use conversation_export::export::csv::{
     cut_to_spreadsheet_cell, neutralise_formula, CsvOptions, Delimiter,
 };
 use conversation_export::export::Table;
-use conversation_export::http::ResponseHead;
 use conversation_export::model::{Conversation, Message};
 use conversation_export::ndjson::LineSplitter;
-use conversation_export::vendors::{ExportQuery, Line, MapContext, Update, VendorId};
+use conversation_export::vendors::paging::{list_of, map_records, read_line, read_page};
+use conversation_export::vendors::{plan, ExportQuery, MapContext, Update, VendorId};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -123,7 +123,7 @@ proptest! {
     fn csv_reads_back_whatever_the_text(titles in prop::collection::vec(hostile_text(), 1..6), texts in prop::collection::vec(hostile_text(), 1..6), delimiter in prop::sample::select(vec![Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab]), for_spreadsheet in any::<bool>()) {
         let conversations: Vec<Conversation> = titles.iter().enumerate().map(|(i, title)| Conversation {
             id: format!("c{i}"),
-            vendor: "humind",
+            vendor: VendorId::Humind,
             title: Some(title.clone()),
             tags: vec![title.clone(), "t".into()],
             messages: texts.iter().enumerate().map(|(p, text)| Message { id: format!("m{p}"), position: p, text: text.clone(), ..Default::default() }).collect(),
@@ -157,10 +157,9 @@ proptest! {
     #[test]
     fn page_parsers_never_panic_on_arbitrary_bytes(body in prop::collection::vec(any::<u8>(), 0..300)) {
         for vendor in VendorId::ALL {
-            let connector = vendor.connector();
-            for task in connector.plan(&query(*vendor)) {
-                let _ = connector.read_page(&task, &ok(), &body);
-                let _ = connector.read_line(&task, &String::from_utf8_lossy(&body));
+            for task in plan(&query(*vendor)) {
+                let _ = read_page(*vendor, &task, &body);
+                let _ = read_line(list_of(vendor.spec(), &task.step), &String::from_utf8_lossy(&body));
             }
         }
     }
@@ -168,27 +167,18 @@ proptest! {
     #[test]
     fn every_record_maps_whatever_its_shape(records in prop::collection::vec(json_value(), 0..5)) {
         for vendor in VendorId::ALL {
-            let connector = vendor.connector();
-            let task = connector.plan(&query(*vendor)).remove(0);
+            let task = plan(&query(*vendor)).remove(0);
             let body = envelope(*vendor, &records);
-            let raws: Vec<Box<serde_json::value::RawValue>> = match connector.read_page(&task, &ok(), body.as_bytes()) {
-                Ok(page) => page.records,
-                // NDJSON: each record is a line.
-                Err(_) => records.iter().filter_map(|r| match connector.read_line(&task, &r.to_string()) { Ok(Line::Record(raw)) => Some(raw), _ => None }).collect(),
-            };
-            let count = raws.len();
+            let page = read_page(*vendor, &task, body.as_bytes());
+            prop_assert!(page.is_ok(), "{:?}: the documented envelope reads: {:?}", vendor, page.err());
+            let raws = page.unwrap().records;
+            prop_assert_eq!(raws.len(), records.len(), "{:?}: every record is read", vendor);
             let mut warnings = Vec::new();
-            let updates = connector.map(&task, raws, &mut MapContext::new(&mut warnings, "2026-07-01T00:00:00Z".parse().unwrap()));
+            let mut context = MapContext::new(&mut warnings, "2026-07-01T00:00:00Z".parse().unwrap());
+            let updates = map_records(*vendor, &task, 0, raws, &mut context);
             let kept = updates.iter().filter(|u| matches!(u, Update::Conversation(_) | Update::Loose { .. })).count();
-            prop_assert_eq!(kept, count, "{:?}: every record is kept, whatever its shape", vendor);
+            prop_assert_eq!(kept, records.len(), "{:?}: every record is kept, whatever its shape", vendor);
         }
-    }
-}
-
-fn ok() -> ResponseHead {
-    ResponseHead {
-        status: 200,
-        headers: vec![],
     }
 }
 

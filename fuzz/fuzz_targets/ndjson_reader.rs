@@ -2,19 +2,24 @@
 #![no_main]
 
 use conversation_export::ndjson::LineSplitter;
-use conversation_export::vendors::{ExportQuery, VendorId};
+use conversation_export::vendors::paging::read_line;
+use conversation_export::vendors::VendorId;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&cut, body)) = data.split_first() else { return };
+    let Some((&cut, body)) = data.split_first() else {
+        return;
+    };
     let whole = lines(&[body]);
     let at = (cut as usize).min(body.len());
-    assert_eq!(lines(&[&body[..at], &body[at..]]), whole, "a cut at {at} changes the lines");
-    let query = ExportQuery::new(VendorId::Mindo).with("company_id", "42").with("from", "2026-04-01").with("to", "2026-04-20");
-    let connector = VendorId::Mindo.connector();
-    let task = connector.plan(&query).remove(0);
+    assert_eq!(
+        lines(&[&body[..at], &body[at..]]),
+        whole,
+        "a cut at {at} changes the lines"
+    );
+    let list = &VendorId::Mindo.spec().list;
     for line in whole {
-        let _ = connector.read_line(&task, &String::from_utf8_lossy(&line));
+        let _ = read_line(list, &String::from_utf8_lossy(&line));
     }
 });
 

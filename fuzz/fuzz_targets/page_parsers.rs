@@ -1,31 +1,38 @@
-//! Whatever a vendor sends, reading and mapping a page never panics.
+//! Whatever a vendor sends, reading and mapping a page never panics: the first page of each
+//! list, the pages it asks for next (HueChat's messages among them), and a single conversation.
 #![no_main]
 
-use conversation_export::http::ResponseHead;
-use conversation_export::vendors::{ExportQuery, Line, MapContext, VendorId};
+use conversation_export::vendors::paging::{map_records, read_page};
+use conversation_export::vendors::{plan, ExportQuery, MapContext, VendorId};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, body)) = data.split_first() else { return };
+    let Some((&selector, body)) = data.split_first() else {
+        return;
+    };
     let vendor = VendorId::ALL[selector as usize % VendorId::ALL.len()];
-    let connector = vendor.connector();
-    let mut query = ExportQuery::new(vendor).with("company_id", "42").with("from", "2026-04-01").with("to", "2026-04-20");
+    let mut query = ExportQuery::new(vendor)
+        .with("company_id", "42")
+        .with("from", "2026-04-01")
+        .with("to", "2026-04-20");
     query.base_url = "https://vendor.example".into();
-    let head = ResponseHead { status: 200, headers: vec![] };
-    for task in connector.plan(&query) {
-        let mut records = match connector.read_page(&task, &head, body) {
-            Ok(page) => page.records,
-            Err(_) => Vec::new(),
+    let now = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let mut warnings = Vec::new();
+    for task in plan(&query) {
+        let Ok(page) = read_page(vendor, &task, body) else {
+            continue;
         };
-        for line in String::from_utf8_lossy(body).lines() {
-            if let Ok(Line::Record(raw)) = connector.read_line(&task, line) {
-                records.push(raw);
+        let mut context = MapContext::new(&mut warnings, now);
+        let _ = map_records(vendor, &task, 0, page.records, &mut context);
+        // The same body as each page the first one asks for (a next page, a conversation's
+        // messages), so the follow-up lists are read and mapped too.
+        for next in page.next {
+            if let Ok(next_page) = read_page(vendor, &next, body) {
+                let mut context = MapContext::new(&mut warnings, now);
+                let _ = map_records(vendor, &next, 0, next_page.records, &mut context);
             }
         }
-        let mut warnings = Vec::new();
-        let now = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
-        let _ = connector.map(&task, records, &mut MapContext::new(&mut warnings, now));
-        let mut context = MapContext::new(&mut warnings, now);
-        let _ = connector.read_conversation(body, &mut context);
     }
+    let mut context = MapContext::new(&mut warnings, now);
+    let _ = vendor.connector().read_conversation(body, &mut context);
 });

@@ -329,7 +329,15 @@ fn generate_conversation(
                 vec!["de"],
             ])
             .clone(),
-        title: rng.chance(80).then(|| rng.pick(text::TITLES).to_string()),
+        // Some vendors send an empty title rather than none: the app must name those too.
+        title: {
+            let title = rng.chance(80).then(|| rng.pick(text::TITLES).to_string());
+            if index % 17 == 3 {
+                Some(String::new())
+            } else {
+                title
+            }
+        },
         handoff_status,
         tags,
         contact,

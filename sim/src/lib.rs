@@ -36,6 +36,18 @@ pub fn route(url: &str) -> Option<(&str, &str)> {
 /// The vendors the simulator answers for, by the first segment of the path.
 pub const VENDORS: &[&str] = &["humind", "talktohumans", "huechat", "voice-widget", "mindo"];
 
+/// A key the simulated vendor accepts (every scope, every company): what Demo mode sends.
+pub fn valid_key(vendor: &str) -> Option<&'static str> {
+    match vendor {
+        "humind" => Some(humind::VALID_KEY),
+        "talktohumans" => Some(talktohumans::VALID_KEY),
+        "huechat" => Some(huechat::VALID_KEY),
+        "voice-widget" => Some(voice_widget::VALID_KEY),
+        "mindo" => Some(mindo::GLOBAL_KEY),
+        _ => None,
+    }
+}
+
 /// What data to generate.
 #[derive(Debug, Clone)]
 pub struct WorldConfig {

@@ -203,6 +203,10 @@ fn generate(
             "Suivi de la démo"
         });
     }
+    // Now and then an empty title rather than none: the app must name those too.
+    if index % 13 == 5 {
+        json["title"] = json!("");
+    }
     Conversation {
         id,
         last_message_at,

@@ -9,9 +9,9 @@ use zip::{CompressionMethod, ZipWriter};
 
 use super::buffer::Chunks;
 use super::csv::{CsvOptions, CsvReport};
-use super::{file_name, json, transcript, Table};
+use super::{file_name, json, partial_name, transcript, Table};
 use crate::model::{Conversation, Timestamp, Warning};
-use crate::vendors::{ExportQuery, VendorId};
+use crate::vendors::ExportQuery;
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -67,8 +67,18 @@ pub struct ExportContext<'a> {
 }
 
 impl ExportContext<'_> {
+    /// Whether the export ran to its end: nothing is missing.
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+
     fn name(&self, kind: &str) -> String {
-        file_name(self.query, self.conversations, kind)
+        let name = file_name(self.query, self.conversations, kind);
+        if self.complete() {
+            name
+        } else {
+            partial_name(&name)
+        }
     }
 
     pub fn csv(&self, table: Table) -> ExportFile {
@@ -145,13 +155,7 @@ impl ExportContext<'_> {
 
     pub fn manifest(&self, files: &[FileSummary]) -> Value {
         let spec = self.query.vendor.spec();
-        let mut notes: Vec<&str> = Vec::new();
-        match self.query.vendor {
-            VendorId::Mindo => notes.push("Mindo's occurred_at carries no time zone: it is read, and written, as UTC."),
-            VendorId::TalkToHumans => notes.push("TalkToHumans' API has no message endpoint: only each conversation's last message is exported (last_message_preview)."),
-            VendorId::VoiceWidget => notes.push("flags=extraction_pending marks calls that ended moments before the export: their extraction was still being filled in."),
-            _ => {}
-        }
+        let mut notes: Vec<&str> = spec.notes.to_vec();
         if self.options.for_spreadsheet {
             notes.push("CSV for spreadsheets: UTF-8 with a byte-order mark; text starting with = + - @ tab or carriage return is prefixed with '; cells over 32,767 characters are cut with a marker (the JSON has them whole).");
         } else {
@@ -167,7 +171,7 @@ impl ExportContext<'_> {
             "base_url": self.query.base_url,
             "filters": self.query.filters,
             "exported_at": self.exported_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "complete": self.missing.is_empty(),
+            "complete": self.complete(),
             "missing": self.missing,
             "csv": {
                 "delimiter": self.options.delimiter.as_str(),
@@ -209,11 +213,12 @@ impl ExportContext<'_> {
         let mut used = HashSet::new();
         for conversation in self.conversations {
             let stem = unique_stem(&conversation.id, &mut used);
+            let complete = self.complete();
             zip.add(format!("transcripts/{stem}.txt"), |out| {
-                write_text(out, &transcript::text(conversation))
+                write_text(out, &transcript::text(conversation, complete))
             });
             zip.add(format!("transcripts/{stem}.md"), |out| {
-                write_text(out, &transcript::markdown(conversation))
+                write_text(out, &transcript::markdown(conversation, complete))
             });
         }
         let manifest = self.manifest(&zip.files);

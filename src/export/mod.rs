@@ -20,7 +20,7 @@ use tables::{
 };
 
 use crate::model::{Conversation, Criterion, Message, Participant, ToolCall};
-use crate::vendors::{ExportQuery, FilterKind};
+use crate::vendors::ExportQuery;
 
 /// The CSV files an export can have: conversations and messages always, the others when they
 /// have rows.
@@ -215,21 +215,11 @@ pub fn events_csv(conversations: &[Conversation], options: &CsvOptions) -> CsvFi
 /// The range comes from the date filters; where one is open, from the data itself.
 pub fn file_name(query: &ExportQuery, conversations: &[Conversation], kind: &str) -> String {
     let spec = query.vendor.spec();
-    let mut bounds = spec
-        .filters
-        .iter()
-        .filter(|filter| {
-            matches!(filter.kind, FilterKind::Instant) && filter.name != "updated_after"
-        })
-        .map(|filter| {
-            query
-                .filter(filter.name)
-                .get(..10)
-                .unwrap_or("")
-                .to_string()
-        });
-    let from = bounds.next().unwrap_or_default();
-    let to = bounds.next().unwrap_or_default();
+    let day = |name: &str| query.filter(name).get(..10).unwrap_or("").to_string();
+    let (from, to) = spec
+        .date_range
+        .map(|range| (day(range.from), day(range.to)))
+        .unwrap_or_default();
     let dates = conversations
         .iter()
         .filter_map(|c| c.started_at.or(c.last_message_at));
@@ -258,4 +248,13 @@ pub fn file_name(query: &ExportQuery, conversations: &[Conversation], kind: &str
     name.push('_');
     name.push_str(kind);
     name
+}
+
+/// The name of a file of an export that stopped before the end: `..._messages_partial.csv`, so
+/// it cannot pass for the whole set once it sits in a folder.
+pub fn partial_name(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}_partial.{extension}"),
+        None => format!("{name}_partial"),
+    }
 }

@@ -45,7 +45,7 @@ impl ItemExtras for Criterion {
 
 #[rustfmt::skip]
 pub static CONVERSATION_COLUMNS: &[ConversationColumn] = &[
-    column!("vendor", Plain, "all", "The vendor the conversation came from.", |c, o| o.push_str(c.vendor)),
+    column!("vendor", Plain, "all", "The vendor the conversation came from.", |c, o| o.push_str(c.vendor.slug())),
     column!("conversation_id", Text, "all", "The vendor's id of the conversation.", |c, o| o.push_str(&c.id)),
     column!("started_at", Plain, "Humind, HueChat, voice widget, Mindo", "When it started (Mindo: its first message in the export), ISO 8601 UTC.", |c, o| timestamp(o, &c.started_at)),
     column!("ended_at", Plain, "voice widget", "When it ended, ISO 8601 UTC.", |c, o| timestamp(o, &c.ended_at)),
@@ -76,12 +76,12 @@ pub static CONVERSATION_COLUMNS: &[ConversationColumn] = &[
     column!("duration_seconds", Plain, "voice widget", "Length of the call in seconds.", |c, o| number(o, c.duration_seconds)),
     column!("credits", Plain, "voice widget", "Credits charged.", |c, o| number(o, c.credits)),
     column!("last_message_preview", Text, "TalkToHumans, HueChat", "The vendor's text of (or preview of) the last message.", |c, o| text(o, c.last_message_preview.as_deref())),
-    column!("flags", Plain, "voice widget", "Conditions to know about: extraction_pending (the call ended moments before the export; its extraction was still being filled in).", |c, o| list(o, &c.flags)),
+    column!("flags", Plain, "voice widget", "Conditions to know about: extraction_pending (the call ended moments before the export; its extraction was still being filled in).", |c, o| list(o, c.flags.iter().map(|f| f.as_str()))),
 ];
 
 #[rustfmt::skip]
 pub static MESSAGE_COLUMNS: &[ItemColumn<Message>] = &[
-    column!("vendor", Plain, "all", "The vendor.", |r, o| o.push_str(r.conversation.vendor)),
+    column!("vendor", Plain, "all", "The vendor.", |r, o| o.push_str(r.conversation.vendor.slug())),
     column!("conversation_id", Text, "all", "The conversation the message belongs to.", |r, o| o.push_str(&r.conversation.id)),
     column!("position", Plain, "all", "The message's place in its conversation, from 0.", |r, o| count(o, r.item.position)),
     column!("message_id", Text, "Humind, HueChat, Mindo", "The vendor's id of the message (the voice widget's turns have none).", |r, o| o.push_str(&r.item.id)),
@@ -105,7 +105,7 @@ pub static MESSAGE_COLUMNS: &[ItemColumn<Message>] = &[
 
 #[rustfmt::skip]
 pub static EVENT_COLUMNS: &[EventColumn] = &[
-    column!("vendor", Plain, "Humind", "The vendor.", |r, o| o.push_str(r.conversation.vendor)),
+    column!("vendor", Plain, "Humind", "The vendor.", |r, o| o.push_str(r.conversation.vendor.slug())),
     column!("conversation_id", Text, "Humind", "The conversation.", |r, o| o.push_str(&r.conversation.id)),
     column!("message_id", Text, "Humind", "The message the event is attached to.", |r, o| o.push_str(&r.message.id)),
     column!("event_id", Text, "Humind", "The vendor's id of the event.", |r, o| o.push_str(&r.event.id)),
@@ -120,7 +120,7 @@ pub static EVENT_COLUMNS: &[EventColumn] = &[
 
 #[rustfmt::skip]
 pub static PARTICIPANT_COLUMNS: &[ItemColumn<Participant>] = &[
-    column!("vendor", Plain, "TalkToHumans", "The vendor.", |r, o| o.push_str(r.conversation.vendor)),
+    column!("vendor", Plain, "TalkToHumans", "The vendor.", |r, o| o.push_str(r.conversation.vendor.slug())),
     column!("conversation_id", Text, "TalkToHumans", "The conversation.", |r, o| o.push_str(&r.conversation.id)),
     column!("contact_id", Text, "TalkToHumans", "The participant's contact id.", |r, o| text(o, r.item.id.as_deref())),
     column!("name", Text, "TalkToHumans", "Full name.", |r, o| text(o, r.item.name.as_deref())),
@@ -134,7 +134,7 @@ pub static PARTICIPANT_COLUMNS: &[ItemColumn<Participant>] = &[
 
 #[rustfmt::skip]
 pub static TOOL_CALL_COLUMNS: &[ItemColumn<ToolCall>] = &[
-    column!("vendor", Plain, "voice widget, Mindo", "The vendor.", |r, o| o.push_str(r.conversation.vendor)),
+    column!("vendor", Plain, "voice widget, Mindo", "The vendor.", |r, o| o.push_str(r.conversation.vendor.slug())),
     column!("conversation_id", Text, "voice widget, Mindo", "The conversation.", |r, o| o.push_str(&r.conversation.id)),
     column!("message_id", Text, "Mindo", "The message whose generation made the call.", |r, o| text(o, r.item.message_id.as_deref())),
     column!("name", Text, "voice widget, Mindo", "The tool.", |r, o| o.push_str(&r.item.name)),
@@ -145,7 +145,7 @@ pub static TOOL_CALL_COLUMNS: &[ItemColumn<ToolCall>] = &[
 
 #[rustfmt::skip]
 pub static CRITERION_COLUMNS: &[ItemColumn<Criterion>] = &[
-    column!("vendor", Plain, "voice widget", "The vendor.", |r, o| o.push_str(r.conversation.vendor)),
+    column!("vendor", Plain, "voice widget", "The vendor.", |r, o| o.push_str(r.conversation.vendor.slug())),
     column!("conversation_id", Text, "voice widget", "The conversation.", |r, o| o.push_str(&r.conversation.id)),
     column!("criterion", Text, "voice widget", "The acceptance criterion's name.", |r, o| o.push_str(&r.item.name)),
     column!("passed", Plain, "voice widget", "true or false.", |r, o| flag(o, r.item.passed)),

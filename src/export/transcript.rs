@@ -1,9 +1,11 @@
 //! Conversations as people read them: plain text and Markdown transcripts.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::format;
 use crate::model::{Conversation, Event, Message};
+use crate::words;
 
 /// One line for an interaction event: "Added to cart: Crème hydratante at 29.90".
 pub fn describe_event(event: &Event) -> String {
@@ -29,17 +31,10 @@ pub fn describe_event(event: &Event) -> String {
     }
 }
 
-fn title(conversation: &Conversation) -> String {
-    conversation
-        .title
-        .clone()
-        .unwrap_or_else(|| format!("Conversation {}", conversation.id))
-}
-
-/// The facts under a transcript's title, as (label, value).
-fn facts(conversation: &Conversation) -> Vec<(&'static str, String)> {
+/// The facts under a transcript's title, as (label, value): the same on screen and in files.
+pub fn facts(conversation: &Conversation) -> Vec<(&'static str, String)> {
     let mut facts = vec![
-        ("Vendor", conversation.vendor.to_string()),
+        ("Vendor", conversation.vendor.spec().name.to_string()),
         ("Conversation id", conversation.id.clone()),
     ];
     let times = [
@@ -52,13 +47,27 @@ fn facts(conversation: &Conversation) -> Vec<(&'static str, String)> {
             facts.push((label, format::time(&at)));
         }
     }
+    // People's words, not the vendor's codes: a transcript is for reading (the CSV keeps codes).
+    let vendor = conversation.vendor;
     for (label, value) in [
-        ("Title", &conversation.title),
-        ("Status", &conversation.status),
-        ("Channel", &conversation.channel),
+        ("Title", conversation.title.clone()),
+        (
+            "Status",
+            conversation
+                .status
+                .as_deref()
+                .map(|s| words::status(vendor, s)),
+        ),
+        (
+            "Channel",
+            conversation
+                .channel
+                .as_deref()
+                .map(|c| words::channel(vendor, c)),
+        ),
     ] {
-        if let Some(value) = value {
-            facts.push((label, value.clone()));
+        if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+            facts.push((label, value));
         }
     }
     if !conversation.tags.is_empty() {
@@ -104,7 +113,7 @@ fn facts(conversation: &Conversation) -> Vec<(&'static str, String)> {
         ));
     }
     if let Some(seconds) = conversation.duration_seconds {
-        facts.push(("Duration", format!("{seconds} s")));
+        facts.push(("Duration", format::duration(seconds * 1000.0)));
     }
     if let Some(url) = &conversation.url {
         facts.push(("Page", url.clone()));
@@ -112,19 +121,44 @@ fn facts(conversation: &Conversation) -> Vec<(&'static str, String)> {
     facts
 }
 
+/// Product names by id, from the conversation's own cart and product events: the vendor sends
+/// only ids with a message, and a name reads better.
+pub fn product_names(conversation: &Conversation) -> HashMap<&str, &str> {
+    conversation
+        .events()
+        .filter_map(|(_, event)| {
+            Some((
+                event.product_id.as_deref()?,
+                event.product_title.as_deref()?,
+            ))
+        })
+        .collect()
+}
+
+/// Products by name where the conversation names them, with the id after.
+pub fn products(ids: &[String], names: &HashMap<&str, &str>) -> String {
+    ids.iter()
+        .map(|id| match names.get(id.as_str()) {
+            Some(name) => format!("{name} ({id})"),
+            None => id.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What follows a message's text: products, attachments, events, classifications.
-fn details(message: &Message) -> Vec<String> {
+fn details(message: &Message, names: &HashMap<&str, &str>) -> Vec<String> {
     let mut lines = Vec::new();
     if !message.product_ids.is_empty() {
         lines.push(format!(
             "Products shown: {}",
-            message.product_ids.join(", ")
+            products(&message.product_ids, names)
         ));
     }
     if !message.referenced_product_ids.is_empty() {
         lines.push(format!(
             "Products cited: {}",
-            message.referenced_product_ids.join(", ")
+            products(&message.referenced_product_ids, names)
         ));
     }
     for attachment in &message.attachments {
@@ -161,10 +195,18 @@ fn author(message: &Message) -> String {
     }
 }
 
-/// A plain-text transcript: readable in any editor, printable, greppable.
-pub fn text(conversation: &Conversation) -> String {
+/// The line at the top of a transcript from an export that stopped before its end.
+pub const PARTIAL_NOTE: &str = "Partial export: the export stopped before it finished, so this conversation may lack messages that came later in the export.";
+
+/// A plain-text transcript: readable in any editor, printable, greppable. `complete` is whether
+/// the export it comes from ran to its end.
+pub fn text(conversation: &Conversation, complete: bool) -> String {
+    let names = product_names(conversation);
     let mut out = String::new();
-    let heading = title(conversation);
+    if !complete {
+        let _ = writeln!(out, "{PARTIAL_NOTE}\n");
+    }
+    let heading = conversation.display_title();
     let _ = writeln!(
         out,
         "{heading}\n{}",
@@ -197,7 +239,7 @@ pub fn text(conversation: &Conversation) -> String {
         for line in message.text.lines() {
             let _ = writeln!(out, "    {line}");
         }
-        for detail in details(message) {
+        for detail in details(message, &names) {
             let _ = writeln!(out, "    * {detail}");
         }
         out.push('\n');
@@ -261,9 +303,17 @@ pub fn markdown_escape(text: &str) -> String {
 }
 
 /// A Markdown transcript: the same content, for viewers that render it.
-pub fn markdown(conversation: &Conversation) -> String {
+pub fn markdown(conversation: &Conversation, complete: bool) -> String {
+    let names = product_names(conversation);
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", markdown_escape(&title(conversation)));
+    if !complete {
+        let _ = writeln!(out, "> **{PARTIAL_NOTE}**\n");
+    }
+    let _ = writeln!(
+        out,
+        "# {}\n",
+        markdown_escape(&conversation.display_title())
+    );
     for (label, value) in facts(conversation) {
         let _ = writeln!(out, "- **{label}:** {}", markdown_escape(&value));
     }
@@ -289,7 +339,7 @@ pub fn markdown(conversation: &Conversation) -> String {
             format::time(&message.sent_at)
         );
         let _ = writeln!(out, "{}\n", markdown_escape(&message.text));
-        for detail in details(message) {
+        for detail in details(message, &names) {
             let _ = writeln!(out, "- _{}_", markdown_escape(&detail));
         }
         if !message.events.is_empty()
@@ -395,7 +445,7 @@ mod tests {
     fn text_transcript_keeps_every_line_and_event() {
         let conversation = Conversation {
             id: "c1".into(),
-            vendor: "humind",
+            vendor: crate::vendors::VendorId::Humind,
             title: Some("Question".into()),
             messages: vec![Message {
                 role: AuthorRole::Customer,
@@ -411,13 +461,24 @@ mod tests {
             }],
             ..Default::default()
         };
-        let text = text(&conversation);
+        let text = text(&conversation, true);
         assert!(
-            text.starts_with("Question\n========\nVendor: humind\n"),
+            text.starts_with("Question\n========\nVendor: Humind\n"),
             "{text}"
         );
         assert!(text.contains("[2026-05-15 10:01 UTC] Customer:\n    Ligne 1\n    Ligne 2\n    * Added to cart: Crème at 29.90\n"), "{text}");
-        let markdown = markdown(&conversation);
+        let markdown = markdown(&conversation, true);
         assert!(markdown.contains("**Customer** · 2026-05-15 10:01 UTC\n\nLigne 1  \nLigne 2\n\n- _Added to cart: Crème at 29.90_"), "{markdown}");
+    }
+
+    #[test]
+    fn a_transcript_of_a_partial_export_says_so_first() {
+        let conversation = Conversation {
+            id: "c1".into(),
+            ..Default::default()
+        };
+        assert!(text(&conversation, false).starts_with(PARTIAL_NOTE));
+        assert!(markdown(&conversation, false).starts_with(&format!("> **{PARTIAL_NOTE}**")));
+        assert!(!text(&conversation, true).contains("Partial"));
     }
 }

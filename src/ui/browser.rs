@@ -110,3 +110,47 @@ pub fn focus(id: &str) {
         }
     }
 }
+
+/// Today in the user's own time zone.
+pub fn today() -> Option<chrono::NaiveDate> {
+    let now = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+}
+
+/// The user's offset from UTC now, in minutes east (`getTimezoneOffset` counts them west).
+pub fn utc_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+/// Whether the page is as narrow as a phone: there, some views take the whole screen.
+pub fn is_narrow() -> bool {
+    window()
+        .match_media("(max-width: 700px)")
+        .ok()
+        .flatten()
+        .is_some_and(|query| query.matches())
+}
+
+pub fn scroll_to_top() {
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+/// Moves the focus to the button of a conversation's row in the preview, and the row into view.
+pub fn focus_row(conversation_id: &str) {
+    let selector = format!(
+        "tr[data-conversation-id=\"{}\"] button",
+        conversation_id.replace('"', "\\\"")
+    );
+    if let Some(button) = window()
+        .document()
+        .and_then(|d| d.query_selector(&selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        button.scroll_into_view();
+        let _ = button.focus();
+    }
+}

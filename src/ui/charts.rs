@@ -3,9 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::Ui;
+use super::{session, Ui};
 use crate::format;
 use crate::summary::{summarise, Summary};
+use crate::vendors::VendorId;
+use crate::words;
 
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 140.0;
@@ -17,25 +19,41 @@ pub fn SummaryPanel(ui: Ui) -> impl IntoView {
             .unwrap_or_default()
     });
     let status_title = move || {
-        ui.with_export(|e| match e.vendor() {
-            crate::vendors::VendorId::VoiceWidget => "By outcome",
-            crate::vendors::VendorId::Humind => "By handling",
-            _ => "By status",
-        })
-        .unwrap_or("By status")
+        ui.with_export(|e| e.vendor().spec().status_title)
+            .unwrap_or("By status")
     };
+    let partial = move || session::partial(ui);
     view! {
         <section class="panel summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"Summary"</h2>
+            {move || partial().map(|label| view! {
+                <p class="warning" data-partial="">{format!("{label}: these figures cover only the conversations fetched so far.")}</p>
+            })}
             <div class="charts">
                 {move || summary.with(per_day)}
-                {move || summary.with(|s| bars(status_title(), "status", &s.by_status, s.total))}
-                {move || summary.with(|s| bars("By channel", "channel", &s.by_channel, s.total))}
-                {move || summary.with(|s| s.handed_to_human.map(|(yes, of)| share("Handed to a human", "human", yes, of)))}
+                {move || summary.with(|s| bars(status_title(), "status", &in_words(ui, &s.by_status, words::status), s.total))}
+                {move || summary.with(|s| bars("By channel", "channel", &in_words(ui, &s.by_channel, words::channel), s.total))}
+                {move || summary.with(|s| s.handed_to_human.map(|(yes, of)| share("With a human now, or waiting for one", "human", yes, of)))}
                 {move || summary.with(|s| s.with_cart.map(|(yes, of)| share("With a cart", "cart", yes, of)))}
             </div>
         </section>
     }
+}
+
+/// Counts by code, relabelled in people's words for the vendor on screen.
+fn in_words(
+    ui: Ui,
+    counts: &[(String, usize)],
+    word: fn(VendorId, &str) -> String,
+) -> Vec<(String, usize)> {
+    let vendor = ui.with_export(|e| e.vendor()).unwrap_or_default();
+    counts
+        .iter()
+        .map(|(code, count)| match code.as_str() {
+            "(none)" => ("(none)".to_string(), *count),
+            code => (word(vendor, code), *count),
+        })
+        .collect()
 }
 
 fn per_day(summary: &Summary) -> Option<AnyView> {

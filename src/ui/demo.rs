@@ -18,24 +18,29 @@ pub const ORIGIN: &str = "https://demo.invalid";
 /// Enough data to page through, small enough to generate in a blink.
 const DEMO_CONVERSATIONS: usize = 400;
 
-/// Filters a demo needs to run at all (Mindo requires a company and a range): suggested when
-/// the user picks Demo data and leaves them empty.
+/// Filters a demo needs to run at all, suggested when the user picks Demo data and leaves them
+/// empty: each required filter's demo value, and for a required date range the last 60 days.
 pub fn suggested_filters(vendor: VendorId) -> Vec<(&'static str, String)> {
-    match vendor {
-        VendorId::Mindo => {
+    let spec = vendor.spec();
+    let mut filters: Vec<(&'static str, String)> = spec
+        .filters
+        .iter()
+        .filter(|filter| filter.required && !filter.demo.is_empty())
+        .map(|filter| (filter.name, filter.demo.to_string()))
+        .collect();
+    if let Some(range) = spec.date_range {
+        let required = |name| spec.filter(name).is_some_and(|filter| filter.required);
+        if required(range.from) || required(range.to) {
             let today = Utc
                 .timestamp_millis_opt(js_sys::Date::now() as i64)
                 .single()
                 .unwrap_or_default()
                 .date_naive();
-            vec![
-                ("company_id", "42,57".into()),
-                ("from", (today - chrono::Days::new(60)).to_string()),
-                ("to", (today + chrono::Days::new(1)).to_string()),
-            ]
+            filters.push((range.from, (today - chrono::Days::new(60)).to_string()));
+            filters.push((range.to, (today + chrono::Days::new(1)).to_string()));
         }
-        _ => Vec::new(),
     }
+    filters
 }
 
 /// A little latency, so the demo shows progress as a real export would.
@@ -74,11 +79,5 @@ pub fn transport() -> SimTransport<BrowserClock> {
 
 /// The key the simulator accepts for this vendor.
 pub fn key(vendor: VendorId) -> ApiKey {
-    ApiKey::new(match vendor {
-        VendorId::Humind => sim::humind::VALID_KEY,
-        VendorId::TalkToHumans => sim::talktohumans::VALID_KEY,
-        VendorId::HueChat => sim::huechat::VALID_KEY,
-        VendorId::VoiceWidget => sim::voice_widget::VALID_KEY,
-        VendorId::Mindo => sim::mindo::GLOBAL_KEY,
-    })
+    ApiKey::new(sim::valid_key(vendor.slug()).unwrap_or_default())
 }

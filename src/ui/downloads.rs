@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use super::{browser, Ui};
+use super::{browser, session, Ui};
 use crate::engine::clock::{BrowserClock, Clock};
 use crate::engine::{Export, RunStatus};
 use crate::export::bundle::{ExportContext, ExportFile};
@@ -37,7 +37,7 @@ impl Kind {
 fn missing(export: &Export) -> Vec<String> {
     match export.status {
         RunStatus::Finished => Vec::new(),
-        _ => export.pending().map(|task| task.label.clone()).collect(),
+        _ => export.pending().map(|task| task.to_string()).collect(),
     }
 }
 
@@ -112,16 +112,24 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
             note.set(report_note(&file));
         }
     };
+    let partial = Memo::new(move |_| session::partial(ui));
+    // A partial set says so on every button: it must not pass for the whole export.
     let button = move |kind: Kind, class: &'static str| {
         view! {
-            <button type="button" class=class on:click=move |_| save(kind)>
+            <button type="button" class=class class:partial=move || partial.with(Option::is_some) on:click=move |_| save(kind)>
                 {kind.label()}
+                {move || partial.get().map(|label| view! { <span class="partial-label">{format!(", {label}")}</span> })}
             </button>
         }
     };
     view! {
         <section class="panel" aria-labelledby="downloads-heading">
             <h2 id="downloads-heading">"4. Download"</h2>
+            {move || partial.get().map(|label| view! {
+                <p class="warning" data-partial="">
+                    {format!("{label} conversations. The export has not finished: every file holds only what was fetched so far, and its name ends in _partial.")}
+                </p>
+            })}
             <div class="download-buttons">
                 {move || tables().into_iter().map(|table| button(Kind::Csv(table), "download")).collect_view()}
                 {button(Kind::Json, "download")}

@@ -5,38 +5,32 @@
 //! `RefCell`: the engine mutates it between awaits and bumps `tick`, which is the one signal
 //! the result views subscribe to.
 
+mod address;
 mod browser;
+mod calendar;
 mod charts;
+mod connection;
 mod demo;
 mod downloads;
+mod filters;
 mod form;
 mod preview;
 mod progress;
+mod session;
+mod source;
 mod storage;
 mod transcript;
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::engine::cancel::CancelToken;
-use crate::engine::clock::{BrowserClock, Clock};
-use crate::engine::{run, Export, RunStatus, Settings};
-use crate::key_check::check_key;
+use crate::destination::{Destination, ScopedKey, TrustedHosts};
+use crate::engine::Export;
 use crate::secret::ApiKey;
-use crate::transport::web::FetchTransport;
-use crate::vendors::FieldError;
+use crate::vendors::{FieldError, VendorId};
 use crate::view_state::ViewState;
-
-/// The export on screen and how to stop it.
-struct Session {
-    export: Rc<RefCell<Export>>,
-    cancel: CancelToken,
-    demo: bool,
-}
+use session::{Rejection, Session};
 
 /// Handles to the app's state; `Copy`, so every closure can hold one.
 #[derive(Clone, Copy)]
@@ -45,6 +39,13 @@ pub struct Ui {
     /// In memory only, unless the user asks to remember it on this device.
     pub key: RwSignal<String>,
     pub remember_key: RwSignal<bool>,
+    /// The addresses the user trusted for the vendor on screen, on this device.
+    pub trusted: RwSignal<TrustedHosts>,
+    /// Whether the API address on screen came from the link that opened the page (or Back and
+    /// Forward), rather than from the user typing it.
+    pub address_from_link: RwSignal<bool>,
+    /// A field the vendor refused in the last run (a key, an address): marked until changed.
+    pub rejected: RwSignal<Option<Rejection>>,
     /// Fields the user has left: their problems show from then on.
     pub touched: RwSignal<BTreeSet<String>>,
     /// After a press of Fetch, every problem shows.
@@ -64,11 +65,14 @@ pub struct Ui {
 impl Ui {
     fn new() -> Self {
         let view = ViewState::from_query(&browser::query());
-        let remembered = storage::remembered_key(view.vendor);
         Ui {
-            remember_key: RwSignal::new(remembered.is_some()),
-            key: RwSignal::new(remembered.unwrap_or_default()),
+            // Filled in by `address::sync_remembered_key`, only for a trusted address.
+            remember_key: RwSignal::new(false),
+            key: RwSignal::new(String::new()),
+            trusted: RwSignal::new(storage::trusted_hosts(view.vendor)),
+            address_from_link: RwSignal::new(view.base_url.is_some()),
             view: RwSignal::new(view),
+            rejected: RwSignal::new(None),
             touched: RwSignal::new(BTreeSet::new()),
             submitted: RwSignal::new(false),
             session: StoredValue::new_local(None),
@@ -102,7 +106,7 @@ impl Ui {
     }
 
     /// Tells every view the export changed.
-    fn refresh_all(&self) {
+    pub(super) fn refresh_all(&self) {
         self.tick.update(|tick| *tick += 1);
         self.data_tick.update(|tick| *tick += 1);
     }
@@ -110,11 +114,43 @@ impl Ui {
     /// The form's problems, as they are now.
     pub fn form_errors(&self) -> Vec<FieldError> {
         let key = self.key.get();
-        self.view.with(|view| view.form_errors(&key))
+        self.trusted
+            .with(|trusted| self.view.with(|view| view.form_errors(&key, trusted)))
+    }
+
+    /// Where the form would send the key now.
+    pub fn destination(&self) -> Option<Destination> {
+        self.trusted
+            .with(|trusted| self.view.with(|view| view.destination(trusted)))
+    }
+
+    pub fn destination_untracked(&self) -> Option<Destination> {
+        untrack(|| self.destination())
+    }
+
+    /// The key for a request to `base_url`: the demo's own, or the user's, but only when
+    /// `base_url` is the vendor's or an address trusted on this device.
+    fn scoped_key(&self, vendor: VendorId, base_url: &str, demo: bool) -> Option<ScopedKey> {
+        if demo {
+            return ScopedKey::for_base_url(demo::key(vendor), base_url);
+        }
+        let trusted = self.trusted.get_untracked();
+        Destination::of(vendor, base_url, &trusted)?
+            .scope(ApiKey::new(self.key.get_untracked().trim()))
     }
 
     /// A field's problem, once the user has left the field or pressed Fetch.
     pub fn error_for(&self, field: &str) -> Option<String> {
+        // What the vendor refused shows at once, for as long as the value is the one refused.
+        if let Some(rejected) = self.rejected.get().filter(|r| r.field == field) {
+            let current = match field {
+                "api_key" => self.key.get(),
+                _ => self.view.with(ViewState::effective_base_url),
+            };
+            if current.trim() == rejected.value {
+                return Some(rejected.message);
+            }
+        }
         let shown = self.submitted.get() || self.touched.with(|t| t.contains(field));
         if !shown {
             return None;
@@ -139,11 +175,6 @@ impl Ui {
         self.touched.set(BTreeSet::new());
         self.submitted.set(false);
     }
-
-    fn is_demo_session(&self) -> bool {
-        self.session
-            .with_value(|s| s.as_ref().is_some_and(|s| s.demo))
-    }
 }
 
 /// Mounts the app on the page.
@@ -163,14 +194,29 @@ fn App() -> impl IntoView {
     if ViewState::query_has_secret(&browser::query()) {
         browser::replace_query(&ui.view.get_untracked().to_query());
     }
+    // The address bar describes what is on screen: the run's vendor, address and filters once
+    // there is one (with the file options of the form), the form before.
     Effect::new(move |_| {
-        let query = ui.view.with(ViewState::to_query);
+        ui.tick.track();
+        let query = ui.view.with(|form| match session::run_view(ui) {
+            Some(run) => run.with_file_options_of(form).to_query(),
+            None => form.to_query(),
+        });
         browser::replace_query(&query);
+    });
+    // The remembered key follows the address: in the form while it is trusted, out otherwise.
+    // (`get`, not `track`: a memo computes, and so subscribes to its sources, only when read.)
+    let address_trusted = Memo::new(move |_| ui.destination().map(|d| d.is_trusted()));
+    Effect::new(move |_| {
+        address_trusted.get();
+        address::sync_remembered_key(ui);
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         let view = ViewState::from_query(&browser::query());
-        if view.vendor != ui.view.with_untracked(|v| v.vendor) {
-            form::load_key(ui, view.vendor);
+        let vendor_changed = view.vendor != ui.view.with_untracked(|v| v.vendor);
+        ui.address_from_link.set(view.base_url.is_some());
+        if vendor_changed {
+            form::load_vendor_device_state(ui, view.vendor);
         }
         ui.view.set(view);
         ui.reset_form();
@@ -194,11 +240,11 @@ fn App() -> impl IntoView {
                 novalidate=true
                 on:submit=move |event| {
                     event.prevent_default();
-                    start(ui);
+                    session::start(ui);
                 }
             >
-                <form::SourceFields ui=ui />
-                <form::FilterFields ui=ui />
+                <source::SourceFields ui=ui />
+                <filters::FilterFields ui=ui />
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || ui.running.get()>
                         "Fetch conversations"
@@ -217,155 +263,4 @@ fn App() -> impl IntoView {
             </Show>
         </main>
     }
-}
-
-/// Checks the form and starts a new export; nothing is sent if a field is wrong.
-fn start(ui: Ui) {
-    let view = ui.view.get_untracked();
-    let errors = view.form_errors(&ui.key.get_untracked());
-    if let Some(first) = errors.first() {
-        ui.submitted.set(true);
-        browser::focus(&form::field_id(&first.field));
-        return;
-    }
-    let mut query = view.export_query();
-    if view.demo {
-        query.base_url = query.vendor.simulator_base_url(demo::ORIGIN);
-    }
-    browser::push_query(&view.to_query());
-    cancel(ui);
-    let settings = Settings {
-        concurrency: view.concurrency,
-        ..Settings::default()
-    };
-    let export = Export::new(query, settings);
-    ui.session.set_value(Some(Session {
-        export: Rc::new(RefCell::new(export)),
-        cancel: CancelToken::new(),
-        demo: view.demo,
-    }));
-    ui.selected.set(None);
-    drive(ui);
-}
-
-/// How often progress follows a running export.
-const PROGRESS_REFRESH_MS: f64 = 200.0;
-/// How often the views of the data follow a running export, at least: each refresh goes through
-/// every conversation, so past 10,000 conversations it comes less often, in proportion.
-const DATA_REFRESH_MS: f64 = 1000.0;
-const DATA_REFRESH_MS_PER_CONVERSATION: f64 = 0.1;
-
-/// Runs (or resumes) the current export in the background.
-fn drive(ui: Ui) {
-    let Some((export, cancel, demo)) = ui.session.with_value(|s| {
-        s.as_ref()
-            .map(|s| (s.export.clone(), s.cancel.clone(), s.demo))
-    }) else {
-        return;
-    };
-    let key = if demo {
-        demo::key(export.borrow().vendor())
-    } else {
-        ApiKey::new(ui.key.get_untracked().trim())
-    };
-    ui.running.set(true);
-    let ticker = progress::start_ticker(ui);
-    spawn_local(async move {
-        // Progress follows the export five times a second, the data views once a second or
-        // less, not on every page: with 10,000 conversations, redrawing the preview and the
-        // summary on each page would cost more than the network.
-        let last_progress = std::cell::Cell::new(f64::NEG_INFINITY);
-        let last_data = std::cell::Cell::new(f64::NEG_INFINITY);
-        let refreshed_export = export.clone();
-        let mut on_change = move || {
-            let now = BrowserClock.now_ms();
-            if now - last_progress.get() < PROGRESS_REFRESH_MS {
-                return;
-            }
-            last_progress.set(now);
-            ui.tick.update(|tick| *tick += 1);
-            let conversations = refreshed_export.borrow().store.len() as f64;
-            let data_every = DATA_REFRESH_MS.max(conversations * DATA_REFRESH_MS_PER_CONVERSATION);
-            if now - last_data.get() >= data_every {
-                last_data.set(now);
-                // In a task of its own: redrawing the data views of 20,000 conversations takes
-                // tens of milliseconds, and run here it would add them to the engine's slice of
-                // work (the views' effects run as microtasks, right after the engine yields).
-                gloo_timers::callback::Timeout::new(0, move || {
-                    ui.data_tick.update(|tick| *tick += 1);
-                })
-                .forget();
-            }
-        };
-        if demo {
-            let transport = demo::transport();
-            run(
-                &export,
-                &transport,
-                &BrowserClock,
-                &key,
-                &cancel,
-                &mut on_change,
-            )
-            .await;
-        } else {
-            run(
-                &export,
-                &FetchTransport,
-                &BrowserClock,
-                &key,
-                &cancel,
-                &mut on_change,
-            )
-            .await;
-        }
-        drop(ticker);
-        // The final redraw of every view gets a task of its own, not the tail of the engine's
-        // last slice of work.
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        ui.running.set(false);
-        ui.refresh_all();
-    });
-}
-
-fn cancel(ui: Ui) {
-    ui.session.with_value(|s| {
-        if let Some(session) = s {
-            session.cancel.cancel();
-        }
-    });
-}
-
-/// Continues a cancelled or failed export where it stopped.
-fn resume(ui: Ui) {
-    let Some((vendor, resumable)) = ui.session.with_value(|s| {
-        s.as_ref()
-            .map(|s| (s.export.borrow().vendor(), s.export.borrow().can_resume()))
-    }) else {
-        return;
-    };
-    if !resumable {
-        return;
-    }
-    if !ui.is_demo_session() {
-        // The key in the form must be this export's vendor's: it is sent to that vendor.
-        if ui.view.with_untracked(|v| v.vendor) != vendor
-            || check_key(vendor, &ui.key.get_untracked()).blocks()
-        {
-            ui.submitted.set(true);
-            browser::focus(&form::field_id("api_key"));
-            return;
-        }
-    }
-    ui.session.update_value(|s| {
-        if let Some(session) = s {
-            session.cancel = CancelToken::new();
-        }
-    });
-    drive(ui);
-}
-
-/// The status of the export on screen, for the views.
-pub fn status(ui: Ui) -> Option<RunStatus> {
-    ui.with_export(|export| export.status.clone())
 }

@@ -6,6 +6,7 @@ use super::Ui;
 use crate::format;
 use crate::model::Conversation;
 use crate::preview::{select, PreviewQuery, SortKey};
+use crate::words;
 
 const PAGE_SIZE: usize = 25;
 
@@ -29,11 +30,12 @@ impl Row {
             id: conversation.id.clone(),
             started: format::time(&when),
             started_iso: format::iso(&when),
-            title: conversation
-                .title
-                .clone()
-                .unwrap_or_else(|| snippet(conversation)),
-            status: conversation.status.clone().unwrap_or_default(),
+            title: conversation.display_title(),
+            status: conversation
+                .status
+                .as_deref()
+                .map(|code| words::status(conversation.vendor, code))
+                .unwrap_or_default(),
             tags: conversation.tags.join(", "),
             messages: conversation.messages.len(),
             cart: match conversation.has_cart {
@@ -42,26 +44,6 @@ impl Row {
                 None => "",
             },
         }
-    }
-}
-
-/// For conversations without a title: the start of their first message, or of the last one.
-fn snippet(conversation: &Conversation) -> String {
-    let text = conversation
-        .messages
-        .first()
-        .map(|m| m.text.as_str())
-        .or(conversation.last_message_preview.as_deref())
-        .unwrap_or("")
-        .trim();
-    if text.is_empty() {
-        return "(untitled)".into();
-    }
-    let short: String = text.chars().take(60).collect();
-    if short.len() < text.len() {
-        format!("“{short}…”")
-    } else {
-        format!("“{short}”")
     }
 }
 
@@ -114,6 +96,7 @@ fn facet_select(
     label: &'static str,
     all: &'static str,
     values: impl Fn() -> Vec<(String, usize)> + Send + Sync + 'static,
+    word: impl Fn(&str) -> String + Send + Sync + 'static,
     set: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
@@ -125,7 +108,7 @@ fn facet_select(
             }>
                 <option value="">{all}</option>
                 {move || values().into_iter().map(|(value, count)| view! {
-                    <option value=value.clone()>{format!("{value} ({count})")}</option>
+                    <option value=value.clone()>{format!("{} ({count})", word(&value))}</option>
                 }).collect_view()}
             </select>
         </div>
@@ -168,6 +151,7 @@ pub fn PreviewTable(ui: Ui) -> impl IntoView {
             .unwrap_or_default()
         })
     });
+    let vendor = move || ui.with_export(|e| e.vendor()).unwrap_or_default();
     let range = move || {
         let total = total();
         let first = (page.get().min(pages() - 1)) * PAGE_SIZE;
@@ -202,12 +186,13 @@ pub fn PreviewTable(ui: Ui) -> impl IntoView {
                         }
                     />
                 </div>
-                {facet_select("preview-status", "Filter by status", "Any status", move || facets.with(|f| f.statuses.clone()), move |v| query.update(|q| q.status = v))}
-                {facet_select("preview-channel", "Filter by channel", "Any channel", move || facets.with(|f| f.channels.clone()), move |v| query.update(|q| q.channel = v))}
-                {facet_select("preview-tag", "Filter by tag", "Any tag", move || facets.with(|f| f.tags.clone()), move |v| query.update(|q| q.tag = v))}
+                {facet_select("preview-status", "Filter by status", "Any status", move || facets.with(|f| f.statuses.clone()), move |code| words::status(vendor(), code), move |v| query.update(|q| q.status = v))}
+                {facet_select("preview-channel", "Filter by channel", "Any channel", move || facets.with(|f| f.channels.clone()), move |code| words::channel(vendor(), code), move |v| query.update(|q| q.channel = v))}
+                {facet_select("preview-tag", "Filter by tag", "Any tag", move || facets.with(|f| f.tags.clone()), str::to_string, move |v| query.update(|q| q.tag = v))}
             </div>
             <p class="pager-range" role="status">{range}</p>
-            <div class="table-scroll">
+            <p class="scroll-hint" aria-hidden="true">"Scroll sideways for more columns →"</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Conversations (the table scrolls sideways)">
                 <table>
                     <thead>
                         <tr>

@@ -3,53 +3,59 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{browser, demo, Ui};
-use crate::engine::clock::{BrowserClock, Clock};
-use crate::engine::fetch_document;
-use crate::error::FetchError;
+use super::connection::Connection;
+use super::{browser, Ui};
+use crate::destination::ScopedKey;
+use crate::engine::clock::BrowserClock;
+use crate::engine::RunStatus;
+use crate::engine::{fetch_conversation, fetch_document};
+use crate::error::{FetchError, Problem};
+use crate::export::partial_name;
 use crate::export::transcript::{self, describe_event};
 use crate::format;
-use crate::http::Request;
-use crate::model::{Conversation, Message, Timestamp};
-use crate::secret::ApiKey;
-use crate::transport::web::FetchTransport;
-use crate::vendors::{ExportQuery, MapContext};
+use crate::model::{Conversation, Flag, Message, Timestamp};
+use crate::vendors::ExportQuery;
 
 const TIMEOUT_MS: u64 = 30_000;
 
-/// The query of the export on screen and whether it is a demo.
-fn session_query(ui: Ui) -> Option<(ExportQuery, bool)> {
-    ui.session.with_value(|s| {
-        s.as_ref()
-            .map(|s| (s.export.borrow().query.clone(), s.demo))
-    })
+/// What a request about the export on screen needs: its query, its connection, and the key for
+/// its address (an error when that address is no longer trusted on this device).
+struct SessionRequest {
+    query: ExportQuery,
+    connection: std::rc::Rc<Connection>,
+    key: Result<ScopedKey, FetchError>,
 }
 
-/// Makes one request with the session's transport and key.
-async fn fetch(
-    ui: Ui,
-    query: &ExportQuery,
-    demo_session: bool,
-    request: Request,
-) -> Result<Vec<u8>, FetchError> {
-    if demo_session {
-        fetch_document(
-            query.vendor,
-            request,
-            &demo::transport(),
-            &demo::key(query.vendor),
-            TIMEOUT_MS,
-        )
-        .await
-    } else {
-        let key = ApiKey::new(ui.key.get_untracked().trim());
-        fetch_document(query.vendor, request, &FetchTransport, &key, TIMEOUT_MS).await
-    }
+fn session_request(ui: Ui) -> Option<SessionRequest> {
+    ui.session.with_value(|s| {
+        s.as_ref().map(|s| {
+            let query = s.export.borrow().query.clone();
+            let key = ui
+                .scoped_key(query.vendor, &query.base_url, s.demo)
+                .ok_or_else(|| {
+                    FetchError::new(
+                        query.vendor,
+                        Problem::UntrustedAddress {
+                            requested: crate::destination::Origin::of(&query.base_url)
+                                .map(|o| o.host()),
+                            allowed: "the vendor's own address or one you trusted".into(),
+                        },
+                    )
+                });
+            SessionRequest {
+                query,
+                connection: s.connection.clone(),
+                key,
+            }
+        })
+    })
 }
 
 #[component]
 pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
     let reloaded = RwSignal::new(None::<Conversation>);
+    // Fields of the reloaded conversation that could not be read, as the export counts them.
+    let reload_warnings = RwSignal::new(0usize);
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
     let utc = RwSignal::new(false);
@@ -82,38 +88,42 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
         untrack(current)
     };
     let reload = move |_| {
-        let (Some(id), Some((query, demo_session))) =
-            (ui.selected.get_untracked(), session_query(ui))
-        else {
-            return;
-        };
-        let connector = query.vendor.connector();
-        let Some(request) = connector.conversation_request(&query, &id) else {
+        let (Some(id), Some(session)) = (ui.selected.get_untracked(), session_request(ui)) else {
             return;
         };
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let result = fetch(ui, &query, demo_session, request)
-                .await
-                .and_then(|body| {
-                    let mut warnings = Vec::new();
-                    let mut context = MapContext::new(&mut warnings, BrowserClock.wall());
-                    connector.read_conversation(&body, &mut context)
-                });
+            let result = match &session.key {
+                Ok(key) => {
+                    let connection = &*session.connection;
+                    fetch_conversation(
+                        &session.query,
+                        &id,
+                        connection,
+                        &BrowserClock,
+                        key,
+                        TIMEOUT_MS,
+                    )
+                    .await
+                }
+                Err(refused) => Err(refused.clone()),
+            };
             match result {
-                Ok(conversation) => reloaded.set(Some(conversation)),
+                Ok((conversation, warnings)) => {
+                    reload_warnings.set(warnings.len());
+                    reloaded.set(Some(conversation));
+                }
                 Err(failure) => error.set(Some(failure)),
             }
             busy.set(false);
         });
     };
     let vendor_transcript = move |format: &'static str| {
-        let (Some(id), Some((query, demo_session))) =
-            (ui.selected.get_untracked(), session_query(ui))
-        else {
+        let (Some(id), Some(session)) = (ui.selected.get_untracked(), session_request(ui)) else {
             return;
         };
+        let query = session.query.clone();
         let Some(request) = query
             .vendor
             .connector()
@@ -124,7 +134,14 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match fetch(ui, &query, demo_session, request).await {
+            let result = match &session.key {
+                Ok(key) => {
+                    fetch_document(query.vendor, request, &*session.connection, key, TIMEOUT_MS)
+                        .await
+                }
+                Err(refused) => Err(refused.clone()),
+            };
+            match result {
                 Ok(bytes) => {
                     let name = format!("{}_{id}_transcript.{format}", query.vendor.spec().slug);
                     let mime = match format {
@@ -139,8 +156,30 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
             busy.set(false);
         });
     };
+    // On a phone the transcript is a view of its own, over the list: it opens in view, and
+    // Back returns to the row it came from.
+    Effect::new(move |_| {
+        if ui.selected.get().is_some() && browser::is_narrow() {
+            browser::scroll_to_top();
+            browser::focus("transcript-heading");
+        }
+    });
+    let back = move |_| {
+        let row = ui.selected.get_untracked();
+        ui.selected.set(None);
+        if let Some(id) = row {
+            browser::focus_row(&id);
+        }
+    };
     view! {
-        <section class="panel transcript" aria-labelledby="transcript-heading">
+        <section
+            class="panel transcript"
+            class:open=move || ui.selected.with(Option::is_some)
+            aria-labelledby="transcript-heading"
+        >
+            <Show when=move || ui.selected.with(Option::is_some)>
+                <button type="button" class="secondary back-to-list" on:click=back>"‹ Back to the list"</button>
+            </Show>
             {move || match conversation() {
                 None => view! {
                     <h2 id="transcript-heading">"Transcript"</h2>
@@ -148,14 +187,13 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
                 }
                 .into_any(),
                 Some(conversation) => {
-                    let connector = crate::vendors::VendorId::from_slug(conversation.vendor)
-                        .map(|vendor| vendor.connector());
-                    let spec = connector.map(|c| c.spec());
-                    let can_reload = connector.is_some_and(|c| session_query(ui).is_some_and(|(q, _)| c.conversation_request(&q, &conversation.id).is_some()));
-                    let formats = connector.map(|c| c.transcript_formats()).unwrap_or(&[]);
-                    let vendor_name = spec.map_or("the vendor", |s| s.name);
+                    let connector = conversation.vendor.connector();
+                    let spec = connector.spec();
+                    let can_reload = session_request(ui).is_some_and(|s| connector.conversation_request(&s.query, &conversation.id).is_some());
+                    let formats = connector.transcript_formats();
+                    let vendor_name = spec.name;
                     view! {
-                        <h2 id="transcript-heading">{heading(&conversation)}</h2>
+                        <h2 id="transcript-heading" tabindex="-1">{conversation.display_title()}</h2>
                         <Summary conversation=conversation.clone() />
                         <div class="actions">
                             {can_reload.then(|| view! {
@@ -168,16 +206,21 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
                                     {format!("{vendor_name}'s transcript (.{format})")}
                                 </button>
                             }).collect_view()}
-                            <TranscriptFiles conversation=conversation.clone() />
-                            {move || reloaded.with(|r| r.is_some()).then(|| view! { <span class="status-note">"Reloaded just now."</span> })}
+                            <TranscriptFiles conversation=conversation.clone() complete=ui.with_export(|e| e.status == RunStatus::Finished).unwrap_or(true) />
+                            {move || reloaded.with(|r| r.is_some()).then(|| view! {
+                                <span class="status-note">{match reload_warnings.get() {
+                                    0 => "Reloaded just now.".to_string(),
+                                    n => format!("Reloaded just now; {n} fields could not be read and are kept as they came."),
+                                }}</span>
+                            })}
                         </div>
                         {move || error.get().map(|error| view! {
                             <div class="error" role="alert">
-                                <p>{error.summary.clone()}</p>
-                                <details><summary>"Technical details"</summary><pre>{error.details.clone()}</pre></details>
+                                <p>{error.summary()}</p>
+                                <details><summary>"Technical details"</summary><pre>{error.details()}</pre></details>
                             </div>
                         })}
-                        {spec.and_then(|s| s.transcript_note).map(|note| view! { <p class="note" data-transcript-note="">{note}</p> })}
+                        {spec.transcript_note.map(|note| view! { <p class="note" data-transcript-note="">{note}</p> })}
                         <label class="choice utc-toggle">
                             <input type="checkbox" prop:checked=move || utc.get() on:change=move |event| utc.set(event_target_checked(&event)) />
                             {format!("Show times in UTC (now: your local time, {})", local_zone_label())}
@@ -192,19 +235,31 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
     }
 }
 
-/// This transcript as a file (plain text or Markdown), or on the clipboard.
+/// This transcript as a file (plain text or Markdown), or on the clipboard; from an export that
+/// stopped early, the files say so at the top and in their names.
 #[component]
-fn TranscriptFiles(conversation: Conversation) -> impl IntoView {
+fn TranscriptFiles(conversation: Conversation, complete: bool) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
-    let stem = format!("{}_{}_transcript", conversation.vendor, conversation.id);
-    let text = transcript::text(&conversation);
-    let markdown = transcript::markdown(&conversation);
-    let (text_for_copy, stem_txt, stem_md) = (text.clone(), stem.clone(), stem);
+    let name = |extension: &str| {
+        let name = format!(
+            "{}_{}_transcript.{extension}",
+            conversation.vendor, conversation.id
+        );
+        if complete {
+            name
+        } else {
+            partial_name(&name)
+        }
+    };
+    let (text_name, markdown_name) = (name("txt"), name("md"));
+    let text = transcript::text(&conversation, complete);
+    let markdown = transcript::markdown(&conversation, complete);
+    let text_for_copy = text.clone();
     view! {
-        <button type="button" class="secondary" on:click=move |_| browser::download(&format!("{stem_txt}.txt"), "text/plain;charset=utf-8", text.as_bytes())>
+        <button type="button" class="secondary" on:click=move |_| browser::download(&text_name, "text/plain;charset=utf-8", text.as_bytes())>
             "Transcript (.txt)"
         </button>
-        <button type="button" class="secondary" on:click=move |_| browser::download(&format!("{stem_md}.md"), "text/markdown;charset=utf-8", markdown.as_bytes())>
+        <button type="button" class="secondary" on:click=move |_| browser::download(&markdown_name, "text/markdown;charset=utf-8", markdown.as_bytes())>
             "Transcript (.md)"
         </button>
         <button type="button" class="secondary" on:click=move |_| {
@@ -219,75 +274,15 @@ fn TranscriptFiles(conversation: Conversation) -> impl IntoView {
     }
 }
 
-fn heading(conversation: &Conversation) -> String {
-    conversation
-        .title
-        .clone()
-        .unwrap_or_else(|| format!("Conversation {}", conversation.id))
-}
-
+/// The facts under the title: the same as in the transcript files.
 #[component]
 fn Summary(conversation: Conversation) -> impl IntoView {
-    let mut facts: Vec<(&'static str, String)> = Vec::new();
-    if conversation.started_at.is_some() {
-        facts.push(("Started", format::time(&conversation.started_at)));
-    }
-    if conversation.ended_at.is_some() {
-        facts.push(("Ended", format::time(&conversation.ended_at)));
-    }
-    if conversation.started_at.is_none() && conversation.last_message_at.is_some() {
-        facts.push(("Last message", format::time(&conversation.last_message_at)));
-    }
-    for (term, value) in [
-        ("Status", &conversation.status),
-        ("Channel", &conversation.channel),
-    ] {
-        if let Some(value) = value {
-            facts.push((term, value.clone()));
-        }
-    }
-    if let Some(seconds) = conversation.duration_seconds {
-        facts.push(("Duration", format::duration(seconds * 1000.0)));
-    }
-    if !conversation.tags.is_empty() {
-        facts.push(("Tags", conversation.tags.join(", ")));
-    }
-    if let Some(contact) = &conversation.contact {
-        let details: Vec<String> = [&contact.name, &contact.email, &contact.phone, &contact.id]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-        facts.push(("Contact", details.join(" · ")));
-    }
-    if let Some(assignee) = &conversation.assignee {
-        facts.push((
-            "Assigned to",
-            assignee
-                .name
-                .clone()
-                .or_else(|| assignee.id.clone())
-                .unwrap_or_default(),
-        ));
-    }
-    if !conversation.participants.is_empty() {
-        let people: Vec<String> = conversation
-            .participants
-            .iter()
-            .map(|p| match (&p.name, &p.headline) {
-                (Some(name), Some(headline)) => format!("{name} ({headline})"),
-                (name, _) => name.clone().or_else(|| p.id.clone()).unwrap_or_default(),
-            })
-            .collect();
-        facts.push(("Participants", people.join("; ")));
-    }
-    if let Some(url) = &conversation.url {
-        facts.push(("Page", url.clone()));
-    }
-    facts.push(("Id", conversation.id.clone()));
     view! {
         <dl class="facts">
-            {facts.into_iter().map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> }).collect_view()}
+            {transcript::facts(&conversation)
+                .into_iter()
+                .map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
+                .collect_view()}
         </dl>
     }
 }
@@ -295,10 +290,7 @@ fn Summary(conversation: Conversation) -> impl IntoView {
 /// What a conversation has besides its messages: flags, extracted data, criteria, tool calls.
 #[component]
 fn Extras(conversation: Conversation) -> impl IntoView {
-    let pending = conversation
-        .flags
-        .iter()
-        .any(|f| f == crate::vendors::voice_widget::EXTRACTION_PENDING)
+    let pending = conversation.flags.contains(&Flag::ExtractionPending)
         .then(|| view! { <p class="warning" role="note">"This call ended moments before the export: its extracted data and criteria were still being filled in. Export again in a minute to get them."</p> });
     let extracted = conversation.extracted_data.as_ref().and_then(|data| data.as_object()).map(|data| {
         let rows: Vec<(String, String)> = data
@@ -347,7 +339,7 @@ fn Extras(conversation: Conversation) -> impl IntoView {
 
 /// "UTC+02:00": the user's offset now.
 fn local_zone_label() -> String {
-    let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    let minutes = browser::utc_offset_minutes();
     let sign = if minutes < 0 { '-' } else { '+' };
     format!(
         "UTC{sign}{:02}:{:02}",
@@ -405,27 +397,45 @@ fn Messages(conversation: Conversation, utc: RwSignal<bool>) -> impl IntoView {
             None => view! { <p class="note">"This conversation has no messages."</p> }.into_any(),
         };
     }
+    // Product names from the conversation's own events, for the ids messages carry.
+    let names: Vec<(String, String)> = transcript::product_names(&conversation)
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name.to_string()))
+        .collect();
+    let names = std::sync::Arc::new(names);
     view! {
         <ol class="messages" aria-label="Messages">
-            {conversation.messages.into_iter().map(|message| view! { <Bubble message=message utc=utc /> }).collect_view()}
+            {conversation.messages.into_iter().map(|message| view! { <Bubble message=message utc=utc names=names.clone() /> }).collect_view()}
         </ol>
     }
     .into_any()
 }
 
 #[component]
-fn Bubble(message: Message, utc: RwSignal<bool>) -> impl IntoView {
+fn Bubble(
+    message: Message,
+    utc: RwSignal<bool>,
+    names: std::sync::Arc<Vec<(String, String)>>,
+) -> impl IntoView {
+    let names: std::collections::HashMap<&str, &str> = names
+        .iter()
+        .map(|(id, name)| (id.as_str(), name.as_str()))
+        .collect();
     let role = message.role;
     let author = match &message.author_name {
         Some(name) => format!("{} · {name}", role.label()),
         None => role.label().to_string(),
     };
-    let products = (!message.product_ids.is_empty())
-        .then(|| format!("Products shown: {}", message.product_ids.join(", ")));
+    let products = (!message.product_ids.is_empty()).then(|| {
+        format!(
+            "Products shown: {}",
+            transcript::products(&message.product_ids, &names)
+        )
+    });
     let cited = (!message.referenced_product_ids.is_empty()).then(|| {
         format!(
             "Products cited: {}",
-            message.referenced_product_ids.join(", ")
+            transcript::products(&message.referenced_product_ids, &names)
         )
     });
     let labels = (!message.classifications.is_empty()).then(|| {

@@ -5,20 +5,71 @@
 //! export, every offset shifts down, so a page fetched later only repeats conversations (which
 //! the store keeps once), never skips one. Pages fetched concurrently or out of order could skip.
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
+use super::spec::{FollowUpSpec, Holds, ListSpec, PageSize, Paginator, Selector};
 use super::{
-    object_of, parse_json, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FilterKind,
-    FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
+    Step, Update, VendorId, VendorSpec,
 };
-use crate::error::{ErrorKind, ErrorRule, FetchError};
-use crate::http::ResponseHead;
+use crate::error::{ErrorKind, ErrorRule};
 use crate::model::{AuthorRole, Contact, Conversation, Message, Person, Warning};
 
 /// The documented maximum, for the list and (undocumented there) the messages endpoint.
-const PAGE_SIZE: u32 = 100;
+const PAGE_SIZE: PageSize = PageSize {
+    param: "limit",
+    size: 100,
+};
+
+/// Both lists page by offset, with `pagination.has_more` and `pagination.total`.
+const BY_OFFSET: Paginator = Paginator::Offset {
+    param: "offset",
+    has_more: Selector(&[&["pagination", "has_more"]]),
+    total: Some(Selector(&[&["pagination", "total"]])),
+};
+
+const STATUSES: &[Choice] = &[
+    Choice {
+        value: "all",
+        label: "All",
+    },
+    Choice {
+        value: "open",
+        label: "Open",
+    },
+    Choice {
+        value: "closed",
+        label: "Closed",
+    },
+    Choice {
+        value: "archived",
+        label: "Archived",
+    },
+];
+
+const CHANNELS: &[Choice] = &[
+    Choice {
+        value: "",
+        label: "Any channel",
+    },
+    Choice {
+        value: "whatsapp",
+        label: "WhatsApp",
+    },
+    Choice {
+        value: "instagram",
+        label: "Instagram",
+    },
+    Choice {
+        value: "sms",
+        label: "SMS",
+    },
+    Choice {
+        value: "email",
+        label: "Email",
+    },
+];
 
 pub static SPEC: VendorSpec = VendorSpec {
     id: VendorId::HueChat,
@@ -33,25 +84,14 @@ pub static SPEC: VendorSpec = VendorSpec {
             "status",
             "Status",
             "Open, closed or archived conversations, or all of them.",
-            FilterKind::Choice(&[
-                Choice { value: "all", label: "All" },
-                Choice { value: "open", label: "Open" },
-                Choice { value: "closed", label: "Closed" },
-                Choice { value: "archived", label: "Archived" },
-            ]),
+            FilterKind::Choice(STATUSES),
         )
         .default("all"),
         FilterSpec::new(
             "channel",
             "Channel",
             "Where the conversation happens.",
-            FilterKind::Choice(&[
-                Choice { value: "", label: "Any channel" },
-                Choice { value: "whatsapp", label: "WhatsApp" },
-                Choice { value: "instagram", label: "Instagram" },
-                Choice { value: "sms", label: "SMS" },
-                Choice { value: "email", label: "Email" },
-            ]),
+            FilterKind::Choice(CHANNELS),
         ),
         FilterSpec::new(
             "assigned_to",
@@ -72,10 +112,30 @@ pub static SPEC: VendorSpec = VendorSpec {
         )
         .default("created_at:desc"),
     ],
-    page_size: PAGE_SIZE,
-    pagination: Pagination::Offset,
-    body: BodyFormat::Json,
-    parallel_requests: true,
+    fixed_params: &[],
+    list: ListSpec {
+        path: "/conversations",
+        body: BodyFormat::Json,
+        records: Selector(&[&["data"]]),
+        page_size: PAGE_SIZE,
+        paginator: BY_OFFSET,
+    },
+    follow_up: Some(FollowUpSpec {
+        list: ListSpec {
+            path: "/conversation/{id}/messages",
+            body: BodyFormat::Json,
+            records: Selector(&[&["data"]]),
+            page_size: PAGE_SIZE,
+            paginator: BY_OFFSET,
+        },
+        id_field: "id",
+    }),
+    windows: None,
+    holds: Holds::Conversations,
+    status_title: "By status",
+    status_words: STATUSES,
+    channel_words: CHANNELS,
+    notes: &[],
     errors: &[
         ErrorRule {
             status: 400,
@@ -93,71 +153,12 @@ pub static SPEC: VendorSpec = VendorSpec {
             status: 404,
             code: None,
             kind: ErrorKind::NotFound,
-            message: "HueChat found nothing at this address. Check the base URL; a conversation may also have been deleted.",
+            message: "HueChat found nothing at this address. Check the base URL.",
         },
     ],
     transcript_note: None,
     date_range: None,
 };
-
-#[derive(Deserialize)]
-struct Envelope {
-    data: Vec<Box<RawValue>>,
-    pagination: OffsetPagination,
-}
-
-#[derive(Deserialize)]
-struct OffsetPagination {
-    #[serde(default)]
-    total: Option<u64>,
-    #[serde(default)]
-    has_more: bool,
-}
-
-/// Just the id of a conversation, read before mapping to plan its messages.
-#[derive(Deserialize)]
-struct IdOnly {
-    id: String,
-}
-
-fn list_task(call: Call, page: u32) -> Task {
-    Task {
-        call,
-        label: format!("page {} of conversations", page + 1),
-        step: Step::List { window: 0, page },
-        once_key: None,
-    }
-}
-
-fn messages_task(base_url: &str, conversation_id: &str, page: u32, offset: u64) -> Task {
-    let path = format!(
-        "/conversation/{}/messages",
-        crate::http::encode_component(conversation_id)
-    );
-    let params = vec![
-        ("limit".into(), PAGE_SIZE.to_string()),
-        ("offset".into(), offset.to_string()),
-    ];
-    Task {
-        call: Call::new(base_url, &path, params),
-        label: format!(
-            "messages of conversation {conversation_id} (page {})",
-            page + 1
-        ),
-        step: Step::Messages {
-            conversation_id: conversation_id.to_string(),
-            page,
-        },
-        once_key: (page == 0).then(|| format!("messages {conversation_id}")),
-    }
-}
-
-fn offset_of(task: &Task) -> u64 {
-    task.call
-        .param("offset")
-        .and_then(|o| o.parse().ok())
-        .unwrap_or(0)
-}
 
 pub struct HueChat;
 
@@ -166,118 +167,24 @@ impl Connector for HueChat {
         &SPEC
     }
 
-    fn plan(&self, query: &ExportQuery) -> Vec<Task> {
-        let mut params: Vec<(String, String)> = [
-            "status",
-            "channel",
-            "assigned_to",
-            "label",
-            "search",
-            "sort",
-        ]
-        .iter()
-        .map(|name| (name.to_string(), query.filter(name).to_string()))
-        .collect();
-        params.push(("limit".into(), PAGE_SIZE.to_string()));
-        params.push(("offset".into(), "0".into()));
-        vec![list_task(
-            Call::new(&query.base_url, "/conversations", params),
-            0,
-        )]
-    }
-
-    fn read_page(
-        &self,
-        task: &Task,
-        _head: &ResponseHead,
-        body: &[u8],
-    ) -> Result<Page, FetchError> {
-        let envelope: Envelope = parse_json(
-            SPEC.name,
-            task,
-            body,
-            r#"{"data": [...], "pagination": {...}}"#,
-        )?;
-        let offset = offset_of(task);
-        let next_offset = offset + PAGE_SIZE as u64;
-        let mut next = Vec::new();
-        match &task.step {
-            Step::List { page, .. } => {
-                if envelope.pagination.has_more {
-                    next.push(list_task(
-                        task.call.with_param("offset", &next_offset.to_string()),
-                        page + 1,
-                    ));
-                }
-                for record in &envelope.data {
-                    // A record without an id is still kept (and warned about) when mapped; it
-                    // just has no messages to fetch.
-                    if let Ok(IdOnly { id }) = serde_json::from_str(record.get()) {
-                        next.push(messages_task(&task.call.base_url, &id, 0, 0));
-                    }
-                }
-                Ok(Page {
-                    records: envelope.data,
-                    next,
-                    total: envelope.pagination.total,
-                })
-            }
-            Step::Messages {
-                conversation_id,
-                page,
-            } => {
-                if envelope.pagination.has_more {
-                    next.push(messages_task(
-                        &task.call.base_url,
-                        conversation_id,
-                        page + 1,
-                        next_offset,
-                    ));
-                }
-                Ok(Page {
-                    records: envelope.data,
-                    next,
-                    total: None,
-                })
-            }
-        }
-    }
-
-    fn map(
-        &self,
-        task: &Task,
-        records: Vec<Box<RawValue>>,
-        context: &mut MapContext<'_>,
-    ) -> Vec<Update> {
-        let first_record = context.first_record;
-        match &task.step {
-            Step::List { page, .. } => {
-                context.map_list_page(*page, records, |raw, place, context| {
-                    map_conversation(raw, place, context.warnings)
-                })
-            }
-            Step::Messages {
+    fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
+        match at.step {
+            Step::List { .. } => Update::Conversation(Box::new(map_conversation(
+                raw,
+                &at.to_string(),
+                context.warnings,
+            ))),
+            Step::FollowUp {
                 conversation_id, ..
-            } => {
-                let offset = offset_of(task) + first_record as u64;
-                let messages = records
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, raw)| {
-                        map_message(
-                            raw,
-                            conversation_id,
-                            offset as usize + index,
-                            context.warnings,
-                        )
-                    })
-                    .collect();
-                vec![Update::Messages {
-                    conversation_id: conversation_id.clone(),
-                    offset,
-                    messages,
-                }]
-            }
+            } => Update::Message {
+                conversation_id: conversation_id.clone(),
+                message: Box::new(map_message(
+                    raw,
+                    conversation_id,
+                    at.position as usize,
+                    context.warnings,
+                )),
+            },
         }
     }
 }
@@ -306,7 +213,7 @@ fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>
         })
     });
     let mut conversation = Conversation {
-        vendor: SPEC.slug,
+        vendor: VendorId::HueChat,
         contact: contact.or_else(|| {
             contact_id.clone().map(|id| Contact {
                 id: Some(id),

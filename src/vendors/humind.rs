@@ -1,20 +1,36 @@
 //! Humind (`vendor-docs/humind.md`): cursor-paginated conversations with inline transcripts.
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::fields::{parse_timestamp, Fields};
-use super::spec::DateRange;
+use super::fields::Fields;
+use super::spec::{DateRange, Holds, ListSpec, PageSize, Paginator, Selector};
 use super::{
-    object_of, parse_json, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
-    FilterKind, FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    json_body, object_of, Auth, BodyFormat, Choice, Connector, ExportQuery, FilterKind, FilterSpec,
+    MapContext, RecordAt, Update, VendorId, VendorSpec,
 };
-use crate::error::{ErrorKind, ErrorRule, FetchError};
-use crate::http::{Request, ResponseHead};
+use crate::error::{ErrorKind, ErrorRule, Problem};
+use crate::http::Request;
 use crate::model::{Attachment, AuthorRole, Contact, Conversation, Event, Message, Warning};
 
-/// The documented maximum page size: the fewest requests for a sweep.
-const PAGE_SIZE: u32 = 100;
+/// Who is handling a conversation: the filter's choices, and the words for the status.
+const HANDOFF: &[Choice] = &[
+    Choice {
+        value: "",
+        label: "Anyone",
+    },
+    Choice {
+        value: "ai_active",
+        label: "The AI assistant",
+    },
+    Choice {
+        value: "queued",
+        label: "Waiting for a human",
+    },
+    Choice {
+        value: "human_active",
+        label: "A human operator",
+    },
+];
 
 pub static SPEC: VendorSpec = VendorSpec {
     id: VendorId::Humind,
@@ -47,12 +63,7 @@ pub static SPEC: VendorSpec = VendorSpec {
             "handoff_status",
             "Handled by",
             "Who is handling the conversation now.",
-            FilterKind::Choice(&[
-                Choice { value: "", label: "Anyone" },
-                Choice { value: "ai_active", label: "The AI assistant" },
-                Choice { value: "queued", label: "Waiting for a human" },
-                Choice { value: "human_active", label: "A human operator" },
-            ]),
+            FilterKind::Choice(HANDOFF),
         ),
         FilterSpec::new(
             "include_contact",
@@ -63,13 +74,26 @@ pub static SPEC: VendorSpec = VendorSpec {
                     "Contact details are personal data. Include them only if you need them, and keep the files as your privacy policy requires.",
                 ),
             },
-        ),
+        )
+        .not_sent(),
     ],
-    page_size: PAGE_SIZE,
-    pagination: Pagination::Cursor,
-    body: BodyFormat::Json,
-    parallel_requests: false,
+    fixed_params: &[],
+    list: ListSpec {
+        path: "/conversations",
+        body: BodyFormat::Json,
+        records: Selector(&[&["data"]]),
+        // The documented maximum: the fewest requests for a sweep.
+        page_size: PageSize { param: "limit", size: 100 },
+        paginator: Paginator::Cursor { param: "cursor", next: Selector(&[&["next_cursor"]]), has_more: None },
+    },
+    follow_up: None,
+    windows: None,
     transcript_note: None,
+    holds: Holds::Conversations,
+    status_title: "Handled by, now",
+    status_words: HANDOFF,
+    channel_words: &[],
+    notes: &[],
     date_range: Some(DateRange { from: "created_after", to: "created_before", to_inclusive: true }),
     errors: &[
         ErrorRule {
@@ -106,7 +130,7 @@ pub static SPEC: VendorSpec = VendorSpec {
             status: 404,
             code: Some("not_found"),
             kind: ErrorKind::NotFound,
-            message: "Humind found nothing at this address. Check the base URL; a single conversation may also have been deleted.",
+            message: "Humind found nothing at this address. Check the base URL.",
         },
         ErrorRule {
             status: 429,
@@ -126,22 +150,6 @@ fn includes(query: &ExportQuery) -> &'static str {
     }
 }
 
-fn list_task(call: Call, page: u32) -> Task {
-    Task {
-        call,
-        label: format!("page {} of conversations", page + 1),
-        step: Step::List { window: 0, page },
-        once_key: None,
-    }
-}
-
-#[derive(Deserialize)]
-struct ListEnvelope {
-    data: Vec<Box<RawValue>>,
-    #[serde(default)]
-    next_cursor: Option<String>,
-}
-
 pub struct Humind;
 
 impl Connector for Humind {
@@ -149,79 +157,17 @@ impl Connector for Humind {
         &SPEC
     }
 
-    fn validate(&self, query: &ExportQuery) -> Vec<FieldError> {
-        let after = parse_timestamp(query.filter("created_after"));
-        let before = parse_timestamp(query.filter("created_before"));
-        match (after, before) {
-            (Some(after), Some(before)) if after > before => vec![FieldError::new(
-                "created_before",
-                "This must not be earlier than \"Started on or after\".",
-            )],
-            _ => Vec::new(),
-        }
+    /// Messages always (an export wants transcripts), contact details on request.
+    fn extra_params(&self, query: &ExportQuery) -> Vec<(String, String)> {
+        vec![("include".into(), includes(query).into())]
     }
 
-    fn plan(&self, query: &ExportQuery) -> Vec<Task> {
-        let mut params: Vec<(String, String)> = [
-            "created_after",
-            "created_before",
-            "updated_after",
-            "handoff_status",
-        ]
-        .iter()
-        .map(|name| (name.to_string(), query.filter(name).to_string()))
-        .collect();
-        params.push(("include".into(), includes(query).into()));
-        params.push(("limit".into(), PAGE_SIZE.to_string()));
-        vec![list_task(
-            Call::new(&query.base_url, "/conversations", params),
-            0,
-        )]
-    }
-
-    fn read_page(
-        &self,
-        task: &Task,
-        _head: &ResponseHead,
-        body: &[u8],
-    ) -> Result<Page, FetchError> {
-        let Step::List { page, .. } = task.step else {
-            return Ok(Page::default());
-        };
-        let envelope: ListEnvelope = parse_json(
-            SPEC.name,
-            task,
-            body,
-            r#"{"data": [...], "next_cursor": ...}"#,
-        )?;
-        let mut next = Vec::new();
-        if let Some(cursor) = envelope.next_cursor.filter(|cursor| !cursor.is_empty()) {
-            if task.call.param("cursor") == Some(cursor.as_str()) {
-                return Err(FetchError::new(
-                    ErrorKind::Malformed,
-                    "Humind sent the same page twice in a row. The export stopped to avoid looping; press Resume to try again.",
-                    format!("next_cursor {cursor} repeats the cursor of this request"),
-                ));
-            }
-            next.push(list_task(task.call.with_param("cursor", &cursor), page + 1));
-        }
-        Ok(Page {
-            records: envelope.data,
-            next,
-            total: None,
-        })
-    }
-
-    fn map(
-        &self,
-        task: &Task,
-        records: Vec<Box<RawValue>>,
-        context: &mut MapContext<'_>,
-    ) -> Vec<Update> {
-        let (_, page) = task.step.order();
-        context.map_list_page(page, records, |raw, place, context| {
-            map_conversation(raw, place, context.warnings)
-        })
+    fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
+        Update::Conversation(Box::new(map_conversation(
+            raw,
+            &at.to_string(),
+            context.warnings,
+        )))
     }
 
     /// `GET /conversations/{id}`: one conversation with its whole transcript.
@@ -243,15 +189,12 @@ impl Connector for Humind {
         &self,
         body: &[u8],
         context: &mut MapContext<'_>,
-    ) -> Result<Conversation, FetchError> {
-        let raw: Box<RawValue> = serde_json::from_slice(body).map_err(|error| {
-            super::malformed(
-                SPEC.name,
-                "a conversation",
-                format!("The body is not JSON: {error}"),
-            )
-        })?;
-        Ok(map_conversation(raw, "conversation", context.warnings))
+    ) -> Result<Conversation, Problem> {
+        Ok(map_conversation(
+            json_body(body)?,
+            "conversation",
+            context.warnings,
+        ))
     }
 }
 
@@ -269,7 +212,7 @@ pub fn map_conversation(
     fields.set_record(&id);
     let status = fields.string("handoff_status");
     let mut conversation = Conversation {
-        vendor: SPEC.slug,
+        vendor: VendorId::Humind,
         started_at: fields.time("created_at"),
         updated_at: fields.time("updated_at"),
         last_message_at: fields.time("last_message_at"),

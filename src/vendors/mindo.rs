@@ -3,40 +3,21 @@
 //! `to` exclusive: no gap, no overlap). Messages are grouped into conversations by
 //! `conversation_id`. `occurred_at` carries no time zone: it is read as UTC.
 
-use chrono::{Duration, SecondsFormat};
-use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::Value;
 
-use super::fields::{parse_timestamp, Fields};
-use super::spec::DateRange;
+use super::fields::Fields;
+use super::spec::{DateRange, Holds, ListSpec, PageSize, Paginator, Selector, Windows};
 use super::{
-    malformed, object_of, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
-    FilterKind, FilterSpec, Line, MapContext, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
+    Update, VendorId, VendorSpec,
 };
-use crate::error::{ErrorKind, ErrorRule, FetchError, VendorComplaint};
+use crate::error::{ErrorKind, ErrorRule};
 use crate::model::{
-    Attachment, AuthorRole, Classification, Contact, Conversation, Message, Timestamp, ToolCall,
-    Warning,
+    Attachment, AuthorRole, Classification, Contact, Conversation, Message, ToolCall, Warning,
 };
 
-/// The documented maximum rows per request.
-const PAGE_SIZE: u32 = 10_000;
 /// The documented maximum range per request.
 pub const MAX_WINDOW_DAYS: i64 = 31;
-
-/// `42` or `42,57`: whole numbers separated by commas.
-pub fn check_id_list(value: &str) -> Result<(), String> {
-    let valid = value
-        .split(',')
-        .map(str::trim)
-        .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
-    if valid {
-        Ok(())
-    } else {
-        Err("Use a number like 42, or several separated by commas, like 42,57.".into())
-    }
-}
 
 pub static SPEC: VendorSpec = VendorSpec {
     id: VendorId::Mindo,
@@ -51,9 +32,10 @@ pub static SPEC: VendorSpec = VendorSpec {
             "company_id",
             "Company ID",
             "Your company's number, like 42; several separated by commas (a global key can read them all).",
-            FilterKind::Checked(check_id_list),
+            FilterKind::Numbers,
         )
-        .required(),
+        .required()
+        .demo("42,57"),
         FilterSpec::new(
             "from",
             "From",
@@ -84,7 +66,7 @@ pub static SPEC: VendorSpec = VendorSpec {
             "agent_id",
             "AI agent ID",
             "Only messages written by this AI agent (a number, or several separated by commas).",
-            FilterKind::Checked(check_id_list),
+            FilterKind::Numbers,
         ),
         FilterSpec::new(
             "direction",
@@ -110,10 +92,30 @@ pub static SPEC: VendorSpec = VendorSpec {
         )
         .default("classifications"),
     ],
-    page_size: PAGE_SIZE,
-    pagination: Pagination::NdjsonSentinel,
-    body: BodyFormat::Ndjson,
-    parallel_requests: true,
+    fixed_params: &[],
+    list: ListSpec {
+        path: "/qualitative-export/messages",
+        body: BodyFormat::Ndjson,
+        records: Selector(&[]),
+        // The documented maximum rows per request.
+        page_size: PageSize { param: "limit", size: 10_000 },
+        paginator: Paginator::Sentinel { param: "cursor", flag: "_truncated", next: "next_cursor", error: "_error" },
+    },
+    follow_up: None,
+    windows: Some(Windows { from: "from", to: "to", max_days: MAX_WINDOW_DAYS }),
+    holds: Holds::Messages,
+    status_title: "By status",
+    status_words: &[],
+    // The platforms the documentation lists, by the channel filter they belong to.
+    channel_words: &[
+        Choice { value: "META_WHATSAPP", label: "WhatsApp (Meta)" },
+        Choice { value: "WHATSAPP_EVOLUTION", label: "WhatsApp (Evolution)" },
+        Choice { value: "MANYCHAT_WHATSAPP", label: "WhatsApp (ManyChat)" },
+        Choice { value: "INSTAGRAM", label: "Instagram" },
+        Choice { value: "MANYCHAT_INSTAGRAM", label: "Instagram (ManyChat)" },
+        Choice { value: "MESSENGER", label: "Messenger" },
+    ],
+    notes: &["Mindo's occurred_at carries no time zone: it is read, and written, as UTC."],
     errors: &[
         ErrorRule {
             status: 400,
@@ -138,57 +140,6 @@ pub static SPEC: VendorSpec = VendorSpec {
     date_range: Some(DateRange { from: "from", to: "to", to_inclusive: false }),
 };
 
-/// `[from, to)` cut into consecutive windows of at most 31 days.
-pub fn windows(from: Timestamp, to: Timestamp) -> Vec<(Timestamp, Timestamp)> {
-    let mut windows = Vec::new();
-    let mut start = from;
-    while start < to {
-        let end = (start + Duration::days(MAX_WINDOW_DAYS)).min(to);
-        windows.push((start, end));
-        start = end;
-    }
-    windows
-}
-
-fn range(query: &ExportQuery) -> Option<(Timestamp, Timestamp)> {
-    Some((
-        parse_timestamp(query.filter("from"))?,
-        parse_timestamp(query.filter("to"))?,
-    ))
-}
-
-fn iso(at: Timestamp) -> String {
-    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-fn window_label(from: Timestamp, to: Timestamp) -> String {
-    format!(
-        "{} – {}",
-        from.format("%Y-%m-%d %H:%M"),
-        to.format("%Y-%m-%d %H:%M")
-    )
-}
-
-fn page_task(call: Call, window: u32, page: u32, label: &str) -> Task {
-    Task {
-        call,
-        label: format!("window {} ({label}), page {}", window + 1, page + 1),
-        step: Step::List { window, page },
-        once_key: None,
-    }
-}
-
-/// A sentinel or error line; ordinary rows have neither field.
-#[derive(Deserialize)]
-struct Control {
-    #[serde(rename = "_truncated", default)]
-    truncated: Option<bool>,
-    #[serde(default)]
-    next_cursor: Option<String>,
-    #[serde(rename = "_error", default)]
-    error: Option<Value>,
-}
-
 pub struct Mindo;
 
 impl Connector for Mindo {
@@ -196,147 +147,8 @@ impl Connector for Mindo {
         &SPEC
     }
 
-    fn validate(&self, query: &ExportQuery) -> Vec<FieldError> {
-        match range(query) {
-            Some((from, to)) if to <= from => {
-                vec![FieldError::new("to", "This must be later than \"From\".")]
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    fn plan(&self, query: &ExportQuery) -> Vec<Task> {
-        let Some((from, to)) = range(query) else {
-            return Vec::new();
-        };
-        let includes = match query.filter("include") {
-            "none" => "",
-            chosen => chosen,
-        };
-        windows(from, to)
-            .into_iter()
-            .enumerate()
-            .map(|(window, (start, end))| {
-                let params = vec![
-                    (
-                        "company_id".to_string(),
-                        query.filter("company_id").replace(' ', ""),
-                    ),
-                    ("from".to_string(), iso(start)),
-                    ("to".to_string(), iso(end)),
-                    ("channel".to_string(), query.filter("channel").to_string()),
-                    (
-                        "agent_id".to_string(),
-                        query.filter("agent_id").replace(' ', ""),
-                    ),
-                    (
-                        "direction".to_string(),
-                        query.filter("direction").to_string(),
-                    ),
-                    ("include".to_string(), includes.to_string()),
-                    ("limit".to_string(), PAGE_SIZE.to_string()),
-                ];
-                let call = Call::new(&query.base_url, "/qualitative-export/messages", params);
-                page_task(call, window as u32, 0, &window_label(start, end))
-            })
-            .collect()
-    }
-
-    fn windows(&self, query: &ExportQuery) -> Vec<String> {
-        range(query)
-            .map(|(from, to)| {
-                windows(from, to)
-                    .into_iter()
-                    .map(|(a, b)| window_label(a, b))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    fn read_line(&self, task: &Task, line: &str) -> Result<Line, FetchError> {
-        let line = line.trim();
-        if line.is_empty() {
-            return Ok(Line::Skip);
-        }
-        let raw: Box<RawValue> = serde_json::from_str(line).map_err(|error| {
-            malformed(
-                SPEC.name,
-                &task.label,
-                format!("A line is not JSON: {error}"),
-            )
-        })?;
-        // Only lines that mention the control fields are checked for them.
-        if line.contains("\"_truncated\"") || line.contains("\"_error\"") {
-            if let Ok(control) = serde_json::from_str::<Control>(line) {
-                if let Some(error) = control.error {
-                    let complaint =
-                        VendorComplaint::from_value(&serde_json::json!({ "_error": error }));
-                    let reason = complaint
-                        .message
-                        .clone()
-                        .unwrap_or_else(|| "no message".into());
-                    return Err(FetchError::new(
-                        ErrorKind::Server,
-                        format!("Mindo stopped sending in the middle of a page and said: {reason}. The rows received so far are kept; press Resume to try again."),
-                        format!("An _error line in the stream\ncode: {}\nmessage: {reason}", complaint.code.unwrap_or_default()),
-                    ));
-                }
-                if control.truncated == Some(true) {
-                    return match control.next_cursor.filter(|c| !c.is_empty()) {
-                        Some(cursor) => Ok(Line::Next(cursor)),
-                        None => Err(malformed(
-                            SPEC.name,
-                            &task.label,
-                            "a _truncated line without next_cursor",
-                        )),
-                    };
-                }
-            }
-        }
-        Ok(Line::Record(raw))
-    }
-
-    fn after_lines(&self, task: &Task, next_cursor: Option<String>) -> Vec<Task> {
-        let (Some(cursor), Step::List { window, page }) = (next_cursor, &task.step) else {
-            return Vec::new();
-        };
-        if task.call.param("cursor") == Some(cursor.as_str()) {
-            // The same cursor again would loop forever; reading it as the end is the safe side,
-            // and the window's progress shows where it stopped.
-            return Vec::new();
-        }
-        let label = task
-            .label
-            .split(" (")
-            .nth(1)
-            .and_then(|rest| rest.split(')').next())
-            .unwrap_or("");
-        vec![page_task(
-            task.call.with_param("cursor", &cursor),
-            *window,
-            page + 1,
-            label,
-        )]
-    }
-
-    fn map(
-        &self,
-        task: &Task,
-        records: Vec<Box<RawValue>>,
-        context: &mut MapContext<'_>,
-    ) -> Vec<Update> {
-        let first_record = context.first_record;
-        records
-            .into_iter()
-            .enumerate()
-            .map(|(index, raw)| {
-                map_row(
-                    raw,
-                    &format!("{}, line {}", task.label, first_record + index + 1),
-                    context.warnings,
-                )
-            })
-            .collect()
+    fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
+        map_row(raw, &at.to_string(), context.warnings)
     }
 }
 
@@ -409,7 +221,7 @@ fn map_row(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Upda
     // What the message says about its conversation: company, channel, contact and time.
     let mut shell = Conversation {
         id: conversation_id,
-        vendor: SPEC.slug,
+        vendor: VendorId::Mindo,
         channel,
         started_at: sent_at,
         last_message_at: sent_at,

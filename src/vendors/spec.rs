@@ -1,4 +1,7 @@
-//! What a vendor offers, as data: auth, filters, page size, pagination, documented errors.
+//! What a vendor offers, as data: auth, filters, how its lists page and where their records sit,
+//! and its documented errors. The engine reads these values; a connector file holds only what
+//! cannot be data (mapping a record into the model), as Airbyte's declarative connectors do with
+//! their paginators and record selectors.
 
 use std::collections::BTreeMap;
 
@@ -24,23 +27,87 @@ impl Auth {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pagination {
-    /// An opaque cursor in the body, passed back as a parameter.
-    Cursor,
-    /// `limit` and `offset`, with a total.
-    Offset,
-    /// NDJSON with a final `{"_truncated": true, "next_cursor": ...}` line.
-    NdjsonSentinel,
-}
+/// A place in a JSON body, as the keys leading to it: `&["data", "conversations"]`. The empty
+/// path is the body itself.
+pub type JsonPath = &'static [&'static str];
 
-/// How response bodies are read.
+/// Where a value sits in a body: the first of these paths that holds one. Most vendors document
+/// one place; a vendor whose envelope is undocumented gets the likely ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Selector(pub &'static [JsonPath]);
+
+/// How a body is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFormat {
-    /// One JSON document, parsed once complete.
+    /// One JSON document, parsed once complete; its records are at `records`.
     Json,
-    /// One JSON object per line, parsed line by line as the body streams in.
+    /// One JSON object per line, read line by line as the body streams in.
     Ndjson,
+}
+
+/// How a list goes from one page to the next.
+#[derive(Debug, Clone, Copy)]
+pub enum Paginator {
+    /// An opaque cursor in the body, sent back as `param`. When `has_more` is given and false,
+    /// the list ends whatever the cursor says; when it is true, a cursor must be there.
+    Cursor {
+        param: &'static str,
+        next: Selector,
+        has_more: Option<Selector>,
+    },
+    /// `param` counts records from the start; the next page starts a page size later while
+    /// `has_more` says so. `total` is the list's size, when the vendor reports it.
+    Offset {
+        param: &'static str,
+        has_more: Selector,
+        total: Option<Selector>,
+    },
+    /// NDJSON whose last line, `{"<flag>": true, "<next>": "..."}`, announces another page,
+    /// fetched with that cursor as `param`. A line with `error` is the vendor's error mid-stream.
+    Sentinel {
+        param: &'static str,
+        flag: &'static str,
+        next: &'static str,
+        error: &'static str,
+    },
+}
+
+/// The parameter that asks for a page size, and the size the app asks for (the documented
+/// maximum: the fewest requests).
+#[derive(Debug, Clone, Copy)]
+pub struct PageSize {
+    pub param: &'static str,
+    pub size: u32,
+}
+
+/// A range longer than the vendor accepts, cut into consecutive windows (`to` exclusive: no
+/// gap, no overlap) fetched side by side.
+#[derive(Debug, Clone, Copy)]
+pub struct Windows {
+    /// The filters holding the range; each window sends its own values under these names.
+    pub from: &'static str,
+    pub to: &'static str,
+    pub max_days: i64,
+}
+
+/// One list endpoint and how to read it.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSpec {
+    /// After the base URL. `{id}` stands for the conversation of a follow-up list.
+    pub path: &'static str,
+    pub body: BodyFormat,
+    /// Where the records are, for JSON bodies.
+    pub records: Selector,
+    pub page_size: PageSize,
+    pub paginator: Paginator,
+}
+
+/// A list fetched for each record of the main list (HueChat's messages of each conversation).
+#[derive(Debug, Clone, Copy)]
+pub struct FollowUpSpec {
+    pub list: ListSpec,
+    /// The field of a main-list record that names it in `list.path`.
+    pub id_field: &'static str,
 }
 
 #[derive(Debug)]
@@ -56,18 +123,49 @@ pub struct VendorSpec {
     pub key_prefixes: &'static [&'static str],
     pub key_placeholder: &'static str,
     pub filters: &'static [FilterSpec],
-    /// Records per request the app asks for: the documented maximum.
-    pub page_size: u32,
-    pub pagination: Pagination,
-    pub body: BodyFormat,
-    /// Whether requests can run in parallel (follow-ups per conversation, date windows), so the
-    /// form offers a concurrency setting.
-    pub parallel_requests: bool,
+    /// Parameters every list request carries beyond the filters (a connector may add computed
+    /// ones with `Connector::extra_params`).
+    pub fixed_params: &'static [(&'static str, &'static str)],
+    /// The main list: conversations, or (Mindo) messages.
+    pub list: ListSpec,
+    pub follow_up: Option<FollowUpSpec>,
+    /// A date range the vendor accepts only so long, cut into windows.
+    pub windows: Option<Windows>,
     pub errors: &'static [ErrorRule],
     /// Said plainly in the transcript view when the vendor's API has no full transcript.
     pub transcript_note: Option<&'static str>,
     /// The two date filters that bound the export, for the presets (today, last 7 days...).
     pub date_range: Option<DateRange>,
+    /// Whether the main list's records are conversations or messages (Mindo): the unit of the
+    /// progress rate.
+    pub holds: Holds,
+    /// The title of the summary chart of `Conversation::status`: what the vendor's status means.
+    pub status_title: &'static str,
+    /// People's words for the vendor's status and channel codes, shown on screen (files keep
+    /// the codes: they are what people join on). A code not listed is shown humanised.
+    pub status_words: &'static [Choice],
+    pub channel_words: &'static [Choice],
+    /// Facts about this vendor's data worth a line in the zip's manifest.
+    pub notes: &'static [&'static str],
+}
+
+impl VendorSpec {
+    /// Whether requests can run side by side (follow-ups per conversation, date windows), so
+    /// the form offers a concurrency setting.
+    pub fn parallel_requests(&self) -> bool {
+        self.follow_up.is_some() || self.windows.is_some()
+    }
+
+    pub fn filter(&self, name: &str) -> Option<&'static FilterSpec> {
+        self.filters.iter().find(|filter| filter.name == name)
+    }
+}
+
+/// What the records of a vendor's main list are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Conversations,
+    Messages,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -80,7 +178,7 @@ pub struct DateRange {
 
 #[derive(Debug)]
 pub struct FilterSpec {
-    /// The name in the page URL, usually the vendor's parameter name.
+    /// The name in the page URL, and the vendor's parameter name.
     pub name: &'static str,
     pub label: &'static str,
     pub help: &'static str,
@@ -88,6 +186,11 @@ pub struct FilterSpec {
     pub required: bool,
     /// The value when the URL sets none.
     pub default: &'static str,
+    /// Whether the value goes to the vendor as a parameter of the same name; a filter that
+    /// only shapes other parameters (an opt-in read by the connector) does not.
+    pub sent: bool,
+    /// What Demo mode fills in when the filter is required and empty.
+    pub demo: &'static str,
 }
 
 impl FilterSpec {
@@ -104,6 +207,8 @@ impl FilterSpec {
             kind,
             required: false,
             default: "",
+            sent: true,
+            demo: "",
         }
     }
 
@@ -116,6 +221,25 @@ impl FilterSpec {
         self.default = value;
         self
     }
+
+    pub const fn not_sent(mut self) -> Self {
+        self.sent = false;
+        self
+    }
+
+    pub const fn demo(mut self, value: &'static str) -> Self {
+        self.demo = value;
+        self
+    }
+
+    /// The value as the vendor expects it: lists without spaces, "none of these" as nothing.
+    pub fn to_param(&self, value: &str) -> String {
+        match self.kind {
+            FilterKind::Multi(_) if value == "none" => String::new(),
+            FilterKind::Numbers | FilterKind::Multi(_) => value.replace(' ', ""),
+            _ => value.to_string(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -124,9 +248,11 @@ pub enum FilterKind {
     Instant,
     /// One of a fixed set.
     Choice(&'static [Choice]),
-    /// Any of a fixed set, sent comma-separated.
+    /// Any of a fixed set, sent comma-separated; `none` for none of them.
     Multi(&'static [Choice]),
     Text,
+    /// Whole numbers separated by commas, like `42,57`.
+    Numbers,
     /// Text that must pass a check before sending; the check says what is wrong.
     Checked(fn(&str) -> Result<(), String>),
     /// An opt-in; when on, the form shows `warning` beside it.
@@ -166,13 +292,7 @@ impl ExportQuery {
     pub fn filter(&self, name: &str) -> &str {
         match self.filters.get(name).map(|v| v.trim()) {
             Some(value) => value,
-            None => self
-                .vendor
-                .spec()
-                .filters
-                .iter()
-                .find(|f| f.name == name)
-                .map_or("", |f| f.default),
+            None => self.vendor.spec().filter(name).map_or("", |f| f.default),
         }
     }
 

@@ -2,20 +2,16 @@
 //! participants and the outreach sequence. The API has no message endpoint: only each
 //! conversation's last message.
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
+use super::spec::{Holds, ListSpec, PageSize, Paginator, Selector};
 use super::{
-    object_of, parse_json, Auth, BodyFormat, Call, Connector, ExportQuery, FilterKind, FilterSpec,
-    MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
+    Update, VendorId, VendorSpec,
 };
-use crate::error::{ErrorKind, ErrorRule, FetchError};
-use crate::http::ResponseHead;
+use crate::error::{ErrorKind, ErrorRule};
 use crate::model::{Conversation, Participant, Warning};
-
-/// Larger values are clamped to 25 by the vendor.
-const PAGE_SIZE: u32 = 25;
 
 /// `contact_id` must match `^[1-9][0-9]*$`.
 pub fn check_contact_id(value: &str) -> Result<(), String> {
@@ -50,10 +46,31 @@ pub static SPEC: VendorSpec = VendorSpec {
             FilterKind::Checked(check_contact_id),
         ),
     ],
-    page_size: PAGE_SIZE,
-    pagination: Pagination::Cursor,
-    body: BodyFormat::Json,
-    parallel_requests: false,
+    fixed_params: &[],
+    list: ListSpec {
+        path: "/conversations",
+        body: BodyFormat::Json,
+        records: Selector(&[&["data", "conversations"]]),
+        // Larger values are clamped to 25 by the vendor.
+        page_size: PageSize { param: "limit", size: 25 },
+        paginator: Paginator::Cursor {
+            param: "cursor",
+            next: Selector(&[&["data", "pagination", "next_cursor"]]),
+            has_more: Some(Selector(&[&["data", "pagination", "has_more"]])),
+        },
+    },
+    follow_up: None,
+    windows: None,
+    holds: Holds::Conversations,
+    status_title: "By state",
+    status_words: &[
+        Choice { value: "awaiting_reply", label: "Awaiting a reply" },
+        Choice { value: "replied", label: "Replied" },
+        Choice { value: "sequence_running", label: "Outreach sequence running" },
+        Choice { value: "closed", label: "Closed" },
+    ],
+    channel_words: &[],
+    notes: &["TalkToHumans' API has no message endpoint: only each conversation's last message is exported (last_message_preview)."],
     errors: &[
         ErrorRule {
             status: 400,
@@ -74,34 +91,6 @@ pub static SPEC: VendorSpec = VendorSpec {
     date_range: None,
 };
 
-#[derive(Deserialize)]
-struct Envelope {
-    data: Data,
-}
-
-#[derive(Deserialize)]
-struct Data {
-    conversations: Vec<Box<RawValue>>,
-    pagination: ListPagination,
-}
-
-#[derive(Deserialize)]
-struct ListPagination {
-    #[serde(default)]
-    has_more: bool,
-    #[serde(default)]
-    next_cursor: Option<String>,
-}
-
-fn list_task(call: Call, page: u32) -> Task {
-    Task {
-        call,
-        label: format!("page {} of conversations", page + 1),
-        step: Step::List { window: 0, page },
-        once_key: None,
-    }
-}
-
 pub struct TalkToHumans;
 
 impl Connector for TalkToHumans {
@@ -109,67 +98,12 @@ impl Connector for TalkToHumans {
         &SPEC
     }
 
-    fn plan(&self, query: &ExportQuery) -> Vec<Task> {
-        let params = vec![
-            ("tag".to_string(), query.filter("tag").to_string()),
-            (
-                "contact_id".to_string(),
-                query.filter("contact_id").to_string(),
-            ),
-            ("limit".to_string(), PAGE_SIZE.to_string()),
-        ];
-        vec![list_task(
-            Call::new(&query.base_url, "/conversations", params),
-            0,
-        )]
-    }
-
-    fn read_page(
-        &self,
-        task: &Task,
-        _head: &ResponseHead,
-        body: &[u8],
-    ) -> Result<Page, FetchError> {
-        let (_, page) = task.step.order();
-        let envelope: Envelope = parse_json(
-            SPEC.name,
-            task,
-            body,
-            r#"{"data": {"conversations": [...], "pagination": {...}}}"#,
-        )?;
-        let pagination = envelope.data.pagination;
-        let mut next = Vec::new();
-        if pagination.has_more {
-            match pagination.next_cursor.filter(|c| !c.is_empty()) {
-                Some(cursor) if task.call.param("cursor") != Some(cursor.as_str()) => {
-                    next.push(list_task(task.call.with_param("cursor", &cursor), page + 1));
-                }
-                _ => {
-                    return Err(super::malformed(
-                        SPEC.name,
-                        &task.label,
-                        "has_more is true but next_cursor is missing or repeats this page's cursor",
-                    ))
-                }
-            }
-        }
-        Ok(Page {
-            records: envelope.data.conversations,
-            next,
-            total: None,
-        })
-    }
-
-    fn map(
-        &self,
-        task: &Task,
-        records: Vec<Box<RawValue>>,
-        context: &mut MapContext<'_>,
-    ) -> Vec<Update> {
-        let (_, page) = task.step.order();
-        context.map_list_page(page, records, |raw, place, context| {
-            map_conversation(raw, place, context.warnings)
-        })
+    fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
+        Update::Conversation(Box::new(map_conversation(
+            raw,
+            &at.to_string(),
+            context.warnings,
+        )))
     }
 }
 
@@ -181,7 +115,7 @@ fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>
         .unwrap_or_else(|| format!("missing-id ({place})"));
     fields.set_record(&id);
     let mut conversation = Conversation {
-        vendor: SPEC.slug,
+        vendor: VendorId::TalkToHumans,
         title: fields.string("title"),
         url: fields.string("app_url"),
         last_message_preview: fields.string("last_message_text"),

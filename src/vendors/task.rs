@@ -1,11 +1,14 @@
 //! Requests as values, and what comes back from them.
 
+use std::fmt;
+
 use serde_json::value::RawValue;
 
 use crate::http::Request;
 use crate::model::{Conversation, Message, Timestamp, Warning};
 
-/// A GET to make: where, and with which query parameters (empty values are left out).
+/// A GET to make, before its page position: where, and with which query parameters (empty
+/// values are left out).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
     pub base_url: String,
@@ -22,25 +25,121 @@ impl Call {
         }
     }
 
-    pub fn request(&self) -> Request {
-        Request::get(&self.base_url, &self.path, &self.params)
-    }
-
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     }
+}
 
-    /// The same call with one parameter set (added, or replaced where present).
-    pub fn with_param(&self, name: &str, value: &str) -> Call {
-        let mut call = self.clone();
-        match call.params.iter_mut().find(|(key, _)| key == name) {
-            Some(pair) => pair.1 = value.to_string(),
-            None => call.params.push((name.to_string(), value.to_string())),
+/// Where in a list a page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// The first page: no position parameter.
+    Start,
+    /// The vendor's opaque cursor, sent as `param`.
+    Cursor { param: &'static str, cursor: String },
+    /// Records to skip, sent as `param`.
+    Offset { param: &'static str, offset: u64 },
+}
+
+impl Position {
+    pub fn cursor(&self) -> Option<&str> {
+        match self {
+            Position::Cursor { cursor, .. } => Some(cursor),
+            _ => None,
         }
-        call
+    }
+
+    pub fn offset(&self) -> u64 {
+        match self {
+            Position::Offset { offset, .. } => *offset,
+            _ => 0,
+        }
+    }
+}
+
+/// A date window of a range cut to what the vendor accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Zero-based, in date order.
+    pub index: u32,
+    pub from: Timestamp,
+    /// Not included.
+    pub to: Timestamp,
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} – {}",
+            self.from.format("%Y-%m-%d %H:%M"),
+            self.to.format("%Y-%m-%d %H:%M")
+        )
+    }
+}
+
+/// Which list a request reads, and which page of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A page of the main list, in its date window for vendors that cut the range.
+    List { window: Option<Window>, page: u32 },
+    /// A page of the follow-up list of one record (a conversation's messages).
+    FollowUp { conversation_id: String, page: u32 },
+}
+
+impl Step {
+    /// Where this step's records sort among all records: by window, then page.
+    pub fn order(&self) -> (u32, u32) {
+        match self {
+            Step::List { window, page } => (window.map_or(0, |w| w.index), *page),
+            Step::FollowUp { page, .. } => (u32::MAX, *page),
+        }
+    }
+
+    pub fn page(&self) -> u32 {
+        match self {
+            Step::List { page, .. } | Step::FollowUp { page, .. } => *page,
+        }
+    }
+
+    pub fn window(&self) -> Option<Window> {
+        match self {
+            Step::List { window, .. } => *window,
+            Step::FollowUp { .. } => None,
+        }
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self, Step::List { .. })
+    }
+}
+
+impl fmt::Display for Step {
+    /// For people: "page 3 of conversations", "window 2 (...), page 1".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::List { window: None, page } => write!(f, "page {} of conversations", page + 1),
+            Step::List {
+                window: Some(window),
+                page,
+            } => write!(
+                f,
+                "window {} ({window}), page {}",
+                window.index + 1,
+                page + 1
+            ),
+            Step::FollowUp {
+                conversation_id,
+                page,
+            } => write!(
+                f,
+                "messages of conversation {conversation_id} (page {})",
+                page + 1
+            ),
+        }
     }
 }
 
@@ -48,39 +147,49 @@ impl Call {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
     pub call: Call,
-    /// For people: "page 3 of conversations".
-    pub label: String,
+    pub position: Position,
     pub step: Step,
-    /// A task whose key was already scheduled in this export is skipped: a record seen twice
-    /// (offsets shifted) must not have its follow-ups fetched twice.
-    pub once_key: Option<String>,
 }
 
 impl Task {
     pub fn request(&self) -> Request {
-        self.call.request()
+        let mut params = self.call.params.clone();
+        match &self.position {
+            Position::Start => {}
+            Position::Cursor { param, cursor } => params.push((param.to_string(), cursor.clone())),
+            Position::Offset { param, offset } => {
+                params.push((param.to_string(), offset.to_string()))
+            }
+        }
+        Request::get(&self.call.base_url, &self.call.path, &params)
     }
-}
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// A page of the main list. `window` numbers the date windows of vendors that need them.
-    List { window: u32, page: u32 },
-    /// A page of one conversation's messages (vendors with a message endpoint per conversation).
-    Messages { conversation_id: String, page: u32 },
-}
+    /// The same list from its first page: a vendor that refused a cursor gets it again.
+    pub fn from_start(&self) -> Task {
+        let mut task = self.clone();
+        task.position = Position::Start;
+        match &mut task.step {
+            Step::List { page, .. } | Step::FollowUp { page, .. } => *page = 0,
+        }
+        task
+    }
 
-impl Step {
-    /// Where this step's records sort among all records: by window, then page.
-    pub fn order(&self) -> (u32, u32) {
-        match self {
-            Step::List { window, page } => (*window, *page),
-            Step::Messages { page, .. } => (u32::MAX, *page),
+    /// A follow-up list is fetched once per record, however often the record comes back
+    /// (offsets that shift as new conversations arrive): its first page's key.
+    pub fn once_key(&self) -> Option<&str> {
+        match &self.step {
+            Step::FollowUp {
+                conversation_id,
+                page: 0,
+            } => Some(conversation_id),
+            _ => None,
         }
     }
+}
 
-    pub fn is_list(&self) -> bool {
-        matches!(self, Step::List { .. })
+impl fmt::Display for Task {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.step.fmt(f)
     }
 }
 
@@ -93,25 +202,39 @@ pub struct Page {
     pub total: Option<u64>,
 }
 
-/// One line of an NDJSON body.
-#[derive(Debug)]
-pub enum Line {
-    Record(Box<RawValue>),
-    /// The sentinel that announces another page.
-    Next(String),
-    /// Nothing to keep (a blank line).
-    Skip,
+/// Where one record of a page sits, for mapping and for warnings.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordAt<'a> {
+    pub step: &'a Step,
+    /// Zero-based, in its page.
+    pub index: usize,
+    /// Zero-based, in its whole list: what an offset-paged follow-up calls a position.
+    pub position: u64,
+}
+
+impl fmt::Display for RecordAt<'_> {
+    /// "page 2 item 7", "message 5 of c_12", "window 1, page 1, line 40".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.step {
+            Step::List { window: None, page } => {
+                write!(f, "page {} item {}", page + 1, self.index + 1)
+            }
+            Step::List { .. } => write!(f, "{}, line {}", self.step, self.index + 1),
+            Step::FollowUp {
+                conversation_id, ..
+            } => write!(f, "message {} of {conversation_id}", self.position + 1),
+        }
+    }
 }
 
 /// A change to the export's data set.
 #[derive(Debug)]
 pub enum Update {
     Conversation(Box<Conversation>),
-    /// Messages of a conversation already seen, in order, starting at `offset`.
-    Messages {
+    /// A message of a conversation already seen, at `position` in its transcript.
+    Message {
         conversation_id: String,
-        offset: u64,
-        messages: Vec<Message>,
+        message: Box<Message>,
     },
     /// A message of a vendor that exports messages, not conversations: it joins the conversation
     /// `shell` describes, which is created on its first message.
@@ -126,36 +249,10 @@ pub struct MapContext<'a> {
     pub warnings: &'a mut Vec<Warning>,
     /// Now, on the user's clock: a conversation that ended moments ago may still be filling in.
     pub now: Timestamp,
-    /// The page's index of the first record given: a large page is mapped in parts, and a
-    /// record's number (in warnings, in a message's position) counts from the page's start.
-    pub first_record: usize,
 }
 
 impl<'a> MapContext<'a> {
     pub fn new(warnings: &'a mut Vec<Warning>, now: Timestamp) -> Self {
-        MapContext {
-            warnings,
-            now,
-            first_record: 0,
-        }
-    }
-
-    /// Maps a list page's records (page `page`, zero-based), a conversation each: `map_one` gets
-    /// the record's place, "page 2 item 7" counted from the page's start, for its warnings.
-    pub fn map_list_page(
-        &mut self,
-        page: u32,
-        records: Vec<Box<RawValue>>,
-        mut map_one: impl FnMut(Box<RawValue>, &str, &mut MapContext<'a>) -> Conversation,
-    ) -> Vec<Update> {
-        let first_record = self.first_record;
-        records
-            .into_iter()
-            .enumerate()
-            .map(|(index, raw)| {
-                let place = format!("page {} item {}", page + 1, first_record + index + 1);
-                Update::Conversation(Box::new(map_one(raw, &place, self)))
-            })
-            .collect()
+        MapContext { warnings, now }
     }
 }

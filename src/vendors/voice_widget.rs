@@ -2,10 +2,11 @@
 //! extracted data and acceptance criteria. Its documentation names no host, so the base URL is
 //! required.
 //!
-//! The documentation shows the conversation object but not the list's envelope. The connector
-//! reads `{"data": [...], "next_cursor": ...}` and also the common alternatives (`conversations`
-//! or `items` for the list; `cursor`, `pagination.next_cursor` or `meta.next_cursor` for the
-//! cursor; `has_more: false` ends the list), so an envelope that differs slightly still works.
+//! The documentation shows the conversation object but not the list's envelope. The spec reads
+//! `{"data": [...], "next_cursor": ...}` and also the common alternatives (a bare list, or
+//! `conversations`, `items` or `results`; `cursor`, `pagination.next_cursor` or
+//! `meta.next_cursor` for the cursor; `has_more: false` ends the list), so an envelope that
+//! differs slightly still works.
 
 use std::collections::BTreeMap;
 
@@ -13,24 +14,38 @@ use chrono::Duration;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::fields::{parse_timestamp, Fields};
-use super::spec::DateRange;
+use super::fields::Fields;
+use super::spec::{DateRange, Holds, ListSpec, PageSize, Paginator, Selector};
 use super::{
-    malformed, object_of, Auth, BodyFormat, Call, Choice, Connector, ExportQuery, FieldError,
-    FilterKind, FilterSpec, MapContext, Page, Pagination, Step, Task, Update, VendorId, VendorSpec,
+    json_body, object_of, Auth, BodyFormat, Choice, Connector, ExportQuery, FilterKind, FilterSpec,
+    MapContext, RecordAt, Update, VendorId, VendorSpec,
 };
-use crate::error::{ErrorKind, ErrorRule, FetchError};
-use crate::http::{Request, ResponseHead};
-use crate::model::{AuthorRole, Conversation, Criterion, Message, ToolCall};
-
-/// The documented maximum.
-const PAGE_SIZE: u32 = 200;
+use crate::error::{ErrorKind, ErrorRule, Problem};
+use crate::http::Request;
+use crate::model::{AuthorRole, Conversation, Criterion, Flag, Message, ToolCall};
 
 /// Extraction is filled in "right after the call ends"; a completed call without it that ended
 /// this recently is marked, not taken for one without extraction.
 const EXTRACTION_GRACE_MINUTES: i64 = 5;
 
-pub const EXTRACTION_PENDING: &str = "extraction_pending";
+const OUTCOMES: &[Choice] = &[
+    Choice {
+        value: "",
+        label: "Any outcome",
+    },
+    Choice {
+        value: "completed",
+        label: "Completed",
+    },
+    Choice {
+        value: "abandoned",
+        label: "Abandoned",
+    },
+    Choice {
+        value: "error",
+        label: "Error",
+    },
+];
 
 pub static SPEC: VendorSpec = VendorSpec {
     id: VendorId::VoiceWidget,
@@ -58,18 +73,39 @@ pub static SPEC: VendorSpec = VendorSpec {
             "outcome",
             "Outcome",
             "How the call ended.",
-            FilterKind::Choice(&[
-                Choice { value: "", label: "Any outcome" },
-                Choice { value: "completed", label: "Completed" },
-                Choice { value: "abandoned", label: "Abandoned" },
-                Choice { value: "error", label: "Error" },
-            ]),
+            FilterKind::Choice(OUTCOMES),
         ),
     ],
-    page_size: PAGE_SIZE,
-    pagination: Pagination::Cursor,
-    body: BodyFormat::Json,
-    parallel_requests: false,
+    fixed_params: &[],
+    list: ListSpec {
+        path: "/api/v1/conversations",
+        body: BodyFormat::Json,
+        records: Selector(&[&[], &["data"], &["conversations"], &["items"], &["results"]]),
+        // The documented maximum.
+        page_size: PageSize { param: "limit", size: 200 },
+        paginator: Paginator::Cursor {
+            param: "cursor",
+            next: Selector(&[
+                &["next_cursor"],
+                &["cursor"],
+                &["nextCursor"],
+                &["pagination", "next_cursor"],
+                &["pagination", "cursor"],
+                &["pagination", "nextCursor"],
+                &["meta", "next_cursor"],
+                &["meta", "cursor"],
+                &["meta", "nextCursor"],
+            ]),
+            has_more: Some(Selector(&[&["has_more"], &["pagination", "has_more"], &["meta", "has_more"]])),
+        },
+    },
+    follow_up: None,
+    windows: None,
+    holds: Holds::Conversations,
+    status_title: "By outcome",
+    status_words: OUTCOMES,
+    channel_words: &[],
+    notes: &["flags=extraction_pending marks calls that ended moments before the export: their extraction was still being filled in."],
     errors: &[
         ErrorRule {
             status: 400,
@@ -94,59 +130,11 @@ pub static SPEC: VendorSpec = VendorSpec {
     date_range: Some(DateRange { from: "since", to: "until", to_inclusive: false }),
 };
 
-fn list_task(call: Call, page: u32) -> Task {
-    Task {
-        call,
-        label: format!("page {} of conversations", page + 1),
-        step: Step::List { window: 0, page },
-        once_key: None,
-    }
-}
-
 fn conversation_path(id: &str) -> String {
     format!(
         "/api/v1/conversations/{}",
         crate::http::encode_component(id)
     )
-}
-
-/// The list and the next cursor, from the documented-by-example envelope or a near variant.
-fn read_envelope(body: &[u8]) -> Result<(Vec<Box<RawValue>>, Option<String>), String> {
-    if let Ok(list) = serde_json::from_slice::<Vec<Box<RawValue>>>(body) {
-        return Ok((list, None));
-    }
-    let top: BTreeMap<String, Box<RawValue>> =
-        serde_json::from_slice(body).map_err(|e| format!("The body is not a JSON object: {e}"))?;
-    let records = ["data", "conversations", "items", "results"]
-        .iter()
-        .find_map(|key| {
-            top.get(*key)
-                .and_then(|raw| serde_json::from_str::<Vec<Box<RawValue>>>(raw.get()).ok())
-        })
-        .ok_or("no list of conversations under data, conversations, items or results")?;
-    let value = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).unwrap_or(Value::Null);
-    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
-    let mut cursor = ["next_cursor", "cursor", "nextCursor"]
-        .iter()
-        .find_map(|key| top.get(*key).map(|raw| value(raw)).as_ref().and_then(text));
-    for container in ["pagination", "meta"] {
-        if cursor.is_none() {
-            if let Some(raw) = top.get(container) {
-                let nested = value(raw);
-                cursor = ["next_cursor", "cursor", "nextCursor"]
-                    .iter()
-                    .find_map(|key| text(&nested[*key]));
-            }
-        }
-    }
-    let has_more = top
-        .get("has_more")
-        .map(|raw| value(raw))
-        .and_then(|v| v.as_bool());
-    if has_more == Some(false) {
-        cursor = None;
-    }
-    Ok((records, cursor))
 }
 
 pub struct VoiceWidget;
@@ -156,66 +144,8 @@ impl Connector for VoiceWidget {
         &SPEC
     }
 
-    fn validate(&self, query: &ExportQuery) -> Vec<FieldError> {
-        match (
-            parse_timestamp(query.filter("since")),
-            parse_timestamp(query.filter("until")),
-        ) {
-            (Some(since), Some(until)) if since >= until => vec![FieldError::new(
-                "until",
-                "This must be later than \"Started on or after\" (it is not included).",
-            )],
-            _ => Vec::new(),
-        }
-    }
-
-    fn plan(&self, query: &ExportQuery) -> Vec<Task> {
-        let mut params: Vec<(String, String)> = ["widget_id", "since", "until", "outcome"]
-            .iter()
-            .map(|name| (name.to_string(), query.filter(name).to_string()))
-            .collect();
-        params.push(("limit".into(), PAGE_SIZE.to_string()));
-        vec![list_task(
-            Call::new(&query.base_url, "/api/v1/conversations", params),
-            0,
-        )]
-    }
-
-    fn read_page(
-        &self,
-        task: &Task,
-        _head: &ResponseHead,
-        body: &[u8],
-    ) -> Result<Page, FetchError> {
-        let (_, page) = task.step.order();
-        let (records, cursor) =
-            read_envelope(body).map_err(|detail| malformed(SPEC.name, &task.label, detail))?;
-        let mut next = Vec::new();
-        if let Some(cursor) = cursor {
-            if task.call.param("cursor") == Some(cursor.as_str()) {
-                return Err(malformed(
-                    SPEC.name,
-                    &task.label,
-                    "the next cursor repeats this page's cursor",
-                ));
-            }
-            next.push(list_task(task.call.with_param("cursor", &cursor), page + 1));
-        }
-        Ok(Page {
-            records,
-            next,
-            total: None,
-        })
-    }
-
-    fn map(
-        &self,
-        task: &Task,
-        records: Vec<Box<RawValue>>,
-        context: &mut MapContext<'_>,
-    ) -> Vec<Update> {
-        let (_, page) = task.step.order();
-        context.map_list_page(page, records, map_conversation)
+    fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
+        Update::Conversation(Box::new(map_conversation(raw, &at.to_string(), context)))
     }
 
     fn conversation_request(&self, query: &ExportQuery, id: &str) -> Option<Request> {
@@ -226,14 +156,8 @@ impl Connector for VoiceWidget {
         &self,
         body: &[u8],
         context: &mut MapContext<'_>,
-    ) -> Result<Conversation, FetchError> {
-        let mut raw: Box<RawValue> = serde_json::from_slice(body).map_err(|error| {
-            malformed(
-                SPEC.name,
-                "a conversation",
-                format!("The body is not JSON: {error}"),
-            )
-        })?;
+    ) -> Result<Conversation, Problem> {
+        let mut raw = json_body(body)?;
         // Some APIs wrap single objects in {"data": ...}.
         if let Ok(wrapped) = serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(raw.get()) {
             if wrapped.len() == 1 {
@@ -275,7 +199,7 @@ fn map_conversation(raw: Box<RawValue>, place: &str, context: &mut MapContext<'_
         .unwrap_or_else(|| format!("missing-id ({place})"));
     fields.set_record(&id);
     let mut conversation = Conversation {
-        vendor: SPEC.slug,
+        vendor: VendorId::VoiceWidget,
         started_at: fields.time("started_at"),
         ended_at: fields.time("ended_at"),
         duration_seconds: fields.number("duration_seconds"),
@@ -331,7 +255,7 @@ fn map_conversation(raw: Box<RawValue>, place: &str, context: &mut MapContext<'_
         .ended_at
         .is_some_and(|ended| context.now - ended <= Duration::minutes(EXTRACTION_GRACE_MINUTES));
     if conversation.status.as_deref() == Some("completed") && !had_extraction && recently_ended {
-        conversation.flags.push(EXTRACTION_PENDING.into());
+        conversation.flags.push(Flag::ExtractionPending);
     }
     // `widget_id` and `visitor` have no unified column: they stay in `extras`.
     conversation.id = id;

@@ -28,8 +28,31 @@ export async function fillVendor(page, vendor, { filters = {}, key = VENDORS[ven
   await page.getByLabel('Vendor', { exact: true }).selectOption(vendor);
   await page.getByLabel('My account (API key)').check();
   await page.getByLabel('API key', { exact: true }).fill(key);
-  await page.getByLabel('API address (base URL)').fill(base);
+  await setAddress(page, base);
   await fillFilters(page, filters);
+}
+
+/** Types an API address, opening "Advanced" where the vendor's own address waits there, and
+ * trusts it as the user would (an address that is not the vendor's must be confirmed once). */
+export async function setAddress(page, base) {
+  await openAdvanced(page);
+  await page.getByLabel('API address (base URL)').fill(base);
+  await trustAddress(page);
+}
+
+/** Opens the "Advanced: API address" disclosure if the vendor has one and it is closed. */
+export async function openAdvanced(page) {
+  const advanced = page.locator('details.advanced');
+  if ((await advanced.count()) && !(await advanced.evaluate((d) => d.open))) {
+    await advanced.locator('summary').click();
+  }
+}
+
+/** Confirms, as the user would in the form, that the address typed may receive the key (once
+ * per device: an address trusted before is not asked about again). */
+export async function trustAddress(page) {
+  const trust = page.getByRole('button', { name: /^Trust .+ on this device$/ });
+  if (await trust.count()) await trust.click();
 }
 
 /** Fills the form for a vendor on the simulator, sets filters by label, and fetches. */
@@ -123,7 +146,7 @@ export async function waitForEnd(page, timeout = 60_000) {
   await page.waitForFunction(
     () => {
       const text = document.querySelector('.headline')?.textContent ?? '';
-      return /^(Done|Stopped|The export stopped)/.test(text);
+      return /^(Done|Stopped|The export stopped|The export could not start)/.test(text);
     },
     null,
     { timeout },

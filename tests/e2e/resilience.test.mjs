@@ -26,7 +26,7 @@ test('faults and a cancel, then Resume: the CSV is complete and has no duplicate
   await fetchVendor(page, 'huechat');
   await page.waitForFunction(() => Number(document.querySelector('[data-counter="messages"]')?.textContent.replace(/[^0-9]/g, '')) > 200);
   await page.getByRole('button', { name: 'Cancel' }).click();
-  assert.match(await waitForEnd(page), /^Stopped\./);
+  assert.match(await waitForEnd(page), /^Stopped: /);
   const partial = await counter(page, 'messages');
   assert.ok(partial > 0, 'what was fetched before the cancel is kept');
   assert.ok(await page.getByRole('button', { name: 'Download all (.zip)' }).isVisible(), 'and can be downloaded now');

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, openPage, fetchVendor, fillFilters, waitForEnd, counter, download, parseCsv, simJson, resetSim,
+  launch, openPage, fetchVendor, fillFilters, setAddress, waitForEnd, counter, download, parseCsv, simJson, resetSim,
   simRequests, openTranscript, VENDORS,
 } from './helpers.mjs';
 
@@ -58,7 +58,8 @@ test('HueChat: every conversation with its messages, exact progress, adjustable 
   assert.equal(new URL(page.url()).searchParams.get('concurrency'), '4');
   await fetchVendor(page, 'huechat');
   assert.match(await waitForEnd(page), /^Done/);
-  assert.equal(await page.locator('[data-counter="conversations"]').textContent(), `${truth.length} of ${truth.length}`);
+  assert.equal(await counter(page, 'conversations'), truth.length);
+  assert.equal(await page.locator('#run-step').textContent(), `Messages for ${truth.length} of ${truth.length} conversations`);
   const messageCount = truth.reduce((n, c) => n + c.messages.length, 0);
   assert.equal(await counter(page, 'messages'), messageCount);
   const messages = parseCsv((await download(page, 'Messages CSV')).bytes);
@@ -121,7 +122,7 @@ test('Mindo: required filters, 31-day windows, every message grouped into conver
   await resetSim();
   await page.getByLabel('Vendor', { exact: true }).selectOption('mindo');
   await page.getByLabel('API key', { exact: true }).fill(VENDORS.mindo.key);
-  await page.getByLabel('API address (base URL)').fill(VENDORS.mindo.base());
+  await setAddress(page, VENDORS.mindo.base());
   await page.getByRole('button', { name: 'Fetch conversations' }).click();
   for (const id of ['company-id', 'from', 'to']) {
     assert.match(await page.locator(`#filter-${id}-error`).textContent(), /is required/);

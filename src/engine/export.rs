@@ -1,0 +1,142 @@
+//! One export: what was asked, what came back, and what is left to fetch.
+//!
+//! The state that must survive a stop lives here, behind a `RefCell` the UI can read between
+//! steps. Requests are values, so "resume" is simply "carry on with the pending requests".
+
+use std::collections::{HashSet, VecDeque};
+
+use super::progress::{Progress, WindowProgress};
+use super::{RunStatus, Settings};
+use crate::store::Store;
+use crate::vendors::{plan, windows, ExportQuery, Page, Step, Task, VendorId};
+
+pub struct Export {
+    pub query: ExportQuery,
+    pub settings: Settings,
+    pub store: Store,
+    pub progress: Progress,
+    pub status: RunStatus,
+    pub(super) pending: VecDeque<Task>,
+    /// Follow-up lists scheduled so far, by `Task::once_key`.
+    scheduled: HashSet<String>,
+    /// Date windows whose list was restarted after a rejected cursor (once each).
+    pub(super) restarted_windows: HashSet<Option<u32>>,
+    /// `progress.retries` when the current run began: each run has its own retry budget.
+    pub(super) retries_at_run_start: u32,
+    /// A rate limit pauses every request of the export until then (engine clock).
+    pub(super) pause_until_ms: f64,
+    /// Whether the vendor ever answered: a later network error is a dropped connection, not CORS.
+    pub(super) vendor_answered: bool,
+}
+
+impl Export {
+    pub fn new(query: ExportQuery, settings: Settings) -> Self {
+        let pending: VecDeque<Task> = plan(&query).into();
+        let progress = Progress {
+            windows: windows(&query)
+                .into_iter()
+                .map(|window| WindowProgress {
+                    window,
+                    pages: 0,
+                    records: 0,
+                    done: false,
+                })
+                .collect(),
+            has_follow_ups: query.vendor.spec().follow_up.is_some(),
+            ..Default::default()
+        };
+        Export {
+            query,
+            settings,
+            store: Store::default(),
+            progress,
+            status: RunStatus::Ready,
+            pending,
+            scheduled: HashSet::new(),
+            restarted_windows: HashSet::new(),
+            retries_at_run_start: 0,
+            pause_until_ms: 0.0,
+            vendor_answered: false,
+        }
+    }
+
+    /// Queues tasks a page asked for: list pages first (so totals and the next pages are known
+    /// early), follow-ups last; a follow-up already scheduled once is not scheduled again.
+    pub(super) fn schedule(&mut self, tasks: Vec<Task>) {
+        let mut list = Vec::new();
+        for task in tasks {
+            if let Some(key) = task.once_key() {
+                if !self.scheduled.insert(key.to_string()) {
+                    continue;
+                }
+                self.progress.follow_ups_scheduled += 1;
+            }
+            if task.step.is_list() {
+                list.push(task);
+            } else {
+                self.pending.push_back(task);
+            }
+        }
+        for task in list.into_iter().rev() {
+            self.pending.push_front(task);
+        }
+    }
+
+    /// Counts a finished page: its window's progress, and whether its list has ended.
+    pub(super) fn count_page(&mut self, task: &Task, page: &Page) {
+        let continues = page
+            .next
+            .iter()
+            .any(|next| same_list(&next.step, &task.step));
+        match &task.step {
+            Step::List {
+                window: Some(window),
+                ..
+            } => {
+                if let Some(progress) = self.progress.windows.get_mut(window.index as usize) {
+                    progress.pages += 1;
+                    progress.records += page.records.len();
+                    progress.done = !continues;
+                }
+            }
+            Step::List { window: None, .. } => self.progress.list_done = !continues,
+            Step::FollowUp { .. } => {
+                if !continues {
+                    self.progress.follow_ups_done += 1;
+                }
+            }
+        }
+    }
+
+    pub fn vendor(&self) -> VendorId {
+        self.query.vendor
+    }
+
+    /// Requests still to make: what Resume will do.
+    pub fn pending(&self) -> impl Iterator<Item = &Task> {
+        self.pending.iter()
+    }
+
+    pub fn can_resume(&self) -> bool {
+        matches!(self.status, RunStatus::Cancelled | RunStatus::Failed(_))
+            && !self.pending.is_empty()
+    }
+}
+
+/// Whether two steps read the same list (one window, or one conversation's follow-up).
+fn same_list(a: &Step, b: &Step) -> bool {
+    match (a, b) {
+        (Step::List { window: x, .. }, Step::List { window: y, .. }) => {
+            x.map(|w| w.index) == y.map(|w| w.index)
+        }
+        (
+            Step::FollowUp {
+                conversation_id: x, ..
+            },
+            Step::FollowUp {
+                conversation_id: y, ..
+            },
+        ) => x == y,
+        _ => false,
+    }
+}

@@ -1,0 +1,61 @@
+//! Storing a page's records in parts: a part maps in a few milliseconds, so a page of ten
+//! thousand rows never holds the page for long.
+
+use std::cell::RefCell;
+
+use serde_json::value::RawValue;
+
+use super::clock::Clock;
+use super::Export;
+use crate::vendors::paging::map_records;
+use crate::vendors::{MapContext, Task};
+
+/// Records stored per step.
+pub(super) const RECORDS_PER_PART: usize = 500;
+
+/// Records received and not yet stored: `first` is the first one's index in its page.
+pub(super) struct Received {
+    task: Task,
+    pub records: Vec<Box<RawValue>>,
+    first: usize,
+}
+
+impl Received {
+    pub fn new(task: Task, records: Vec<Box<RawValue>>) -> Self {
+        Received {
+            task,
+            records,
+            first: 0,
+        }
+    }
+
+    /// Splits off the first `count` records, leaving the rest.
+    pub fn take_part(&mut self, count: usize) -> Received {
+        let rest = self.records.split_off(count.min(self.records.len()));
+        let part = Received {
+            task: self.task.clone(),
+            records: std::mem::replace(&mut self.records, rest),
+            first: self.first,
+        };
+        self.first += part.records.len();
+        part
+    }
+}
+
+/// Maps a part's records with the vendor's connector and stores them in the page's place.
+pub(super) fn commit<C: Clock>(export: &RefCell<Export>, clock: &C, received: Received) {
+    let Received {
+        task,
+        records,
+        first,
+    } = received;
+    let mut export = export.borrow_mut();
+    let export = &mut *export;
+    let mut context = MapContext::new(&mut export.store.warnings, clock.wall());
+    let updates = map_records(export.query.vendor, &task, first, records, &mut context);
+    export
+        .store
+        .apply_from(task.step.order(), first as u32, updates);
+    export.progress.conversations = export.store.len();
+    export.progress.messages = export.store.message_count();
+}

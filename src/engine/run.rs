@@ -1,0 +1,174 @@
+//! The run loop: keeps up to `concurrency` requests in flight, queues what each page asks for,
+//! and hands pages to storing, giving the page a turn every few dozen milliseconds.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::pin::pin;
+
+use futures_util::future::{select, Either};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use futures_util::FutureExt;
+
+use super::attempt::execute;
+use super::cancel::CancelToken;
+use super::clock::Clock;
+use super::parts::{commit, Received, RECORDS_PER_PART};
+use super::{Export, RunStatus, Settings};
+use crate::destination::ScopedKey;
+use crate::error::FetchError;
+use crate::transport::Transport;
+use crate::vendors::{Task, VendorId};
+
+/// How long storing may hold the page before giving it a turn: under the 50 ms a user notices,
+/// with room for the part that overruns it and a redraw in the same task.
+const BUSY_SLICE_MS: f64 = 25.0;
+
+/// What every request of a run shares.
+pub(super) struct Context<'a, T, C> {
+    pub export: &'a RefCell<Export>,
+    pub transport: &'a T,
+    pub clock: &'a C,
+    pub key: &'a ScopedKey,
+    pub vendor: VendorId,
+    pub settings: Settings,
+}
+
+/// Runs (or resumes) an export until it finishes, fails for good, or `cancel` fires. Whatever
+/// happens, every record received stays in `export.store` and every request not yet completed
+/// stays pending. `on_change` is called after each step so the UI can show progress.
+pub async fn run<T: Transport, C: Clock>(
+    export: &RefCell<Export>,
+    transport: &T,
+    clock: &C,
+    key: &ScopedKey,
+    cancel: &CancelToken,
+    on_change: &mut dyn FnMut(),
+) {
+    let (vendor, settings) = {
+        let mut export = export.borrow_mut();
+        export.status = RunStatus::Running;
+        export.progress.running_since_ms = Some(clock.now_ms());
+        export.retries_at_run_start = export.progress.retries;
+        (export.vendor(), export.settings)
+    };
+    on_change();
+    let context = Context {
+        export,
+        transport,
+        clock,
+        key,
+        vendor,
+        settings,
+    };
+    let mut next_seq: u64 = 0;
+    let mut in_flight: BTreeMap<u64, Task> = BTreeMap::new();
+    let mut flights = FuturesUnordered::new();
+    let mut backlog: VecDeque<Received> = VecDeque::new();
+    let mut busy_since = clock.now_ms();
+    let mut failure: Option<FetchError> = None;
+
+    loop {
+        if cancel.is_cancelled() || failure.is_some() {
+            break;
+        }
+        while flights.len() < settings.concurrency.max(1) {
+            let Some(task) = export.borrow_mut().pending.pop_front() else {
+                break;
+            };
+            in_flight.insert(next_seq, task.clone());
+            flights.push(execute(next_seq, task, &context));
+            next_seq += 1;
+        }
+        // One poll without waiting starts the requests just queued, before the CPU goes to
+        // mapping the previous page: parsing overlaps the network instead of adding to it.
+        let finished = match flights.next().now_or_never() {
+            Some(Some(finished)) => Some(finished),
+            _ => None,
+        };
+        let finished = match finished {
+            Some(finished) => finished,
+            None => {
+                if let Some(mut received) = backlog.pop_front() {
+                    // A page of thousands of records is stored in parts, and the page gets a
+                    // turn every few dozen milliseconds: the Stop button answers, progress paints.
+                    let part = received.take_part(RECORDS_PER_PART);
+                    if !received.records.is_empty() {
+                        backlog.push_front(received);
+                    }
+                    commit(export, clock, part);
+                    on_change();
+                    if clock.now_ms() - busy_since > BUSY_SLICE_MS {
+                        export.borrow_mut().store.settle();
+                        clock.yield_to_page().await;
+                        busy_since = clock.now_ms();
+                    }
+                    continue;
+                }
+                if flights.is_empty() {
+                    break;
+                }
+                // The page looks at the store while the engine waits: it is in order.
+                export.borrow_mut().store.settle();
+                let finished = match select(pin!(cancel.cancelled()), flights.next()).await {
+                    Either::Left(_) => None,
+                    Either::Right((finished, _)) => finished,
+                };
+                // Waiting on the network gave the page its turn.
+                busy_since = clock.now_ms();
+                match finished {
+                    Some(finished) => finished,
+                    None => break,
+                }
+            }
+        };
+        let (seq, result) = finished;
+        match result {
+            Ok(mut page) => {
+                let task = in_flight.remove(&seq).expect("every flight is recorded");
+                let mut export = export.borrow_mut();
+                export.progress.pages += 1;
+                // The main list's total is the export's; a follow-up list's is its own.
+                if let (Some(total), true) = (page.total, task.step.is_list()) {
+                    export.progress.first_total.get_or_insert(total);
+                    export.progress.expected_total = Some(total);
+                }
+                export.count_page(&task, &page);
+                export.schedule(std::mem::take(&mut page.next));
+                backlog.push_back(Received::new(task, page.records));
+            }
+            Err(failure_of_task) => {
+                // Rows read before the failure are kept; the request stays pending for Resume.
+                if !failure_of_task.partial.is_empty() {
+                    if let Some(task) = in_flight.get(&seq) {
+                        backlog.push_back(Received::new(task.clone(), failure_of_task.partial));
+                    }
+                }
+                failure = Some(failure_of_task.error);
+            }
+        }
+        on_change();
+    }
+
+    drop(flights);
+    for received in backlog.drain(..) {
+        commit(export, clock, received);
+    }
+    {
+        let mut export = export.borrow_mut();
+        export.store.settle();
+        // Requests cut short go back first, in their original order: Resume picks up there.
+        for task in in_flight.into_values().rev() {
+            export.pending.push_front(task);
+        }
+        let now = clock.now_ms();
+        export.progress.elapsed_before_ms = export.progress.elapsed_ms(now);
+        export.progress.running_since_ms = None;
+        export.progress.waiting = None;
+        export.status = match failure {
+            Some(error) => RunStatus::Failed(error),
+            None if cancel.is_cancelled() => RunStatus::Cancelled,
+            None => RunStatus::Finished,
+        };
+    }
+    on_change();
+}
