@@ -80,13 +80,15 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
 /// (earlier entries come from the client and could be anything).
 pub fn client_address(peer: SocketAddr, headers: &HeaderMap, behind_proxy: bool) -> IpAddr {
     if behind_proxy {
+        // Only the very last entry: if the proxy's own entry does not parse, an earlier one
+        // (written by the client) is not trusted in its place.
         let last_hop = headers
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .filter_map(|entry| entry.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back()
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+            .and_then(|entry| entry.trim().parse::<IpAddr>().ok());
         if let Some(address) = last_hop {
             return address;
         }
