@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod format;
 pub mod http;
+pub mod journal;
 pub mod key_check;
 pub mod model;
 pub mod ndjson;

@@ -5,10 +5,15 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use serde_json::value::RawValue;
+
 use super::progress::{Progress, WindowProgress};
 use super::{RunStatus, Settings};
+use crate::journal::{Journal, NoJournal};
+use crate::model::Timestamp;
 use crate::store::Store;
-use crate::vendors::{plan, windows, ExportQuery, Page, Step, Task, VendorId};
+use crate::vendors::paging::map_records;
+use crate::vendors::{plan, windows, ExportQuery, MapContext, Page, Step, Task, VendorId};
 
 pub struct Export {
     pub query: ExportQuery,
@@ -27,6 +32,8 @@ pub struct Export {
     pub(super) pause_until_ms: f64,
     /// Whether the vendor ever answered: a later network error is a dropped connection, not CORS.
     pub(super) vendor_answered: bool,
+    /// Where pages are written as they arrive, to survive a reload or a crash.
+    pub(super) journal: Box<dyn Journal>,
 }
 
 impl Export {
@@ -57,7 +64,62 @@ impl Export {
             retries_at_run_start: 0,
             pause_until_ms: 0.0,
             vendor_answered: false,
+            journal: Box::new(NoJournal),
         }
+    }
+
+    /// Writes every page from now on to `journal` as well.
+    pub fn set_journal(&mut self, journal: Box<dyn Journal>) {
+        self.journal = journal;
+    }
+
+    /// A page read back from a journal: as if it had just arrived, stored at once. `now` is
+    /// the user's clock, for mapping.
+    pub(crate) fn replay_page(&mut self, task: Task, page: Page, now: Timestamp) {
+        if let Some(at) = self.pending.iter().position(|pending| *pending == task) {
+            self.pending.remove(at);
+        }
+        self.progress.pages += 1;
+        self.note_total(&task, &page);
+        self.count_page(&task, &page);
+        let Page { records, next, .. } = page;
+        self.schedule(next);
+        self.store_records(&task, 0, records, now);
+    }
+
+    /// Rows of a failed page read back from a journal: kept; its request stays to make.
+    pub(crate) fn replay_partial(
+        &mut self,
+        task: Task,
+        records: Vec<Box<RawValue>>,
+        now: Timestamp,
+    ) {
+        self.store_records(&task, 0, records, now);
+    }
+
+    /// The main list's total is the export's; a follow-up list's is its own.
+    pub(super) fn note_total(&mut self, task: &Task, page: &Page) {
+        if let (Some(total), true) = (page.total, task.step.is_list()) {
+            self.progress.first_total.get_or_insert(total);
+            self.progress.expected_total = Some(total);
+        }
+    }
+
+    /// Maps records of `task`'s page (the first at index `first`) and stores them in the page's
+    /// place. `now` is the user's clock (a call that ended moments ago may still be filling in).
+    pub(super) fn store_records(
+        &mut self,
+        task: &Task,
+        first: usize,
+        records: Vec<Box<RawValue>>,
+        now: Timestamp,
+    ) {
+        let mut context = MapContext::new(&mut self.store.warnings, now);
+        let updates = map_records(self.query.vendor, task, first, records, &mut context);
+        self.store
+            .apply_from(task.step.order(), first as u32, updates);
+        self.progress.conversations = self.store.len();
+        self.progress.messages = self.store.message_count();
     }
 
     /// Queues tasks a page asked for: list pages first (so totals and the next pages are known

@@ -30,7 +30,7 @@ pub use single::{fetch_conversation, fetch_document};
 use crate::error::FetchError;
 use retry::RetryPolicy;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Settings {
     /// Requests in flight at once, for vendors whose requests do not depend on each other.
     pub concurrency: usize,

@@ -7,8 +7,7 @@ use serde_json::value::RawValue;
 
 use super::clock::Clock;
 use super::Export;
-use crate::vendors::paging::map_records;
-use crate::vendors::{MapContext, Task};
+use crate::vendors::Task;
 
 /// Records stored per step.
 pub(super) const RECORDS_PER_PART: usize = 500;
@@ -49,13 +48,7 @@ pub(super) fn commit<C: Clock>(export: &RefCell<Export>, clock: &C, received: Re
         records,
         first,
     } = received;
-    let mut export = export.borrow_mut();
-    let export = &mut *export;
-    let mut context = MapContext::new(&mut export.store.warnings, clock.wall());
-    let updates = map_records(export.query.vendor, &task, first, records, &mut context);
     export
-        .store
-        .apply_from(task.step.order(), first as u32, updates);
-    export.progress.conversations = export.store.len();
-    export.progress.messages = export.store.message_count();
+        .borrow_mut()
+        .store_records(&task, first, records, clock.wall());
 }

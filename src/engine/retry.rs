@@ -4,7 +4,7 @@ use chrono::DateTime;
 
 use crate::model::Timestamp;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RetryPolicy {
     /// Attempts per request for server errors, timeouts, dropped connections and unreadable pages.
     pub max_attempts: u32,

@@ -15,7 +15,8 @@ use super::clock::Clock;
 use super::parts::{commit, Received, RECORDS_PER_PART};
 use super::{Export, RunStatus, Settings};
 use crate::destination::ScopedKey;
-use crate::error::FetchError;
+use crate::error::{FetchError, Problem};
+use crate::journal::StorageError;
 use crate::transport::Transport;
 use crate::vendors::{Task, VendorId};
 
@@ -126,24 +127,36 @@ pub async fn run<T: Transport, C: Clock>(
             Ok(mut page) => {
                 let task = in_flight.remove(&seq).expect("every flight is recorded");
                 let mut export = export.borrow_mut();
-                export.progress.pages += 1;
-                // The main list's total is the export's; a follow-up list's is its own.
-                if let (Some(total), true) = (page.total, task.step.is_list()) {
-                    export.progress.first_total.get_or_insert(total);
-                    export.progress.expected_total = Some(total);
+                // Kept first: a page that cannot be kept is not counted, and is fetched again
+                // on Resume once there is room.
+                if let Err(refused) = export.journal.page(&task, &page) {
+                    failure = Some(storage_failure(vendor, refused));
+                    export.pending.push_front(task);
+                    continue;
                 }
+                export.progress.pages += 1;
+                export.note_total(&task, &page);
                 export.count_page(&task, &page);
                 export.schedule(std::mem::take(&mut page.next));
                 backlog.push_back(Received::new(task, page.records));
             }
             Err(failure_of_task) => {
                 // Rows read before the failure are kept; the request stays pending for Resume.
+                let mut error = failure_of_task.error;
                 if !failure_of_task.partial.is_empty() {
                     if let Some(task) = in_flight.get(&seq) {
-                        backlog.push_back(Received::new(task.clone(), failure_of_task.partial));
+                        let kept = export
+                            .borrow_mut()
+                            .journal
+                            .partial(task, &failure_of_task.partial);
+                        match kept {
+                            Ok(()) => backlog
+                                .push_back(Received::new(task.clone(), failure_of_task.partial)),
+                            Err(refused) => error = storage_failure(vendor, refused),
+                        }
                     }
                 }
-                failure = Some(failure_of_task.error);
+                failure = Some(error);
             }
         }
         on_change();
@@ -171,4 +184,15 @@ pub async fn run<T: Transport, C: Clock>(
         };
     }
     on_change();
+}
+
+/// A page that arrived but could not be kept.
+fn storage_failure(vendor: VendorId, refused: StorageError) -> FetchError {
+    FetchError::new(
+        vendor,
+        Problem::Storage {
+            full: refused.full,
+            detail: refused.detail,
+        },
+    )
 }

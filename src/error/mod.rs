@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Malformed,
     /// A request for an address the key may not go to; nothing was sent.
     UntrustedAddress,
+    /// What arrived could not be kept: a full disk or browser quota, or a storage failure.
+    Storage,
 }
 
 impl ErrorKind {
@@ -99,6 +101,11 @@ pub enum Problem {
     },
     /// The vendor's API has no endpoint for one conversation.
     NoSingleConversation,
+    /// A page arrived but could not be kept (`full`: no room left).
+    Storage {
+        full: bool,
+        detail: String,
+    },
 }
 
 impl Problem {
@@ -120,6 +127,7 @@ impl Problem {
             Problem::KeptFailing { last, .. } => last.kind(),
             Problem::UntrustedAddress { .. } => ErrorKind::UntrustedAddress,
             Problem::NoSingleConversation => ErrorKind::NotFound,
+            Problem::Storage { .. } => ErrorKind::Storage,
         }
     }
 }
@@ -219,6 +227,7 @@ impl Problem {
                 }
                 visit(allowed);
             }
+            Problem::Storage { detail, .. } => visit(detail),
             Problem::TimedOut { .. }
             | Problem::BodyTimedOut
             | Problem::MissingCursor

@@ -72,6 +72,8 @@ fn problem_summary(problem: &Problem, vendor: &str, scope: Scope, what: &str) ->
         Problem::NoSingleConversation => {
             format!("{vendor}'s API has no way to fetch a single conversation.")
         }
+        Problem::Storage { full: true, .. } => "There is no room left to keep this export: the disk, or the space this browser gives the app, is full. Everything fetched so far is kept; free some space, then press Resume.".into(),
+        Problem::Storage { full: false, .. } => "What arrived could not be saved, so the export stopped. Everything fetched so far is kept; press Resume to try again.".into(),
     }
 }
 
@@ -124,5 +126,6 @@ fn problem_details(problem: &Problem) -> String {
             format!("The request's origin is not the key's own ({allowed}).")
         }
         Problem::NoSingleConversation => String::new(),
+        Problem::Storage { detail, .. } => format!("Saving failed: {detail}"),
     }
 }

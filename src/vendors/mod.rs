@@ -104,6 +104,15 @@ impl serde::Serialize for VendorId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for VendorId {
+    /// From its slug.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let slug = String::deserialize(deserializer)?;
+        VendorId::from_slug(&slug)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown vendor \"{slug}\"")))
+    }
+}
+
 impl std::fmt::Display for VendorId {
     /// Its slug: what files and URLs call it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -72,7 +72,13 @@ fn after_cursor(task: &Task, param: &'static str, cursor: String) -> Result<Task
     if task.position.cursor() == Some(cursor.as_str()) {
         return Err(Problem::RepeatedCursor { cursor });
     }
-    Ok(next_page(task, Position::Cursor { param, cursor }))
+    Ok(next_page(
+        task,
+        Position::Cursor {
+            param: param.to_string(),
+            cursor,
+        },
+    ))
 }
 
 /// Reads a complete JSON page of `list`: its records, the next page, and the reported total.
@@ -109,8 +115,13 @@ pub fn read_json_page(list: &ListSpec, task: &Task, body: &[u8]) -> Result<Page,
             page.total = total.and_then(|selector| select(root, selector));
             if select::<bool>(root, has_more).unwrap_or(false) {
                 let offset = task.position.offset() + u64::from(list.page_size.size);
-                page.next
-                    .push(next_page(task, Position::Offset { param, offset }));
+                page.next.push(next_page(
+                    task,
+                    Position::Offset {
+                        param: param.to_string(),
+                        offset,
+                    },
+                ));
             }
         }
         Paginator::Sentinel { .. } => {
@@ -205,7 +216,10 @@ pub fn follow_ups(
                 list.page_size.size.to_string(),
             )];
             let position = match list.paginator {
-                Paginator::Offset { param, .. } => Position::Offset { param, offset: 0 },
+                Paginator::Offset { param, .. } => Position::Offset {
+                    param: param.to_string(),
+                    offset: 0,
+                },
                 _ => Position::Start,
             };
             Task {

@@ -38,7 +38,10 @@ pub fn plan(query: &ExportQuery) -> Vec<Task> {
     ));
     let position = match list.paginator {
         // The first page of an offset list says so, as the vendor's examples do.
-        Paginator::Offset { param, .. } => Position::Offset { param, offset: 0 },
+        Paginator::Offset { param, .. } => Position::Offset {
+            param: param.to_string(),
+            offset: 0,
+        },
         _ => Position::Start,
     };
     let task = |params: Vec<(String, String)>, window: Option<Window>| Task {

@@ -268,7 +268,7 @@ pub struct Choice {
 }
 
 /// What the user asked for: the vendor, where to reach it and the filters, by filter name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExportQuery {
     pub vendor: VendorId,
     pub base_url: String,

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::http::Request;
@@ -9,7 +10,7 @@ use crate::model::{Conversation, Message, Timestamp, Warning};
 
 /// A GET to make, before its page position: where, and with which query parameters (empty
 /// values are left out).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
     pub base_url: String,
     pub path: String,
@@ -34,14 +35,15 @@ impl Call {
 }
 
 /// Where in a list a page starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Position {
     /// The first page: no position parameter.
     Start,
     /// The vendor's opaque cursor, sent as `param`.
-    Cursor { param: &'static str, cursor: String },
+    Cursor { param: String, cursor: String },
     /// Records to skip, sent as `param`.
-    Offset { param: &'static str, offset: u64 },
+    Offset { param: String, offset: u64 },
 }
 
 impl Position {
@@ -61,7 +63,7 @@ impl Position {
 }
 
 /// A date window of a range cut to what the vendor accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     /// Zero-based, in date order.
     pub index: u32,
@@ -82,7 +84,8 @@ impl fmt::Display for Window {
 }
 
 /// Which list a request reads, and which page of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Step {
     /// A page of the main list, in its date window for vendors that cut the range.
     List { window: Option<Window>, page: u32 },
@@ -143,8 +146,9 @@ impl fmt::Display for Step {
     }
 }
 
-/// One request of an export, with what the engine needs to place its records.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One request of an export, with what the engine needs to place its records. Serialisable:
+/// the requests still to make are what a stopped export saves to resume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
     pub call: Call,
     pub position: Position,

@@ -1,0 +1,164 @@
+//! An export written to a journal and read back equals the same export kept in memory, at
+//! whatever point it stopped; resumed from the journal, it finishes with the ground truth. And a
+//! journal that runs out of room stops the export cleanly, keeping what it kept.
+
+mod support;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use conversation_export::engine::{Export, RunStatus};
+use conversation_export::error::ErrorKind;
+use conversation_export::journal::{read_lines, replay, EntryRef, Journal, StorageError};
+use conversation_export::vendors::{Page, Task, VendorId};
+use proptest::prelude::*;
+use serde_json::value::RawValue;
+use support::*;
+
+/// A journal in memory, as a file journal would write it: a line per entry. It refuses every
+/// entry after `room` of them, as a full disk would.
+#[derive(Clone)]
+struct Lines {
+    text: Rc<RefCell<String>>,
+    room: Option<usize>,
+    written: Rc<RefCell<usize>>,
+}
+
+impl Lines {
+    fn starting(export: &Export, room: Option<usize>) -> Self {
+        let start = EntryRef::Started {
+            query: &export.query,
+            settings: &export.settings,
+        };
+        Lines {
+            text: Rc::new(RefCell::new(start.to_line() + "\n")),
+            room,
+            written: Rc::new(RefCell::new(0)),
+        }
+    }
+
+    fn write(&mut self, entry: EntryRef<'_>) -> Result<(), StorageError> {
+        if self.room.is_some_and(|room| *self.written.borrow() >= room) {
+            return Err(StorageError {
+                full: true,
+                detail: "no space left on device".into(),
+            });
+        }
+        *self.written.borrow_mut() += 1;
+        let mut text = self.text.borrow_mut();
+        text.push_str(&entry.to_line());
+        text.push('\n');
+        Ok(())
+    }
+}
+
+impl Journal for Lines {
+    fn page(&mut self, task: &Task, page: &Page) -> Result<(), StorageError> {
+        self.write(EntryRef::page(task, page))
+    }
+
+    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<(), StorageError> {
+        self.write(EntryRef::Partial { task, records })
+    }
+}
+
+/// The export as files would show it: every conversation, whole, in order.
+fn contents(export: &Export) -> String {
+    serde_json::to_string(export.store.conversations()).unwrap()
+}
+
+/// The requests still to make, in a comparable order.
+fn pending(export: &Export) -> Vec<String> {
+    let mut pending: Vec<String> = export.pending().map(|t| t.request().url).collect();
+    pending.sort();
+    pending
+}
+
+fn now() -> conversation_export::model::Timestamp {
+    "2026-07-01T12:00:00Z".parse().unwrap()
+}
+
+/// Conversations per vendor: enough for several pages of every list.
+const WORLD: usize = 250;
+
+/// Runs `vendor`'s full export, stopping after `pages` pages, with a journal.
+fn stopped_export(vendor: VendorId, pages: u32) -> (RefCell<Export>, Lines) {
+    let (_, filters) = FULL_EXPORTS.iter().find(|(v, _)| *v == vendor).unwrap();
+    let export = export(vendor, filters);
+    let journal = Lines::starting(&export.borrow(), None);
+    export.borrow_mut().set_journal(Box::new(journal.clone()));
+    let world = world(WORLD);
+    drive_until(&export, &transport(&world), &key(vendor), |e| {
+        e.progress.pages >= pages
+    });
+    (export, journal)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn an_export_read_back_equals_the_export_in_memory(vendor in 0..VendorId::ALL.len(), pages in 1u32..12) {
+        let vendor = VendorId::ALL[vendor];
+        let (live, journal) = stopped_export(vendor, pages);
+        let live = live.into_inner();
+        let entries = read_lines(&journal.text.borrow()).unwrap();
+        let replayed = replay(entries, now()).unwrap();
+        prop_assert_eq!(contents(&replayed), contents(&live), "{}", vendor);
+        prop_assert_eq!(pending(&replayed), pending(&live), "{}", vendor);
+        prop_assert_eq!(replayed.can_resume(), live.pending().next().is_some());
+    }
+}
+
+#[test]
+fn an_export_resumed_from_its_journal_finishes_with_the_ground_truth() {
+    for &vendor in VendorId::ALL {
+        let (_, journal) = stopped_export(vendor, 1);
+        let replayed = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap();
+        assert_eq!(replayed.status, RunStatus::Cancelled, "{vendor}");
+        let resumed = RefCell::new(replayed);
+        let world = world(WORLD);
+        let transport = transport(&world);
+        drive(&resumed, &transport, &key(vendor));
+        assert_ground_truth(&world, &resumed.borrow());
+    }
+}
+
+#[test]
+fn a_line_cut_short_by_a_crash_is_dropped_and_that_page_fetched_again() {
+    let (live, journal) = stopped_export(VendorId::Humind, 3);
+    let text = journal.text.borrow().clone();
+    let cut = &text[..text.len() - 40];
+    let replayed = replay(read_lines(cut).unwrap(), now()).unwrap();
+    assert!(replayed.store.len() < live.borrow().store.len());
+    let resumed = RefCell::new(replayed);
+    let world = world(WORLD);
+    drive(&resumed, &transport(&world), &key(VendorId::Humind));
+    assert_ground_truth(&world, &resumed.borrow());
+}
+
+#[test]
+fn a_full_disk_stops_cleanly_and_resume_finishes_once_there_is_room() {
+    for &vendor in VendorId::ALL {
+        let (_, filters) = FULL_EXPORTS.iter().find(|(v, _)| *v == vendor).unwrap();
+        let export = export(vendor, filters);
+        let journal = Lines::starting(&export.borrow(), Some(1));
+        export.borrow_mut().set_journal(Box::new(journal.clone()));
+        let world = world(WORLD);
+        let transport = transport(&world);
+        drive(&export, &transport, &key(vendor));
+        let error = failure(&export);
+        assert_eq!(error.kind(), ErrorKind::Storage, "{vendor}");
+        assert!(
+            error.summary().contains("no room left"),
+            "{}",
+            error.summary()
+        );
+        // What the journal kept reads back, and goes on from there once there is room.
+        let kept = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap();
+        assert!(kept.can_resume(), "{vendor}");
+        let resumed = RefCell::new(kept);
+        drive(&resumed, &transport, &key(vendor));
+        assert_ground_truth(&world, &resumed.borrow());
+    }
+}
