@@ -76,6 +76,7 @@ impl ViewState {
                 .filter(|(_, v)| !v.trim().is_empty())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            changed_since: None,
         }
     }
 

@@ -71,7 +71,8 @@ async fn attempt<T: Transport, C: Clock>(
             Ok((head, mut body)) => {
                 export.borrow_mut().vendor_answered = true;
                 if (200..300).contains(&head.status) {
-                    match read_body(spec, task, &mut body).await {
+                    let mark = export.borrow().query.changed_since;
+                    match read_body(spec, task, mark, &mut body).await {
                         Ok(page) => return Ok(page),
                         Err((problem, rows)) => {
                             if rows.len() > partial.len() {

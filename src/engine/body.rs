@@ -4,8 +4,10 @@
 use serde_json::value::RawValue;
 
 use crate::error::Problem;
+use crate::model::Timestamp;
 use crate::ndjson::LineSplitter;
 use crate::transport::{read_to_end, Body, TransportError};
+use crate::vendors::changes::keep_changed;
 use crate::vendors::paging::{after_lines, list_of, read_json_page, read_line, with_follow_ups};
 use crate::vendors::spec::ListSpec;
 use crate::vendors::{BodyFormat, Line, Page, Task, VendorSpec};
@@ -13,9 +15,11 @@ use crate::vendors::{BodyFormat, Line, Page, Task, VendorSpec};
 /// The rows a body gave before it failed.
 type Partial = Vec<Box<RawValue>>;
 
+/// `changed_since`: the mark of an export of only what changed (pages keep what moved past it).
 pub(super) async fn read_body<B: Body>(
     spec: &VendorSpec,
     task: &Task,
+    changed_since: Option<Timestamp>,
     body: &mut B,
 ) -> Result<Page, (Problem, Partial)> {
     let list = list_of(spec, &task.step);
@@ -28,6 +32,7 @@ pub(super) async fn read_body<B: Body>(
         }
         BodyFormat::Ndjson => read_lines(list, task, body).await?,
     };
+    let page = keep_changed(spec.changes, changed_since, task, page);
     Ok(with_follow_ups(spec, task, page))
 }
 

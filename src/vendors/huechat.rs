@@ -8,7 +8,7 @@
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
-use super::spec::{FollowUpSpec, Holds, ListSpec, PageSize, Paginator, Selector};
+use super::spec::{Changes, FollowUpSpec, Holds, ListSpec, PageSize, Paginator, Selector};
 use super::{
     object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
     Step, Update, VendorId, VendorSpec,
@@ -131,6 +131,7 @@ pub static SPEC: VendorSpec = VendorSpec {
         id_field: "id",
     }),
     windows: None,
+    changes: Changes::Sorted { filter: "sort", value: "last_message_at:desc", field: "last_message_at" },
     holds: Holds::Conversations,
     status_title: "By status",
     status_words: STATUSES,

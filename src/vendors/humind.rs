@@ -3,7 +3,7 @@
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
-use super::spec::{DateRange, Holds, ListSpec, PageSize, Paginator, Selector};
+use super::spec::{Changes, DateRange, Holds, ListSpec, PageSize, Paginator, Selector};
 use super::{
     json_body, object_of, Auth, BodyFormat, Choice, Connector, ExportQuery, FilterKind, FilterSpec,
     MapContext, RecordAt, Update, VendorId, VendorSpec,
@@ -88,6 +88,8 @@ pub static SPEC: VendorSpec = VendorSpec {
     },
     follow_up: None,
     windows: None,
+    // "Pull only what changed since your last run ... pass it as updated_after."
+    changes: Changes::Filter { filter: "updated_after", field: "updated_at" },
     transcript_note: None,
     holds: Holds::Conversations,
     status_title: "Handled by, now",

@@ -6,7 +6,7 @@
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
-use super::spec::{DateRange, Holds, ListSpec, PageSize, Paginator, Selector, Windows};
+use super::spec::{Changes, DateRange, Holds, ListSpec, PageSize, Paginator, Selector, Windows};
 use super::{
     object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
     Update, VendorId, VendorSpec,
@@ -103,6 +103,7 @@ pub static SPEC: VendorSpec = VendorSpec {
     },
     follow_up: None,
     windows: Some(Windows { from: "from", to: "to", max_days: MAX_WINDOW_DAYS }),
+    changes: Changes::Range { field: "occurred_at" },
     holds: Holds::Messages,
     status_title: "By status",
     status_words: &[],

@@ -7,6 +7,7 @@
 //! vendor means one module, one `VendorId` variant and one arm in `VendorId::connector`; the
 //! compiler names every other place (see `docs/adding-a-vendor.md`).
 
+pub mod changes;
 pub mod fields;
 pub mod huechat;
 pub mod humind;

@@ -2,6 +2,7 @@
 
 use chrono::{Duration, SecondsFormat};
 
+use super::changes::filters_with_mark;
 use super::fields::parse_timestamp;
 use super::spec::{ExportQuery, Paginator, Windows};
 use super::task::{Call, Position, Step, Task, Window};
@@ -9,6 +10,7 @@ use crate::model::Timestamp;
 
 /// The first request of each list of the export: one, or one per date window.
 pub fn plan(query: &ExportQuery) -> Vec<Task> {
+    let query = &filters_with_mark(query);
     let spec = query.vendor.spec();
     let list = &spec.list;
     let windowed: &[&str] = match &spec.windows {
@@ -66,6 +68,7 @@ pub fn plan(query: &ExportQuery) -> Vec<Task> {
 /// The date windows the export's range is cut into, for vendors that cut it; none otherwise,
 /// or while the range cannot be read.
 pub fn windows(query: &ExportQuery) -> Vec<Window> {
+    let query = &filters_with_mark(query);
     let Some(Windows { from, to, max_days }) = query.vendor.spec().windows else {
         return Vec::new();
     };

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use super::VendorId;
 use crate::error::ErrorRule;
+use crate::model::Timestamp;
 
 /// How the key travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +132,8 @@ pub struct VendorSpec {
     pub follow_up: Option<FollowUpSpec>,
     /// A date range the vendor accepts only so long, cut into windows.
     pub windows: Option<Windows>,
+    /// How to fetch only what changed since the last export.
+    pub changes: Changes,
     pub errors: &'static [ErrorRule],
     /// Said plainly in the transcript view when the vendor's API has no full transcript.
     pub transcript_note: Option<&'static str>,
@@ -158,6 +161,42 @@ impl VendorSpec {
 
     pub fn filter(&self, name: &str) -> Option<&'static FilterSpec> {
         self.filters.iter().find(|filter| filter.name == name)
+    }
+}
+
+/// How a vendor can be asked for only what changed since a moment (the mark): for nightly
+/// syncs and "only what changed" exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changes {
+    /// A filter that takes the mark: Humind's `updated_after`, the voice widget's `since`.
+    Filter {
+        filter: &'static str,
+        /// The record field the next mark is read from (the latest value seen).
+        field: &'static str,
+    },
+    /// A date range that starts at the mark and ends now (Mindo's `from`, `to`, in windows).
+    Range { field: &'static str },
+    /// A list sorted by a field, newest first, read until past the mark (HueChat by
+    /// `last_message_at:desc`).
+    Sorted {
+        filter: &'static str,
+        value: &'static str,
+        field: &'static str,
+    },
+    /// No way to ask: the whole list, keeping only records whose field moved past the mark
+    /// (TalkToHumans' `last_message_at`).
+    WholeList { field: &'static str },
+}
+
+impl Changes {
+    /// The record field the mark is compared with, and read from.
+    pub fn field(self) -> &'static str {
+        match self {
+            Changes::Filter { field, .. }
+            | Changes::Range { field }
+            | Changes::Sorted { field, .. }
+            | Changes::WholeList { field } => field,
+        }
     }
 }
 
@@ -267,12 +306,15 @@ pub struct Choice {
     pub label: &'static str,
 }
 
-/// What the user asked for: the vendor, where to reach it and the filters, by filter name.
+/// What the user asked for: the vendor, where to reach it and the filters, by filter name;
+/// and, for an export of only what changed, the mark it changed since.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExportQuery {
     pub vendor: VendorId,
     pub base_url: String,
     pub filters: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_since: Option<Timestamp>,
 }
 
 impl ExportQuery {
@@ -285,6 +327,7 @@ impl ExportQuery {
                 .unwrap_or_default()
                 .to_string(),
             filters: BTreeMap::new(),
+            changed_since: None,
         }
     }
 

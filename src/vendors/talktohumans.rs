@@ -5,7 +5,7 @@
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
-use super::spec::{Holds, ListSpec, PageSize, Paginator, Selector};
+use super::spec::{Changes, Holds, ListSpec, PageSize, Paginator, Selector};
 use super::{
     object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
     Update, VendorId, VendorSpec,
@@ -61,6 +61,7 @@ pub static SPEC: VendorSpec = VendorSpec {
     },
     follow_up: None,
     windows: None,
+    changes: Changes::WholeList { field: "last_message_at" },
     holds: Holds::Conversations,
     status_title: "By state",
     status_words: &[

@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::fields::Fields;
-use super::spec::{DateRange, Holds, ListSpec, PageSize, Paginator, Selector};
+use super::spec::{Changes, DateRange, Holds, ListSpec, PageSize, Paginator, Selector};
 use super::{
     json_body, object_of, Auth, BodyFormat, Choice, Connector, ExportQuery, FilterKind, FilterSpec,
     MapContext, RecordAt, Update, VendorId, VendorSpec,
@@ -101,6 +101,8 @@ pub static SPEC: VendorSpec = VendorSpec {
     },
     follow_up: None,
     windows: None,
+    // A call does not change once it ended: the calls started since the mark are what is new.
+    changes: Changes::Filter { filter: "since", field: "started_at" },
     holds: Holds::Conversations,
     status_title: "By outcome",
     status_words: OUTCOMES,
