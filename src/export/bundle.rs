@@ -8,7 +8,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::buffer::Chunks;
-use super::csv::{CsvOptions, CsvReport};
+use super::csv::{CsvOptions, CsvReport, Layout};
 use super::{file_name, json, partial_name, transcript, Table};
 use crate::model::{Conversation, Timestamp, Warning};
 use crate::vendors::ExportQuery;
@@ -104,7 +104,7 @@ impl ExportContext<'_> {
     fn data_file_kinds(&self) -> Vec<DataFile> {
         Table::ALL
             .into_iter()
-            .filter(|table| table.applies(self.conversations))
+            .filter(|table| table.offered(self.options.layout, self.conversations))
             .map(DataFile::Csv)
             .chain([DataFile::Json, DataFile::Raw])
             .collect()
@@ -176,6 +176,10 @@ impl ExportContext<'_> {
             "csv": {
                 "delimiter": self.options.delimiter.as_str(),
                 "for": if self.options.for_spreadsheet { "spreadsheet" } else { "database" },
+                "layout": match self.options.layout {
+                    Layout::Vendor(_) => "vendor",
+                    Layout::Unified => "unified",
+                },
                 "columns": self.columns,
             },
             "files": files.iter().map(|file| {

@@ -14,7 +14,8 @@ use csv::{QuoteStyle, Terminator, WriterBuilder};
 
 use super::buffer::Chunks;
 
-use super::columns::{raw_cell, CellKind, Column, HasExtras, WriteCell, EXTRA_PREFIX};
+use super::columns::{raw_cell, CellKind, Column, FilledBy, HasExtras, WriteCell, EXTRA_PREFIX};
+use crate::vendors::VendorId;
 
 /// Excel's limit on characters in a cell.
 pub const SPREADSHEET_MAX_CELL_CHARS: usize = 32_767;
@@ -55,13 +56,34 @@ impl Delimiter {
     }
 }
 
+/// Which columns a file has: one vendor's own, or the same for every vendor (for people who
+/// combine vendors in one table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// The columns the vendor fills: no column that would always be empty.
+    Vendor(VendorId),
+    /// Every column of every vendor; one a row's vendor does not fill is empty.
+    #[default]
+    Unified,
+}
+
+impl Layout {
+    pub fn shows(self, filled_by: FilledBy) -> bool {
+        match self {
+            Layout::Vendor(vendor) => filled_by.includes(vendor),
+            Layout::Unified => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvOptions {
     pub delimiter: Delimiter,
     /// For a spreadsheet (BOM, formula neutralising, cell limit) rather than a database.
     pub for_spreadsheet: bool,
-    /// The columns to write, in order; `None` writes them all.
+    /// The columns to write, in order; `None` writes those of the layout.
     pub columns: Option<Vec<String>>,
+    pub layout: Layout,
 }
 
 impl Default for CsvOptions {
@@ -70,6 +92,7 @@ impl Default for CsvOptions {
             delimiter: Delimiter::Comma,
             for_spreadsheet: true,
             columns: None,
+            layout: Layout::Unified,
         }
     }
 }
@@ -91,14 +114,22 @@ pub struct CsvFile {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The names of a table's columns, vendor-specific ones included, in default order.
-pub fn column_names<R, W, I>(columns: &[Column<W>], rows: impl Fn() -> I) -> Vec<String>
+/// The names of a table's columns in `layout`, vendor-specific ones included, in default order.
+pub fn column_names<R, W, I>(
+    columns: &[Column<W>],
+    layout: Layout,
+    rows: impl Fn() -> I,
+) -> Vec<String>
 where
     R: HasExtras,
     W: WriteCell<R>,
     I: Iterator<Item = R>,
 {
-    let mut names: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
+    let mut names: Vec<String> = columns
+        .iter()
+        .filter(|c| layout.shows(c.filled_by))
+        .map(|c| c.name.to_string())
+        .collect();
     names.extend(
         extra_columns(columns, rows())
             .into_iter()
@@ -170,6 +201,7 @@ where
     let extras = extra_columns(columns, rows());
     let all: Vec<Selected<W>> = columns
         .iter()
+        .filter(|column| options.layout.shows(column.filled_by))
         .map(Selected::Fixed)
         .chain(
             extras
@@ -207,6 +239,9 @@ where
         for column in &selected {
             cell.clear();
             let kind = match column {
+                // A column this row's vendor does not fill stays empty: not a 0 that reads as
+                // a count.
+                Selected::Fixed(column) if !column.filled_by.includes(row.vendor()) => column.kind,
                 Selected::Fixed(column) => {
                     column.write.write_cell(&row, &mut cell);
                     column.kind

@@ -13,14 +13,15 @@ use std::io::Write;
 
 use buffer::Chunks;
 use columns::{EventRow, ItemRow};
-use csv::{column_names, write_table, CsvFile, CsvOptions, CsvReport};
+use columns::FilledBy;
+use csv::{column_names, write_table, CsvFile, CsvOptions, CsvReport, Layout};
 use tables::{
     CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS,
     TOOL_CALL_COLUMNS,
 };
 
 use crate::model::{Conversation, Criterion, Message, Participant, ToolCall};
-use crate::vendors::ExportQuery;
+use crate::vendors::{ExportQuery, VendorId};
 
 /// The CSV files an export can have: conversations and messages always, the others when they
 /// have rows.
@@ -79,28 +80,54 @@ impl Table {
         }
     }
 
-    /// Conversations and messages are always written; the others only when they have rows.
-    pub fn applies(self, conversations: &[Conversation]) -> bool {
-        matches!(self, Table::Conversations | Table::Messages) || self.rows(conversations) > 0
+    /// The vendors whose data fills this file.
+    pub fn filled_by(self) -> FilledBy {
+        match self {
+            Table::Conversations => FilledBy::All,
+            Table::Messages => FilledBy::Only(&[
+                VendorId::Humind,
+                VendorId::HueChat,
+                VendorId::VoiceWidget,
+                VendorId::Mindo,
+            ]),
+            Table::Events => FilledBy::Only(&[VendorId::Humind]),
+            Table::Participants => FilledBy::Only(&[VendorId::TalkToHumans]),
+            Table::ToolCalls => FilledBy::Only(&[VendorId::VoiceWidget, VendorId::Mindo]),
+            Table::Criteria => FilledBy::Only(&[VendorId::VoiceWidget]),
+        }
     }
 
-    /// Its columns with the current data's vendor fields, in default order.
-    pub fn column_names(self, conversations: &[Conversation]) -> Vec<String> {
-        match self {
-            Table::Conversations => column_names(CONVERSATION_COLUMNS, || conversations.iter()),
-            Table::Messages => {
-                column_names(MESSAGE_COLUMNS, || items(conversations, |c| &c.messages))
+    /// Whether this file is offered: a vendor's own files (never one its data cannot fill);
+    /// in the shared layout, conversations and messages always, the others when they have rows.
+    pub fn offered(self, layout: Layout, conversations: &[Conversation]) -> bool {
+        let always = match layout {
+            Layout::Vendor(vendor) if !self.filled_by().includes(vendor) => return false,
+            Layout::Vendor(_) | Layout::Unified => {
+                matches!(self, Table::Conversations | Table::Messages)
             }
-            Table::Events => column_names(EVENT_COLUMNS, || event_rows(conversations)),
-            Table::Participants => column_names(PARTICIPANT_COLUMNS, || {
+        };
+        always || self.rows(conversations) > 0
+    }
+
+    /// Its columns in `layout`, with the current data's vendor fields, in default order.
+    pub fn column_names(self, layout: Layout, conversations: &[Conversation]) -> Vec<String> {
+        match self {
+            Table::Conversations => {
+                column_names(CONVERSATION_COLUMNS, layout, || conversations.iter())
+            }
+            Table::Messages => column_names(MESSAGE_COLUMNS, layout, || {
+                items(conversations, |c| &c.messages)
+            }),
+            Table::Events => column_names(EVENT_COLUMNS, layout, || event_rows(conversations)),
+            Table::Participants => column_names(PARTICIPANT_COLUMNS, layout, || {
                 items(conversations, |c| &c.participants)
             }),
-            Table::ToolCalls => column_names(TOOL_CALL_COLUMNS, || {
+            Table::ToolCalls => column_names(TOOL_CALL_COLUMNS, layout, || {
                 items(conversations, |c| &c.tool_calls)
             }),
-            Table::Criteria => {
-                column_names(CRITERION_COLUMNS, || items(conversations, |c| &c.criteria))
-            }
+            Table::Criteria => column_names(CRITERION_COLUMNS, layout, || {
+                items(conversations, |c| &c.criteria)
+            }),
         }
     }
 

@@ -12,6 +12,7 @@ use crate::export::bundle::{ExportContext, ExportFile};
 use crate::export::csv::{CsvOptions, Delimiter};
 use crate::export::Table;
 use crate::format;
+use crate::view_state::ViewState;
 
 /// What a download button makes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -91,18 +92,14 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
         ui.with_export(|e| {
             Table::ALL
                 .into_iter()
-                .filter(|t| t.applies(e.store.conversations()))
+                .filter(|t| t.offered(ui.view.with(ViewState::layout), e.store.conversations()))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
     };
     let save = move |kind: Kind| {
         let view = ui.view.get_untracked();
-        let options = CsvOptions {
-            delimiter: view.delimiter,
-            for_spreadsheet: !view.for_database,
-            columns: None,
-        };
+        let options = view.csv_options();
         let built = ui.session.with_value(|s| {
             s.as_ref()
                 .map(|s| build(&s.export.borrow(), kind, &options, &view.columns))
@@ -173,6 +170,17 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
                     />
                     "For a database, not a spreadsheet (no byte-order mark, text exactly as sent)"
                 </label>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || ui.view.with(|v| v.same_columns)
+                        on:change=move |event| {
+                            let checked = event_target_checked(&event);
+                            ui.view.update(|v| v.same_columns = checked);
+                        }
+                    />
+                    "Same columns for every vendor (to combine exports of several vendors in one table)"
+                </label>
             </div>
             <ColumnPicker ui=ui />
         </section>
@@ -183,9 +191,20 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
 #[component]
 fn ColumnPicker(ui: Ui) -> impl IntoView {
     let table = RwSignal::new(Table::Conversations);
+    // Only the files this export has.
+    let offered = move || {
+        ui.with_export(|e| {
+            let layout = ui.view.with(ViewState::layout);
+            Table::ALL
+                .into_iter()
+                .filter(|t| t.offered(layout, e.store.conversations()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+    };
     let available = Memo::new(move |_| {
         let table = table.get();
-        ui.with_export(|e| table.column_names(e.store.conversations()))
+        ui.with_export(|e| table.column_names(ui.view.with(ViewState::layout), e.store.conversations()))
             .unwrap_or_default()
     });
     // The chosen columns in order, or every column when nothing is chosen for this file.
@@ -248,7 +267,7 @@ fn ColumnPicker(ui: Ui) -> impl IntoView {
                         table.set(chosen);
                     }
                 }>
-                    {Table::ALL.into_iter().map(|t| view! {
+                    {move || offered().into_iter().map(|t| view! {
                         <option value=t.kind() selected=move || table.get() == t>{format!("{}.csv", t.kind())}</option>
                     }).collect_view()}
                 </select>
