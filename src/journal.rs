@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 
 use crate::engine::{Export, RunStatus, Settings};
 use crate::model::Timestamp;
+use crate::store::Keep;
 use crate::vendors::{ExportQuery, Page, Task};
 
 /// Why an entry could not be kept: the disk or the browser's quota is full, or the storage
@@ -22,24 +23,35 @@ pub struct StorageError {
     pub detail: String,
 }
 
-/// Where an export's entries are written as they happen.
+/// Where an export's entries are written as they happen. Entries are numbered from 0 (the
+/// export's question) in the order written; each write returns its entry's number, which the
+/// store keeps to read the records again.
 pub trait Journal {
     /// A page that arrived whole.
-    fn page(&mut self, task: &Task, page: &Page) -> Result<(), StorageError>;
+    fn page(&mut self, task: &Task, page: &Page) -> Result<u32, StorageError>;
     /// Rows of a page that failed midway; its request stays to make.
-    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<(), StorageError>;
+    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<u32, StorageError>;
 }
 
-/// A journal that keeps nothing: the export lives in memory only.
-pub struct NoJournal;
+/// A journal that keeps nothing (the export lives in memory only): it only counts entries.
+pub struct NoJournal {
+    pub next: u32,
+}
+
+impl NoJournal {
+    fn next(&mut self) -> u32 {
+        self.next += 1;
+        self.next
+    }
+}
 
 impl Journal for NoJournal {
-    fn page(&mut self, _task: &Task, _page: &Page) -> Result<(), StorageError> {
-        Ok(())
+    fn page(&mut self, _task: &Task, _page: &Page) -> Result<u32, StorageError> {
+        Ok(self.next())
     }
 
-    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>]) -> Result<(), StorageError> {
-        Ok(())
+    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>]) -> Result<u32, StorageError> {
+        Ok(self.next())
     }
 }
 
@@ -147,16 +159,18 @@ pub fn read_lines(text: &str) -> Result<Vec<Entry>, ReplayError> {
 
 /// Rebuilds an export from its journal: its records in the vendor's order, and the requests
 /// still to make, as if it had just been stopped. `now` is the user's clock, for mapping.
-pub fn replay(
+pub fn replay<K: Keep>(
     entries: impl IntoIterator<Item = Entry>,
     now: Timestamp,
-) -> Result<Export, ReplayError> {
+) -> Result<Export<K>, ReplayError> {
     let mut entries = entries.into_iter();
     let Some(Entry::Started { query, settings }) = entries.next() else {
         return Err(ReplayError::NoStart);
     };
     let mut export = Export::new(query, settings);
-    for entry in entries {
+    for (number, entry) in entries.enumerate() {
+        // Entry 0 is the question; the pages follow from 1.
+        let number = number as u32 + 1;
         match entry {
             Entry::Started { .. } => {}
             Entry::Page {
@@ -171,9 +185,10 @@ pub fn replay(
                     next,
                     total,
                 },
+                number,
                 now,
             ),
-            Entry::Partial { task, records } => export.replay_partial(task, records, now),
+            Entry::Partial { task, records } => export.replay_partial(task, records, number, now),
         }
     }
     export.store.settle();

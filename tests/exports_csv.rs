@@ -437,8 +437,22 @@ fn each_vendor_gets_its_own_columns_and_files_and_the_shared_layout_leaves_forei
         // No column of the vendor's own file is empty in every row: nothing padded.
         for (at, name) in header.iter().enumerate() {
             let filled = rows.iter().any(|row| !row[at].is_empty());
-            let documented_optional = ["ended_at", "contact_name", "contact_email", "contact_phone", "assignee_id", "assignee_name", "url", "flags", "extracted_data", "languages"];
-            assert!(filled || documented_optional.contains(&name.as_str()), "{vendor}: {name} is always empty");
+            let documented_optional = [
+                "ended_at",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "assignee_id",
+                "assignee_name",
+                "url",
+                "flags",
+                "extracted_data",
+                "languages",
+            ];
+            assert!(
+                filled || documented_optional.contains(&name.as_str()),
+                "{vendor}: {name} is always empty"
+            );
         }
         let offered: Vec<Table> = Table::ALL
             .into_iter()
@@ -453,9 +467,14 @@ fn each_vendor_gets_its_own_columns_and_files_and_the_shared_layout_leaves_forei
         let criteria = column(&shared, "criteria_passed");
         let expected_empty = vendor != VendorId::VoiceWidget;
         assert!(
-            shared_rows.iter().all(|row| row[criteria].is_empty() == expected_empty),
+            shared_rows
+                .iter()
+                .all(|row| row[criteria].is_empty() == expected_empty),
             "{vendor}: criteria_passed is empty, not 0, where the vendor has no criteria"
         );
-        assert!(shared.len() > header.len(), "{vendor}: the shared layout has every column");
+        assert!(
+            shared.len() > header.len(),
+            "{vendor}: the shared layout has every column"
+        );
     }
 }

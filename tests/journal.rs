@@ -37,7 +37,7 @@ impl Lines {
         }
     }
 
-    fn write(&mut self, entry: EntryRef<'_>) -> Result<(), StorageError> {
+    fn write(&mut self, entry: EntryRef<'_>) -> Result<u32, StorageError> {
         if self.room.is_some_and(|room| *self.written.borrow() >= room) {
             return Err(StorageError {
                 full: true,
@@ -48,16 +48,17 @@ impl Lines {
         let mut text = self.text.borrow_mut();
         text.push_str(&entry.to_line());
         text.push('\n');
-        Ok(())
+        // Entry 0 is the question; the pages count from 1.
+        Ok(*self.written.borrow() as u32)
     }
 }
 
 impl Journal for Lines {
-    fn page(&mut self, task: &Task, page: &Page) -> Result<(), StorageError> {
+    fn page(&mut self, task: &Task, page: &Page) -> Result<u32, StorageError> {
         self.write(EntryRef::page(task, page))
     }
 
-    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<(), StorageError> {
+    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<u32, StorageError> {
         self.write(EntryRef::Partial { task, records })
     }
 }

@@ -7,24 +7,28 @@ use serde_json::value::RawValue;
 
 use super::clock::Clock;
 use super::Export;
+use crate::store::Keep;
 use crate::vendors::Task;
 
 /// Records stored per step.
 pub(super) const RECORDS_PER_PART: usize = 500;
 
-/// Records received and not yet stored: `first` is the first one's index in its page.
+/// Records received and not yet stored: `first` is the first one's index in its page, `entry`
+/// the page's entry in the journal.
 pub(super) struct Received {
     task: Task,
     pub records: Vec<Box<RawValue>>,
     first: usize,
+    entry: u32,
 }
 
 impl Received {
-    pub fn new(task: Task, records: Vec<Box<RawValue>>) -> Self {
+    pub fn new(task: Task, records: Vec<Box<RawValue>>, entry: u32) -> Self {
         Received {
             task,
             records,
             first: 0,
+            entry,
         }
     }
 
@@ -35,6 +39,7 @@ impl Received {
             task: self.task.clone(),
             records: std::mem::replace(&mut self.records, rest),
             first: self.first,
+            entry: self.entry,
         };
         self.first += part.records.len();
         part
@@ -42,13 +47,18 @@ impl Received {
 }
 
 /// Maps a part's records with the vendor's connector and stores them in the page's place.
-pub(super) fn commit<C: Clock>(export: &RefCell<Export>, clock: &C, received: Received) {
+pub(super) fn commit<C: Clock, K: Keep>(
+    export: &RefCell<Export<K>>,
+    clock: &C,
+    received: Received,
+) {
     let Received {
         task,
         records,
         first,
+        entry,
     } = received;
     export
         .borrow_mut()
-        .store_records(&task, first, records, clock.wall());
+        .store_records(&task, first, records, entry, clock.wall());
 }

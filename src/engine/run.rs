@@ -17,6 +17,7 @@ use super::{Export, RunStatus, Settings};
 use crate::destination::ScopedKey;
 use crate::error::{FetchError, Problem};
 use crate::journal::StorageError;
+use crate::store::Keep;
 use crate::transport::Transport;
 use crate::vendors::{Task, VendorId};
 
@@ -25,8 +26,8 @@ use crate::vendors::{Task, VendorId};
 const BUSY_SLICE_MS: f64 = 25.0;
 
 /// What every request of a run shares.
-pub(super) struct Context<'a, T, C> {
-    pub export: &'a RefCell<Export>,
+pub(super) struct Context<'a, T, C, K: Keep> {
+    pub export: &'a RefCell<Export<K>>,
     pub transport: &'a T,
     pub clock: &'a C,
     pub key: &'a ScopedKey,
@@ -37,8 +38,8 @@ pub(super) struct Context<'a, T, C> {
 /// Runs (or resumes) an export until it finishes, fails for good, or `cancel` fires. Whatever
 /// happens, every record received stays in `export.store` and every request not yet completed
 /// stays pending. `on_change` is called after each step so the UI can show progress.
-pub async fn run<T: Transport, C: Clock>(
-    export: &RefCell<Export>,
+pub async fn run<T: Transport, C: Clock, K: Keep>(
+    export: &RefCell<Export<K>>,
     transport: &T,
     clock: &C,
     key: &ScopedKey,
@@ -129,16 +130,19 @@ pub async fn run<T: Transport, C: Clock>(
                 let mut export = export.borrow_mut();
                 // Kept first: a page that cannot be kept is not counted, and is fetched again
                 // on Resume once there is room.
-                if let Err(refused) = export.journal.page(&task, &page) {
-                    failure = Some(storage_failure(vendor, refused));
-                    export.pending.push_front(task);
-                    continue;
-                }
+                let entry = match export.journal.page(&task, &page) {
+                    Ok(entry) => entry,
+                    Err(refused) => {
+                        failure = Some(storage_failure(vendor, refused));
+                        export.pending.push_front(task);
+                        continue;
+                    }
+                };
                 export.progress.pages += 1;
                 export.note_total(&task, &page);
                 export.count_page(&task, &page);
                 export.schedule(std::mem::take(&mut page.next));
-                backlog.push_back(Received::new(task, page.records));
+                backlog.push_back(Received::new(task, page.records, entry));
             }
             Err(failure_of_task) => {
                 // Rows read before the failure are kept; the request stays pending for Resume.
@@ -150,8 +154,11 @@ pub async fn run<T: Transport, C: Clock>(
                             .journal
                             .partial(task, &failure_of_task.partial);
                         match kept {
-                            Ok(()) => backlog
-                                .push_back(Received::new(task.clone(), failure_of_task.partial)),
+                            Ok(entry) => backlog.push_back(Received::new(
+                                task.clone(),
+                                failure_of_task.partial,
+                                entry,
+                            )),
                             Err(refused) => error = storage_failure(vendor, refused),
                         }
                     }

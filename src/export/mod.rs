@@ -12,8 +12,8 @@ pub mod transcript;
 use std::io::Write;
 
 use buffer::Chunks;
-use columns::{EventRow, ItemRow};
 use columns::FilledBy;
+use columns::{EventRow, ItemRow};
 use csv::{column_names, write_table, CsvFile, CsvOptions, CsvReport, Layout};
 use tables::{
     CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS,

@@ -3,7 +3,9 @@
 
 use super::columns::{
     count, flag, list, number, optional_json, text, timestamp, CellKind, Column,
-    ConversationColumn, EventColumn, FilledBy::{All, Only}, ItemColumn, ItemExtras,
+    ConversationColumn, EventColumn,
+    FilledBy::{All, Only},
+    ItemColumn, ItemExtras,
 };
 use crate::model::{Criterion, Extras, Message, Participant, ToolCall};
 use crate::vendors::VendorId;

@@ -204,8 +204,10 @@ fn ColumnPicker(ui: Ui) -> impl IntoView {
     };
     let available = Memo::new(move |_| {
         let table = table.get();
-        ui.with_export(|e| table.column_names(ui.view.with(ViewState::layout), e.store.conversations()))
-            .unwrap_or_default()
+        ui.with_export(|e| {
+            table.column_names(ui.view.with(ViewState::layout), e.store.conversations())
+        })
+        .unwrap_or_default()
     });
     // The chosen columns in order, or every column when nothing is chosen for this file.
     let chosen = move || {

@@ -2,20 +2,27 @@
 //! whatever order the pages arrived in and however often a page was fetched again.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hash, Hasher};
 
+use super::keep::{Keep, RecordRef};
 use crate::model::{Conversation, Message, Warning};
 use crate::vendors::Update;
 
 /// Where a record sorts: (window, page, index in page).
 pub type OrderKey = (u32, u32, u32);
 
-#[derive(Debug, Default)]
-pub struct Store {
-    conversations: Vec<Conversation>,
+/// The conversations of an export, each once and in the vendor's order, kept whole
+/// (`Store<Conversation>`, the default) or as summaries (`Store<Summary>`).
+#[derive(Debug)]
+pub struct Store<K = Conversation> {
+    conversations: Vec<K>,
     keys: Vec<OrderKey>,
     index: HashMap<String, usize>,
-    /// `conversation id \0 message id` of every message kept, to keep each once.
-    message_ids: HashSet<String>,
+    /// Every message kept, as a hash of its conversation and its id, to keep each once. A hash
+    /// of 128 bits: a million messages would need a collision of odds about 10^-27 to lose one,
+    /// where the strings themselves would cost some 80 MB.
+    message_ids: HashSet<u128>,
+    hasher: std::collections::hash_map::RandomState,
     /// For vendors that export messages: each conversation's messages' order keys.
     message_keys: HashMap<String, Vec<OrderKey>>,
     message_count: usize,
@@ -26,13 +33,30 @@ pub struct Store {
     pub duplicates_skipped: usize,
 }
 
-impl Store {
+impl<K> Default for Store<K> {
+    fn default() -> Self {
+        Store {
+            conversations: Vec::new(),
+            keys: Vec::new(),
+            index: HashMap::new(),
+            message_ids: HashSet::new(),
+            hasher: Default::default(),
+            message_keys: HashMap::new(),
+            message_count: 0,
+            unsorted: false,
+            warnings: Vec::new(),
+            duplicates_skipped: 0,
+        }
+    }
+}
+
+impl<K: Keep> Store<K> {
     /// The conversations, in the vendor's order once settled (see `settle`).
-    pub fn conversations(&self) -> &[Conversation] {
+    pub fn conversations(&self) -> &[K] {
         &self.conversations
     }
 
-    pub fn get(&self, id: &str) -> Option<&Conversation> {
+    pub fn get(&self, id: &str) -> Option<&K> {
         self.index.get(id).map(|&at| &self.conversations[at])
     }
 
@@ -50,46 +74,55 @@ impl Store {
 
     /// Applies a page's updates, in order; `(window, page)` places the page's records.
     pub fn apply(&mut self, order: (u32, u32), updates: Vec<Update>) {
-        self.apply_from(order, 0, updates);
+        self.apply_from(order, 0, updates, 0);
         self.settle();
     }
 
-    /// Applies updates that start at record `first` of their page (a page applied in parts).
+    /// Applies updates that start at record `first` of their page (a page applied in parts);
+    /// `entry` is the page's entry in the journal, where the records can be read again.
     /// Conversations of pages that arrived out of order wait at the end until `settle`.
-    pub fn apply_from(&mut self, (window, page): (u32, u32), first: u32, updates: Vec<Update>) {
+    pub fn apply_from(
+        &mut self,
+        (window, page): (u32, u32),
+        first: u32,
+        updates: Vec<Update>,
+        entry: u32,
+    ) {
         for (position, update) in updates.into_iter().enumerate() {
-            let key = (window, page, first + position as u32);
+            let index = first + position as u32;
+            let key = (window, page, index);
+            let at = RecordRef { entry, index };
             match update {
-                Update::Conversation(conversation) => self.insert(key, *conversation),
+                Update::Conversation(conversation) => self.insert(key, *conversation, at),
                 Update::Message {
                     conversation_id,
                     message,
-                } => self.add_message(&conversation_id, *message),
-                Update::Loose { shell, message } => self.add_loose(key, *shell, *message),
+                } => self.add_message(&conversation_id, *message, at),
+                Update::Loose { shell, message } => self.add_loose(key, *shell, *message, at),
             }
         }
     }
 
-    fn insert(&mut self, key: OrderKey, conversation: Conversation) {
+    fn insert(&mut self, key: OrderKey, conversation: Conversation, at: RecordRef) {
         if self.index.contains_key(&conversation.id) {
             self.duplicates_skipped += 1;
             return;
         }
         for message in &conversation.messages {
-            self.message_ids
-                .insert(message_key(&conversation.id, &message.id));
+            let seen = self.message_key(&conversation.id, &message.id);
+            self.message_ids.insert(seen);
         }
         self.message_count += conversation.messages.len();
-        self.append(key, conversation);
+        self.append(key, K::keep(conversation, at));
     }
 
     /// Adds a conversation at the end; `settle` puts it in its place.
-    fn append(&mut self, key: OrderKey, conversation: Conversation) -> usize {
+    fn append(&mut self, key: OrderKey, conversation: K) -> usize {
         if self.keys.last().is_some_and(|last| key < *last) {
             self.unsorted = true;
         }
         self.index
-            .insert(conversation.id.clone(), self.conversations.len());
+            .insert(conversation.id().to_string(), self.conversations.len());
         self.conversations.push(conversation);
         self.keys.push(key);
         self.conversations.len() - 1
@@ -115,8 +148,7 @@ impl Store {
         };
         let mut order: Vec<usize> = (start..self.keys.len()).collect();
         order.sort_by_key(|&at| self.keys[at]);
-        let mut displaced: Vec<Option<Conversation>> =
-            self.conversations.drain(start..).map(Some).collect();
+        let mut displaced: Vec<Option<K>> = self.conversations.drain(start..).map(Some).collect();
         self.conversations.extend(order.iter().map(|&at| {
             displaced[at - start]
                 .take()
@@ -128,7 +160,7 @@ impl Store {
         for (position, conversation) in self.conversations.iter().enumerate().skip(start) {
             *self
                 .index
-                .get_mut(&conversation.id)
+                .get_mut(conversation.id())
                 .expect("every conversation is indexed") = position;
         }
         self.unsorted = false;
@@ -136,11 +168,11 @@ impl Store {
 
     /// Whether a message is new (and from now on, known).
     fn first_sight(&mut self, conversation_id: &str, message: &Message) -> bool {
-        if message.id.is_empty()
-            || self
-                .message_ids
-                .insert(message_key(conversation_id, &message.id))
-        {
+        if message.id.is_empty() {
+            return true;
+        }
+        let seen = self.message_key(conversation_id, &message.id);
+        if self.message_ids.insert(seen) {
             true
         } else {
             self.duplicates_skipped += 1;
@@ -148,9 +180,22 @@ impl Store {
         }
     }
 
+    /// The 128-bit hash a message is known by: two independent 64-bit hashes of its
+    /// conversation and id.
+    fn message_key(&self, conversation_id: &str, message_id: &str) -> u128 {
+        let half = |salt: u8| {
+            let mut hasher = self.hasher.build_hasher();
+            salt.hash(&mut hasher);
+            conversation_id.hash(&mut hasher);
+            message_id.hash(&mut hasher);
+            hasher.finish()
+        };
+        (u128::from(half(1)) << 64) | u128::from(half(2))
+    }
+
     /// A message of a conversation already stored, at its `position` in the transcript.
-    fn add_message(&mut self, conversation_id: &str, message: Message) {
-        let Some(&at) = self.index.get(conversation_id) else {
+    fn add_message(&mut self, conversation_id: &str, message: Message, at: RecordRef) {
+        let Some(&index) = self.index.get(conversation_id) else {
             self.warnings.push(Warning {
                 record: conversation_id.to_string(),
                 field: "messages".into(),
@@ -161,96 +206,40 @@ impl Store {
         if !self.first_sight(conversation_id, &message) {
             return;
         }
-        let messages = &mut self.conversations[at].messages;
-        reserve_gently(messages, 1);
-        // Pages of one conversation's messages may arrive in any order.
-        let slot = messages.partition_point(|m| m.position <= message.position);
-        messages.insert(slot, message);
+        let position = message.position;
+        self.conversations[index].add_at_position(K::part(message, at), position);
         self.message_count += 1;
     }
 
-    fn add_loose(&mut self, key: OrderKey, shell: Conversation, message: Message) {
+    fn add_loose(&mut self, key: OrderKey, shell: Conversation, message: Message, at: RecordRef) {
         if !self.first_sight(&shell.id, &message) {
             return;
         }
-        let at = match self.index.get(&shell.id) {
-            Some(&at) => {
+        let index = match self.index.get(&shell.id) {
+            Some(&index) => {
                 // An earlier message than any seen (date windows arrive in any order): the
                 // conversation moves to where its first message puts it, at the next settle.
-                if key < self.keys[at] {
-                    self.keys[at] = key;
+                if key < self.keys[index] {
+                    self.keys[index] = key;
                     self.unsorted = true;
                 }
-                merge_shell(&mut self.conversations[at], shell);
-                at
+                self.conversations[index].merge_shell(K::shell(shell));
+                index
             }
-            None => self.append(key, shell),
+            None => self.append(key, K::shell(shell)),
         };
-        let conversation = &mut self.conversations[at];
+        let conversation = &mut self.conversations[index];
         let keys = self
             .message_keys
-            .entry(conversation.id.clone())
+            .entry(conversation.id().to_string())
             .or_default();
         let slot = keys.partition_point(|existing| *existing < key);
         keys.insert(slot, key);
-        reserve_gently(&mut conversation.messages, 1);
-        conversation.messages.insert(slot, message);
-        for (position, message) in conversation.messages.iter_mut().enumerate().skip(slot) {
-            message.position = position;
-        }
-        // Tool calls follow their messages' order, not the order pages arrived in.
-        if conversation.tool_calls.len() > 1 {
-            let place = |id: &Option<String>| {
-                conversation
-                    .messages
-                    .iter()
-                    .position(|m| Some(&m.id) == id.as_ref())
-            };
-            let mut calls = std::mem::take(&mut conversation.tool_calls);
-            calls.sort_by_key(|call| place(&call.message_id));
-            conversation.tool_calls = calls;
-        }
+        conversation.insert_loose(slot, K::part(message, at));
         self.message_count += 1;
-    }
-}
-
-fn message_key(conversation_id: &str, message_id: &str) -> String {
-    format!("{conversation_id}\u{0}{message_id}")
-}
-
-/// What a later message tells about its conversation: the time span grows, gaps are filled.
-fn merge_shell(existing: &mut Conversation, shell: Conversation) {
-    existing.started_at = match (existing.started_at, shell.started_at) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    existing.last_message_at = match (existing.last_message_at, shell.last_message_at) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    };
-    if existing.channel.is_none() {
-        existing.channel = shell.channel;
-    }
-    if existing.contact.is_none() {
-        existing.contact = shell.contact;
-    }
-    for (name, raw) in shell.extras.into_iter_raw() {
-        existing.extras.insert_if_absent(&name, raw);
-    }
-    existing.tool_calls.extend(shell.tool_calls);
-}
-
-/// Makes room for `more` messages, growing by a quarter rather than doubling: messages arrive a
-/// few at a time, and a doubled vector of 448-byte messages would leave a third of a 100,000
-/// message export unused.
-fn reserve_gently(messages: &mut Vec<Message>, more: usize) {
-    let needed = messages.len() + more;
-    if needed > messages.capacity() {
-        let room = needed.max(messages.len() + messages.len() / 4);
-        messages.reserve_exact(room - messages.len());
     }
 }
 
 #[cfg(test)]
-#[path = "memory_tests.rs"]
+#[path = "ordered_tests.rs"]
 mod tests;
