@@ -16,6 +16,7 @@ use conversation_export::export::csv::{
 use conversation_export::export::tables::*;
 use conversation_export::export::{self, Table};
 use conversation_export::model::Conversation;
+use conversation_export::store::Contents;
 use conversation_export::vendors::VendorId;
 use sim::{humind, text};
 use support::{full_export, world, FULL_EXPORTS};
@@ -456,7 +457,7 @@ fn each_vendor_gets_its_own_columns_and_files_and_the_shared_layout_leaves_forei
         }
         let offered: Vec<Table> = Table::ALL
             .into_iter()
-            .filter(|t| t.offered(Layout::Vendor(vendor), &conversations))
+            .filter(|t| t.offered(Layout::Vendor(vendor), &Contents::of(&conversations)))
             .collect();
         assert_eq!(
             offered.contains(&Table::Messages),

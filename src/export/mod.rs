@@ -5,7 +5,9 @@ pub mod bundle;
 pub mod columns;
 pub mod csv;
 pub mod docs;
+pub mod files;
 pub mod json;
+pub mod source;
 pub mod tables;
 pub mod transcript;
 
@@ -21,6 +23,7 @@ use tables::{
 };
 
 use crate::model::{Conversation, Criterion, Message, Participant, ToolCall};
+use crate::store::Contents;
 use crate::vendors::{ExportQuery, VendorId};
 
 /// The CSV files an export can have: conversations and messages always, the others when they
@@ -99,14 +102,26 @@ impl Table {
 
     /// Whether this file is offered: a vendor's own files (never one its data cannot fill);
     /// in the shared layout, conversations and messages always, the others when they have rows.
-    pub fn offered(self, layout: Layout, conversations: &[Conversation]) -> bool {
+    pub fn offered(self, layout: Layout, contents: &Contents) -> bool {
         let always = match layout {
             Layout::Vendor(vendor) if !self.filled_by().includes(vendor) => return false,
             Layout::Vendor(_) | Layout::Unified => {
                 matches!(self, Table::Conversations | Table::Messages)
             }
         };
-        always || self.rows(conversations) > 0
+        always || self.rows_in(contents) > 0
+    }
+
+    /// Rows this table has in an export of `contents`.
+    pub fn rows_in(self, contents: &Contents) -> usize {
+        match self {
+            Table::Conversations => contents.conversations,
+            Table::Messages => contents.messages,
+            Table::Events => contents.events,
+            Table::Participants => contents.participants,
+            Table::ToolCalls => contents.tool_calls,
+            Table::Criteria => contents.criteria,
+        }
     }
 
     /// Its columns in `layout`, with the current data's vendor fields, in default order.
@@ -241,20 +256,29 @@ pub fn events_csv(conversations: &[Conversation], options: &CsvOptions) -> CsvFi
 /// `humind_2026-05-01_2026-06-01_messages.csv`: vendor, the date range, and what the file holds.
 /// The range comes from the date filters; where one is open, from the data itself.
 pub fn file_name(query: &ExportQuery, conversations: &[Conversation], kind: &str) -> String {
+    let span = source::span(
+        conversations
+            .iter()
+            .filter_map(|c| c.started_at.or(c.last_message_at))
+            .map(|at| at.date_naive()),
+    );
+    file_name_spanning(query, span, kind)
+}
+
+/// `file_name`, with the first and last days of the data known.
+pub fn file_name_spanning(
+    query: &ExportQuery,
+    span: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    kind: &str,
+) -> String {
     let spec = query.vendor.spec();
     let day = |name: &str| query.filter(name).get(..10).unwrap_or("").to_string();
     let (from, to) = spec
         .date_range
         .map(|range| (day(range.from), day(range.to)))
         .unwrap_or_default();
-    let dates = conversations
-        .iter()
-        .filter_map(|c| c.started_at.or(c.last_message_at));
-    let first = dates
-        .clone()
-        .min()
-        .map(|at| at.format("%Y-%m-%d").to_string());
-    let last = dates.max().map(|at| at.format("%Y-%m-%d").to_string());
+    let first = span.map(|(first, _)| first.to_string());
+    let last = span.map(|(_, last)| last.to_string());
     let from = if from.is_empty() {
         first.unwrap_or_default()
     } else {

@@ -5,10 +5,12 @@
 //! - `keep.rs`: what is kept: a whole `Conversation`, or
 //! - `summary.rs`: a `Summary` that points at its records in the journal.
 
+mod contents;
 mod keep;
 mod ordered;
 mod summary;
 
+pub use contents::Contents;
 pub use keep::{Keep, RecordRef};
 pub use ordered::{OrderKey, Store};
 pub use summary::{MessageRef, Summary};

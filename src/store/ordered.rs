@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 
+use super::contents::Contents;
 use super::keep::{Keep, RecordRef};
 use crate::model::{Conversation, Message, Warning};
 use crate::vendors::Update;
@@ -31,6 +32,8 @@ pub struct Store<K = Conversation> {
     pub warnings: Vec<Warning>,
     /// Records received again (a page fetched twice, offsets shifted) and not added twice.
     pub duplicates_skipped: usize,
+    /// Rows per file and vendor fields, counted as records are kept.
+    pub contents: Contents,
 }
 
 impl<K> Default for Store<K> {
@@ -46,6 +49,7 @@ impl<K> Default for Store<K> {
             unsorted: false,
             warnings: Vec::new(),
             duplicates_skipped: 0,
+            contents: Contents::default(),
         }
     }
 }
@@ -113,6 +117,7 @@ impl<K: Keep> Store<K> {
             self.message_ids.insert(seen);
         }
         self.message_count += conversation.messages.len();
+        self.contents.conversation(&conversation);
         self.append(key, K::keep(conversation, at));
     }
 
@@ -207,6 +212,7 @@ impl<K: Keep> Store<K> {
             return;
         }
         let position = message.position;
+        self.contents.message(&message);
         self.conversations[index].add_at_position(K::part(message, at), position);
         self.message_count += 1;
     }
@@ -215,6 +221,8 @@ impl<K: Keep> Store<K> {
         if !self.first_sight(&shell.id, &message) {
             return;
         }
+        self.contents.shell(&shell);
+        self.contents.message(&message);
         let index = match self.index.get(&shell.id) {
             Some(&index) => {
                 // An earlier message than any seen (date windows arrive in any order): the
@@ -226,7 +234,10 @@ impl<K: Keep> Store<K> {
                 self.conversations[index].merge_shell(K::shell(shell));
                 index
             }
-            None => self.append(key, K::shell(shell)),
+            None => {
+                self.contents.conversations += 1;
+                self.append(key, K::shell(shell))
+            }
         };
         let conversation = &mut self.conversations[index];
         let keys = self

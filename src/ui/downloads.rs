@@ -92,7 +92,7 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
         ui.with_export(|e| {
             Table::ALL
                 .into_iter()
-                .filter(|t| t.offered(ui.view.with(ViewState::layout), e.store.conversations()))
+                .filter(|t| t.offered(ui.view.with(ViewState::layout), &e.store.contents))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
@@ -197,7 +197,7 @@ fn ColumnPicker(ui: Ui) -> impl IntoView {
             let layout = ui.view.with(ViewState::layout);
             Table::ALL
                 .into_iter()
-                .filter(|t| t.offered(layout, e.store.conversations()))
+                .filter(|t| t.offered(layout, &e.store.contents))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
