@@ -29,8 +29,13 @@ pub struct StorageError {
 pub trait Journal {
     /// A page that arrived whole.
     fn page(&mut self, task: &Task, page: &Page) -> Result<u32, StorageError>;
-    /// Rows of a page that failed midway; its request stays to make.
-    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<u32, StorageError>;
+    /// Rows of a page that failed midway (they arrived `fetched_at`); its request stays to make.
+    fn partial(
+        &mut self,
+        task: &Task,
+        records: &[Box<RawValue>],
+        fetched_at: Timestamp,
+    ) -> Result<u32, StorageError>;
 }
 
 /// A journal that keeps nothing (the export lives in memory only): it only counts entries.
@@ -50,7 +55,12 @@ impl Journal for NoJournal {
         Ok(self.next())
     }
 
-    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>]) -> Result<u32, StorageError> {
+    fn partial(
+        &mut self,
+        _task: &Task,
+        _records: &[Box<RawValue>],
+        _fetched_at: Timestamp,
+    ) -> Result<u32, StorageError> {
         Ok(self.next())
     }
 }
@@ -71,10 +81,12 @@ pub enum EntryRef<'a> {
         records: &'a [Box<RawValue>],
         next: &'a [Task],
         total: Option<u64>,
+        fetched_at: Option<Timestamp>,
     },
     Partial {
         task: &'a Task,
         records: &'a [Box<RawValue>],
+        fetched_at: Option<Timestamp>,
     },
 }
 
@@ -91,10 +103,14 @@ pub enum Entry {
         records: Vec<Box<RawValue>>,
         next: Vec<Task>,
         total: Option<u64>,
+        #[serde(default)]
+        fetched_at: Option<Timestamp>,
     },
     Partial {
         task: Task,
         records: Vec<Box<RawValue>>,
+        #[serde(default)]
+        fetched_at: Option<Timestamp>,
     },
 }
 
@@ -105,6 +121,7 @@ impl<'a> EntryRef<'a> {
             records: &page.records,
             next: &page.next,
             total: page.total,
+            fetched_at: page.fetched_at,
         }
     }
 
@@ -178,17 +195,23 @@ pub fn replay<K: Keep>(
                 records,
                 next,
                 total,
+                fetched_at,
             } => export.replay_page(
                 task,
                 Page {
                     records,
                     next,
                     total,
+                    fetched_at,
                 },
                 number,
-                now,
+                fetched_at.unwrap_or(now),
             ),
-            Entry::Partial { task, records } => export.replay_partial(task, records, number, now),
+            Entry::Partial {
+                task,
+                records,
+                fetched_at,
+            } => export.replay_partial(task, records, number, fetched_at.unwrap_or(now)),
         }
     }
     export.store.settle();

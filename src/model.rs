@@ -32,7 +32,8 @@ impl Extras {
         self.insert_raw(name.into(), raw);
     }
 
-    fn insert_raw(&mut self, name: String, raw: Box<RawValue>) {
+    /// Sets a field from its JSON text, replacing any value it had.
+    pub fn insert_raw(&mut self, name: String, raw: Box<RawValue>) {
         match self
             .0
             .binary_search_by(|(existing, _)| existing.as_str().cmp(&name))

@@ -7,10 +7,16 @@ mod support;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use conversation_export::engine::{Export, RunStatus};
+use conversation_export::engine::cancel::CancelToken;
+use conversation_export::engine::{run, Export, RunStatus};
 use conversation_export::error::ErrorKind;
+use conversation_export::export::bundle::{ExportContext, Files};
+use conversation_export::export::csv::{CsvOptions, Layout};
 use conversation_export::journal::{read_lines, replay, EntryRef, Journal, StorageError};
+use conversation_export::store::readback::{LinePages, StoredSource};
+use conversation_export::store::Summary;
 use conversation_export::vendors::{Page, Task, VendorId};
+use futures_executor::block_on;
 use proptest::prelude::*;
 use serde_json::value::RawValue;
 use support::*;
@@ -25,7 +31,10 @@ struct Lines {
 }
 
 impl Lines {
-    fn starting(export: &Export, room: Option<usize>) -> Self {
+    fn starting<K: conversation_export::store::Keep>(
+        export: &Export<K>,
+        room: Option<usize>,
+    ) -> Self {
         let start = EntryRef::Started {
             query: &export.query,
             settings: &export.settings,
@@ -58,8 +67,17 @@ impl Journal for Lines {
         self.write(EntryRef::page(task, page))
     }
 
-    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<u32, StorageError> {
-        self.write(EntryRef::Partial { task, records })
+    fn partial(
+        &mut self,
+        task: &Task,
+        records: &[Box<RawValue>],
+        fetched_at: conversation_export::model::Timestamp,
+    ) -> Result<u32, StorageError> {
+        self.write(EntryRef::Partial {
+            task,
+            records,
+            fetched_at: Some(fetched_at),
+        })
     }
 }
 
@@ -106,6 +124,14 @@ proptest! {
         let entries = read_lines(&journal.text.borrow()).unwrap();
         let replayed = replay(entries, now()).unwrap();
         prop_assert_eq!(contents(&replayed), contents(&live), "{}", vendor);
+        // Kept as summaries, the same conversations in the same order, counted the same.
+        let lean: Export<Summary> = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap();
+        let ids = |ids: Vec<&str>| ids.join(",");
+        prop_assert_eq!(
+            ids(lean.store.conversations().iter().map(|s| s.id.as_str()).collect()),
+            ids(live.store.conversations().iter().map(|c| c.id.as_str()).collect())
+        );
+        prop_assert_eq!(&lean.store.contents, &live.store.contents);
         prop_assert_eq!(pending(&replayed), pending(&live), "{}", vendor);
         prop_assert_eq!(replayed.can_resume(), live.pending().next().is_some());
     }
@@ -161,5 +187,102 @@ fn a_full_disk_stops_cleanly_and_resume_finishes_once_there_is_room() {
         let resumed = RefCell::new(kept);
         drive(&resumed, &transport, &key(vendor));
         assert_ground_truth(&world, &resumed.borrow());
+    }
+}
+
+/// Runs `vendor`'s full export kept as summaries, with a journal.
+fn stored_export(vendor: VendorId) -> (Export<Summary>, Vec<String>) {
+    let (_, filters) = FULL_EXPORTS.iter().find(|(v, _)| *v == vendor).unwrap();
+    let export: RefCell<Export<Summary>> =
+        RefCell::new(Export::new(query(vendor, filters), Default::default()));
+    let journal = Lines::starting(&export.borrow(), None);
+    export.borrow_mut().set_journal(Box::new(journal.clone()));
+    let world = world(WORLD);
+    let transport = transport(&world);
+    block_on(run(
+        &export,
+        &transport,
+        transport.clock(),
+        &key(vendor),
+        &CancelToken::new(),
+        &mut || {},
+    ));
+    let lines = journal.text.borrow().lines().map(str::to_string).collect();
+    (export.into_inner(), lines)
+}
+
+/// Every file of an export kept as summaries, read back from its journal.
+fn stored_files(
+    export: &Export<Summary>,
+    lines: &[String],
+    options: &CsvOptions,
+) -> Vec<(String, Vec<u8>)> {
+    let columns = Default::default();
+    let mut files = Files {
+        query: &export.query,
+        source: StoredSource::new(
+            export.store.conversations(),
+            &export.store.contents,
+            &export.store.warnings,
+            LinePages { lines },
+        ),
+        options,
+        columns: &columns,
+        exported_at: now(),
+        missing: &[],
+    };
+    let mut written = Vec::new();
+    for kind in files.data_file_kinds() {
+        let file = block_on(files.file(kind)).unwrap();
+        written.push((file.name, file.bytes.to_vec()));
+    }
+    let zip = block_on(files.zip()).unwrap();
+    written.push((zip.name, zip.bytes.to_vec()));
+    written
+}
+
+/// The same files from the same export held whole in memory.
+fn memory_files(export: &Export, options: &CsvOptions) -> Vec<(String, Vec<u8>)> {
+    let columns = Default::default();
+    let context = ExportContext {
+        query: &export.query,
+        conversations: export.store.conversations(),
+        warnings: &export.store.warnings,
+        options,
+        columns: &columns,
+        exported_at: now(),
+        missing: &[],
+    };
+    let mut written: Vec<(String, Vec<u8>)> = context
+        .data_files()
+        .into_iter()
+        .map(|file| (file.name, file.bytes.to_vec()))
+        .collect();
+    let zip = context.zip();
+    written.push((zip.name, zip.bytes.to_vec()));
+    written
+}
+
+#[test]
+fn an_export_kept_as_summaries_writes_the_same_files_as_one_held_whole() {
+    for &vendor in VendorId::ALL {
+        let (stored, lines) = stored_export(vendor);
+        let whole = full_export(&world(WORLD), vendor);
+        assert_eq!(stored.store.len(), whole.store.len(), "{vendor}");
+        assert_eq!(stored.store.contents, whole.store.contents, "{vendor}");
+        for layout in [Layout::Vendor(vendor), Layout::Unified] {
+            let options = CsvOptions {
+                layout,
+                ..CsvOptions::default()
+            };
+            let from_storage = stored_files(&stored, &lines, &options);
+            let from_memory = memory_files(&whole, &options);
+            assert_eq!(from_storage.len(), from_memory.len(), "{vendor}");
+            for ((name, bytes), (expected_name, expected)) in from_storage.iter().zip(&from_memory)
+            {
+                assert_eq!(name, expected_name, "{vendor}");
+                assert!(bytes == expected, "{vendor}: {name} differs");
+            }
+        }
     }
 }

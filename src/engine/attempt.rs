@@ -74,7 +74,10 @@ async fn attempt<T: Transport, C: Clock, K: Keep>(
                 if (200..300).contains(&head.status) {
                     let mark = export.borrow().query.changed_since;
                     match read_body(spec, task, mark, &mut body).await {
-                        Ok(page) => return Ok(page),
+                        Ok(mut page) => {
+                            page.fetched_at = Some(clock.wall());
+                            return Ok(page);
+                        }
                         Err((problem, rows)) => {
                             if rows.len() > partial.len() {
                                 partial = rows;
@@ -193,6 +196,7 @@ fn restart_after_rejected_cursor<K: Keep>(
         records: Vec::new(),
         next: vec![task.from_start()],
         total: None,
+        fetched_at: None,
     })
 }
 

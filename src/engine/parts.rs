@@ -5,8 +5,8 @@ use std::cell::RefCell;
 
 use serde_json::value::RawValue;
 
-use super::clock::Clock;
 use super::Export;
+use crate::model::Timestamp;
 use crate::store::Keep;
 use crate::vendors::Task;
 
@@ -14,21 +14,23 @@ use crate::vendors::Task;
 pub(super) const RECORDS_PER_PART: usize = 500;
 
 /// Records received and not yet stored: `first` is the first one's index in its page, `entry`
-/// the page's entry in the journal.
+/// the page's entry in the journal, `fetched_at` when the page arrived.
 pub(super) struct Received {
     task: Task,
     pub records: Vec<Box<RawValue>>,
     first: usize,
     entry: u32,
+    fetched_at: Timestamp,
 }
 
 impl Received {
-    pub fn new(task: Task, records: Vec<Box<RawValue>>, entry: u32) -> Self {
+    pub fn new(task: Task, records: Vec<Box<RawValue>>, entry: u32, fetched_at: Timestamp) -> Self {
         Received {
             task,
             records,
             first: 0,
             entry,
+            fetched_at,
         }
     }
 
@@ -40,6 +42,7 @@ impl Received {
             records: std::mem::replace(&mut self.records, rest),
             first: self.first,
             entry: self.entry,
+            fetched_at: self.fetched_at,
         };
         self.first += part.records.len();
         part
@@ -47,18 +50,15 @@ impl Received {
 }
 
 /// Maps a part's records with the vendor's connector and stores them in the page's place.
-pub(super) fn commit<C: Clock, K: Keep>(
-    export: &RefCell<Export<K>>,
-    clock: &C,
-    received: Received,
-) {
+pub(super) fn commit<K: Keep>(export: &RefCell<Export<K>>, received: Received) {
     let Received {
         task,
         records,
         first,
         entry,
+        fetched_at,
     } = received;
     export
         .borrow_mut()
-        .store_records(&task, first, records, entry, clock.wall());
+        .store_records(&task, first, records, entry, fetched_at);
 }

@@ -97,7 +97,7 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                     if !received.records.is_empty() {
                         backlog.push_front(received);
                     }
-                    commit(export, clock, part);
+                    commit(export, part);
                     on_change();
                     if clock.now_ms() - busy_since > BUSY_SLICE_MS {
                         export.borrow_mut().store.settle();
@@ -142,22 +142,25 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                 export.note_total(&task, &page);
                 export.count_page(&task, &page);
                 export.schedule(std::mem::take(&mut page.next));
-                backlog.push_back(Received::new(task, page.records, entry));
+                let fetched_at = page.fetched_at.unwrap_or_else(|| clock.wall());
+                backlog.push_back(Received::new(task, page.records, entry, fetched_at));
             }
             Err(failure_of_task) => {
                 // Rows read before the failure are kept; the request stays pending for Resume.
                 let mut error = failure_of_task.error;
                 if !failure_of_task.partial.is_empty() {
                     if let Some(task) = in_flight.get(&seq) {
-                        let kept = export
-                            .borrow_mut()
-                            .journal
-                            .partial(task, &failure_of_task.partial);
+                        let kept = export.borrow_mut().journal.partial(
+                            task,
+                            &failure_of_task.partial,
+                            clock.wall(),
+                        );
                         match kept {
                             Ok(entry) => backlog.push_back(Received::new(
                                 task.clone(),
                                 failure_of_task.partial,
                                 entry,
+                                clock.wall(),
                             )),
                             Err(refused) => error = storage_failure(vendor, refused),
                         }
@@ -171,7 +174,7 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
 
     drop(flights);
     for received in backlog.drain(..) {
-        commit(export, clock, received);
+        commit(export, received);
     }
     {
         let mut export = export.borrow_mut();

@@ -39,8 +39,11 @@ pub trait Keep: Sized {
     /// knows the order of loose messages).
     fn insert_loose(&mut self, slot: usize, part: Self::Part);
 
-    /// What a later message tells about its conversation: the time span grows, gaps are filled.
-    fn merge_shell(&mut self, shell: Self);
+    /// What another message tells about its conversation: the time span grows, gaps are
+    /// filled; where both say something, the earlier message wins (`earlier`: this one came
+    /// before every message merged so far), so the result does not depend on which page
+    /// arrived first.
+    fn merge_shell(&mut self, shell: Self, earlier: bool);
 }
 
 /// The whole conversation, messages and all.
@@ -89,19 +92,26 @@ impl Keep for Conversation {
         }
     }
 
-    fn merge_shell(&mut self, shell: Conversation) {
+    fn merge_shell(&mut self, shell: Conversation, earlier: bool) {
         self.started_at = earliest(self.started_at, shell.started_at);
         self.last_message_at = latest(self.last_message_at, shell.last_message_at);
-        if self.channel.is_none() {
-            self.channel = shell.channel;
-        }
-        if self.contact.is_none() {
-            self.contact = shell.contact;
-        }
+        prefer(&mut self.channel, shell.channel, earlier);
+        prefer(&mut self.contact, shell.contact, earlier);
         for (name, raw) in shell.extras.into_iter_raw() {
-            self.extras.insert_if_absent(&name, raw);
+            if earlier {
+                self.extras.insert_raw(name, raw);
+            } else {
+                self.extras.insert_if_absent(&name, raw);
+            }
         }
         self.tool_calls.extend(shell.tool_calls);
+    }
+}
+
+/// Takes `other` where `kept` has nothing, or where `other` comes first.
+pub fn prefer<T>(kept: &mut Option<T>, other: Option<T>, other_first: bool) {
+    if other.is_some() && (kept.is_none() || other_first) {
+        *kept = other;
     }
 }
 

@@ -3,11 +3,13 @@
 //!
 //! - `ordered.rs`: the order and the deduplication, whatever is kept;
 //! - `keep.rs`: what is kept: a whole `Conversation`, or
-//! - `summary.rs`: a `Summary` that points at its records in the journal.
+//! - `summary.rs`: a `Summary` that points at its records in the journal;
+//! - `readback.rs`: whole conversations read back from the journal where summaries point.
 
 mod contents;
 mod keep;
 mod ordered;
+pub mod readback;
 mod summary;
 
 pub use contents::Contents;

@@ -227,11 +227,12 @@ impl<K: Keep> Store<K> {
             Some(&index) => {
                 // An earlier message than any seen (date windows arrive in any order): the
                 // conversation moves to where its first message puts it, at the next settle.
-                if key < self.keys[index] {
+                let earlier = key < self.keys[index];
+                if earlier {
                     self.keys[index] = key;
                     self.unsorted = true;
                 }
-                self.conversations[index].merge_shell(K::shell(shell));
+                self.conversations[index].merge_shell(K::shell(shell), earlier);
                 index
             }
             None => {

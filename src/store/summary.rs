@@ -2,7 +2,7 @@
 //! saved exports need, and where its records are in the journal. The whole conversation is read
 //! back from the journal when a transcript or a file needs it.
 
-use super::keep::{earliest, latest, reserve_gently, Keep, RecordRef};
+use super::keep::{earliest, latest, prefer, reserve_gently, Keep, RecordRef};
 use crate::model::{Conversation, Message, Timestamp};
 use crate::vendors::VendorId;
 
@@ -169,14 +169,10 @@ impl Keep for Summary {
         }
     }
 
-    fn merge_shell(&mut self, shell: Summary) {
+    fn merge_shell(&mut self, shell: Summary, earlier: bool) {
         self.started_at = earliest(self.started_at, shell.started_at);
         self.last_message_at = latest(self.last_message_at, shell.last_message_at);
-        if self.channel.is_none() {
-            self.channel = shell.channel;
-        }
-        if self.contact.is_none() {
-            self.contact = shell.contact;
-        }
+        prefer(&mut self.channel, shell.channel, earlier);
+        prefer(&mut self.contact, shell.contact, earlier);
     }
 }

@@ -151,6 +151,7 @@ mod tests {
             ],
             next: vec![task.clone()],
             total: None,
+            fetched_at: None,
         };
         let mark = Some(at("2026-06-01T00:00:00Z"));
         let sorted = keep_changed(VendorId::HueChat.spec().changes, mark, &task, page);
@@ -163,6 +164,7 @@ mod tests {
             ],
             next: vec![task.clone()],
             total: None,
+            fetched_at: None,
         };
         let kept = keep_changed(VendorId::TalkToHumans.spec().changes, mark, &task, whole);
         assert_eq!(kept.records.len(), 1);
