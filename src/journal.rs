@@ -6,6 +6,9 @@
 //! The engine writes through the `Journal` trait as pages arrive; where the entries go (a file,
 //! IndexedDB, nowhere) is the shell's choice.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -23,19 +26,23 @@ pub struct StorageError {
     pub detail: String,
 }
 
+/// A write to a journal: done when the entry is kept, with the entry's number. It owns what it
+/// writes, so the engine holds no borrow of the export while storage works.
+pub type Write = Pin<Box<dyn Future<Output = Result<u32, StorageError>>>>;
+
+/// A write that is done at once.
+pub fn written(result: Result<u32, StorageError>) -> Write {
+    Box::pin(std::future::ready(result))
+}
+
 /// Where an export's entries are written as they happen. Entries are numbered from 0 (the
-/// export's question) in the order written; each write returns its entry's number, which the
+/// export's question) in the order written; each write gives its entry's number, which the
 /// store keeps to read the records again.
 pub trait Journal {
     /// A page that arrived whole.
-    fn page(&mut self, task: &Task, page: &Page) -> Result<u32, StorageError>;
+    fn page(&mut self, task: &Task, page: &Page) -> Write;
     /// Rows of a page that failed midway (they arrived `fetched_at`); its request stays to make.
-    fn partial(
-        &mut self,
-        task: &Task,
-        records: &[Box<RawValue>],
-        fetched_at: Timestamp,
-    ) -> Result<u32, StorageError>;
+    fn partial(&mut self, task: &Task, records: &[Box<RawValue>], fetched_at: Timestamp) -> Write;
 }
 
 /// A journal that keeps nothing (the export lives in memory only): it only counts entries.
@@ -44,24 +51,58 @@ pub struct NoJournal {
 }
 
 impl NoJournal {
-    fn next(&mut self) -> u32 {
+    fn next(&mut self) -> Write {
         self.next += 1;
-        self.next
+        written(Ok(self.next))
     }
 }
 
 impl Journal for NoJournal {
-    fn page(&mut self, _task: &Task, _page: &Page) -> Result<u32, StorageError> {
-        Ok(self.next())
+    fn page(&mut self, _task: &Task, _page: &Page) -> Write {
+        self.next()
     }
 
-    fn partial(
-        &mut self,
-        _task: &Task,
-        _records: &[Box<RawValue>],
-        _fetched_at: Timestamp,
-    ) -> Result<u32, StorageError> {
-        Ok(self.next())
+    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>], _at: Timestamp) -> Write {
+        self.next()
+    }
+}
+
+/// A journal kept in memory as its lines: Demo mode's, and the tests'. Shared, so that the
+/// export writes it and its files read it back.
+#[derive(Clone, Default)]
+pub struct MemoryJournal {
+    pub lines: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+}
+
+impl MemoryJournal {
+    /// A journal that starts with the export's question.
+    pub fn starting(query: &ExportQuery, settings: &Settings) -> Self {
+        let journal = MemoryJournal::default();
+        journal
+            .lines
+            .borrow_mut()
+            .push(EntryRef::Started { query, settings }.to_line());
+        journal
+    }
+
+    fn push(&mut self, entry: EntryRef<'_>) -> Write {
+        let mut lines = self.lines.borrow_mut();
+        lines.push(entry.to_line());
+        written(Ok(lines.len() as u32 - 1))
+    }
+}
+
+impl Journal for MemoryJournal {
+    fn page(&mut self, task: &Task, page: &Page) -> Write {
+        self.push(EntryRef::page(task, page))
+    }
+
+    fn partial(&mut self, task: &Task, records: &[Box<RawValue>], fetched_at: Timestamp) -> Write {
+        self.push(EntryRef::Partial {
+            task,
+            records,
+            fetched_at: Some(fetched_at),
+        })
     }
 }
 

@@ -12,7 +12,9 @@ use conversation_export::engine::{run, Export, RunStatus};
 use conversation_export::error::ErrorKind;
 use conversation_export::export::bundle::{ExportContext, Files};
 use conversation_export::export::csv::{CsvOptions, Layout};
-use conversation_export::journal::{read_lines, replay, EntryRef, Journal, StorageError};
+use conversation_export::journal::{
+    read_lines, replay, written, EntryRef, Journal, StorageError, Write,
+};
 use conversation_export::store::readback::{LinePages, StoredSource};
 use conversation_export::store::Summary;
 use conversation_export::vendors::{Page, Task, VendorId};
@@ -63,8 +65,8 @@ impl Lines {
 }
 
 impl Journal for Lines {
-    fn page(&mut self, task: &Task, page: &Page) -> Result<u32, StorageError> {
-        self.write(EntryRef::page(task, page))
+    fn page(&mut self, task: &Task, page: &Page) -> Write {
+        written(self.write(EntryRef::page(task, page)))
     }
 
     fn partial(
@@ -72,12 +74,12 @@ impl Journal for Lines {
         task: &Task,
         records: &[Box<RawValue>],
         fetched_at: conversation_export::model::Timestamp,
-    ) -> Result<u32, StorageError> {
-        self.write(EntryRef::Partial {
+    ) -> Write {
+        written(self.write(EntryRef::Partial {
             task,
             records,
             fetched_at: Some(fetched_at),
-        })
+        }))
     }
 }
 

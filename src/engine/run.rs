@@ -127,17 +127,18 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
         match result {
             Ok(mut page) => {
                 let task = in_flight.remove(&seq).expect("every flight is recorded");
-                let mut export = export.borrow_mut();
                 // Kept first: a page that cannot be kept is not counted, and is fetched again
                 // on Resume once there is room.
-                let entry = match export.journal.page(&task, &page) {
+                let write = export.borrow_mut().journal.page(&task, &page);
+                let entry = match write.await {
                     Ok(entry) => entry,
                     Err(refused) => {
                         failure = Some(storage_failure(vendor, refused));
-                        export.pending.push_front(task);
+                        export.borrow_mut().pending.push_front(task);
                         continue;
                     }
                 };
+                let mut export = export.borrow_mut();
                 export.progress.pages += 1;
                 export.note_total(&task, &page);
                 export.count_page(&task, &page);
@@ -150,17 +151,18 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                 let mut error = failure_of_task.error;
                 if !failure_of_task.partial.is_empty() {
                     if let Some(task) = in_flight.get(&seq) {
-                        let kept = export.borrow_mut().journal.partial(
+                        let fetched_at = clock.wall();
+                        let write = export.borrow_mut().journal.partial(
                             task,
                             &failure_of_task.partial,
-                            clock.wall(),
+                            fetched_at,
                         );
-                        match kept {
+                        match write.await {
                             Ok(entry) => backlog.push_back(Received::new(
                                 task.clone(),
                                 failure_of_task.partial,
                                 entry,
-                                clock.wall(),
+                                fetched_at,
                             )),
                             Err(refused) => error = storage_failure(vendor, refused),
                         }
