@@ -10,12 +10,10 @@ use std::rc::Rc;
 use conversation_export::engine::cancel::CancelToken;
 use conversation_export::engine::{run, Export, RunStatus};
 use conversation_export::error::ErrorKind;
-use conversation_export::export::bundle::{ExportContext, Files};
 use conversation_export::export::csv::{CsvOptions, Layout};
 use conversation_export::journal::{
     read_lines, replay, written, EntryRef, Journal, StorageError, Write,
 };
-use conversation_export::store::readback::{LinePages, StoredSource};
 use conversation_export::store::Summary;
 use conversation_export::vendors::{Page, Task, VendorId};
 use futures_executor::block_on;
@@ -124,10 +122,10 @@ proptest! {
         let (live, journal) = stopped_export(vendor, pages);
         let live = live.into_inner();
         let entries = read_lines(&journal.text.borrow()).unwrap();
-        let replayed = replay(entries, now()).unwrap();
+        let replayed = replay(entries, now()).unwrap().whole;
         prop_assert_eq!(contents(&replayed), contents(&live), "{}", vendor);
         // Kept as summaries, the same conversations in the same order, counted the same.
-        let lean: Export<Summary> = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap();
+        let lean: Export<Summary> = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap().whole;
         let ids = |ids: Vec<&str>| ids.join(",");
         prop_assert_eq!(
             ids(lean.store.conversations().iter().map(|s| s.id.as_str()).collect()),
@@ -143,7 +141,9 @@ proptest! {
 fn an_export_resumed_from_its_journal_finishes_with_the_ground_truth() {
     for &vendor in VendorId::ALL {
         let (_, journal) = stopped_export(vendor, 1);
-        let replayed = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap();
+        let replayed = replay(read_lines(&journal.text.borrow()).unwrap(), now())
+            .unwrap()
+            .whole;
         assert_eq!(replayed.status, RunStatus::Cancelled, "{vendor}");
         let resumed = RefCell::new(replayed);
         let world = world(WORLD);
@@ -158,7 +158,7 @@ fn a_line_cut_short_by_a_crash_is_dropped_and_that_page_fetched_again() {
     let (live, journal) = stopped_export(VendorId::Humind, 3);
     let text = journal.text.borrow().clone();
     let cut = &text[..text.len() - 40];
-    let replayed = replay(read_lines(cut).unwrap(), now()).unwrap();
+    let replayed = replay(read_lines(cut).unwrap(), now()).unwrap().whole;
     assert!(replayed.store.len() < live.borrow().store.len());
     let resumed = RefCell::new(replayed);
     let world = world(WORLD);
@@ -184,7 +184,9 @@ fn a_full_disk_stops_cleanly_and_resume_finishes_once_there_is_room() {
             error.summary()
         );
         // What the journal kept reads back, and goes on from there once there is room.
-        let kept = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap();
+        let kept = replay(read_lines(&journal.text.borrow()).unwrap(), now())
+            .unwrap()
+            .whole;
         assert!(kept.can_resume(), "{vendor}");
         let resumed = RefCell::new(kept);
         drive(&resumed, &transport, &key(vendor));
@@ -213,58 +215,6 @@ fn stored_export(vendor: VendorId) -> (Export<Summary>, Vec<String>) {
     (export.into_inner(), lines)
 }
 
-/// Every file of an export kept as summaries, read back from its journal.
-fn stored_files(
-    export: &Export<Summary>,
-    lines: &[String],
-    options: &CsvOptions,
-) -> Vec<(String, Vec<u8>)> {
-    let columns = Default::default();
-    let mut files = Files {
-        query: &export.query,
-        source: StoredSource::new(
-            export.store.conversations(),
-            &export.store.contents,
-            &export.store.warnings,
-            LinePages { lines },
-        ),
-        options,
-        columns: &columns,
-        exported_at: now(),
-        missing: &[],
-    };
-    let mut written = Vec::new();
-    for kind in files.data_file_kinds() {
-        let file = block_on(files.file(kind)).unwrap();
-        written.push((file.name, file.bytes.to_vec()));
-    }
-    let zip = block_on(files.zip()).unwrap();
-    written.push((zip.name, zip.bytes.to_vec()));
-    written
-}
-
-/// The same files from the same export held whole in memory.
-fn memory_files(export: &Export, options: &CsvOptions) -> Vec<(String, Vec<u8>)> {
-    let columns = Default::default();
-    let context = ExportContext {
-        query: &export.query,
-        conversations: export.store.conversations(),
-        warnings: &export.store.warnings,
-        options,
-        columns: &columns,
-        exported_at: now(),
-        missing: &[],
-    };
-    let mut written: Vec<(String, Vec<u8>)> = context
-        .data_files()
-        .into_iter()
-        .map(|file| (file.name, file.bytes.to_vec()))
-        .collect();
-    let zip = context.zip();
-    written.push((zip.name, zip.bytes.to_vec()));
-    written
-}
-
 #[test]
 fn an_export_kept_as_summaries_writes_the_same_files_as_one_held_whole() {
     for &vendor in VendorId::ALL {
@@ -277,8 +227,8 @@ fn an_export_kept_as_summaries_writes_the_same_files_as_one_held_whole() {
                 layout,
                 ..CsvOptions::default()
             };
-            let from_storage = stored_files(&stored, &lines, &options);
-            let from_memory = memory_files(&whole, &options);
+            let from_storage = stored_files(&stored, &lines, &options, now());
+            let from_memory = memory_files(&whole, &options, now());
             assert_eq!(from_storage.len(), from_memory.len(), "{vendor}");
             for ((name, bytes), (expected_name, expected)) in from_storage.iter().zip(&from_memory)
             {

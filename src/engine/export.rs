@@ -12,6 +12,7 @@ use super::{RunStatus, Settings};
 use crate::journal::{Journal, NoJournal};
 use crate::model::{Conversation, Timestamp};
 use crate::store::{Keep, Store};
+use crate::vendors::changes::stamp_of;
 use crate::vendors::paging::map_records;
 use crate::vendors::{plan, windows, ExportQuery, MapContext, Page, Step, Task, VendorId};
 
@@ -36,6 +37,9 @@ pub struct Export<K: Keep = Conversation> {
     pub(super) vendor_answered: bool,
     /// Where pages are written as they arrive, to survive a reload or a crash.
     pub(super) journal: Box<dyn Journal>,
+    /// The latest change among the records kept: the mark an export of only what changed since
+    /// this one starts from.
+    pub latest_change: Option<Timestamp>,
 }
 
 impl<K: Keep> Export<K> {
@@ -67,6 +71,7 @@ impl<K: Keep> Export<K> {
             pause_until_ms: 0.0,
             vendor_answered: false,
             journal: Box::new(NoJournal { next: 0 }),
+            latest_change: None,
         }
     }
 
@@ -87,6 +92,15 @@ impl<K: Keep> Export<K> {
         let Page { records, next, .. } = page;
         self.schedule(next);
         self.store_records(&task, 0, records, entry, now);
+    }
+
+    /// Starts a run of only what changed (`update` carries the mark), read back from a journal:
+    /// its requests replace any left, and its records sort after those kept so far. The query
+    /// stays the export's own: the files describe the whole set.
+    pub(crate) fn replay_update(&mut self, update: &ExportQuery) {
+        self.pending = plan(update).into();
+        self.scheduled.clear();
+        self.store.begin_segment();
     }
 
     /// Rows of a failed page read back from a journal: kept; its request stays to make.
@@ -121,6 +135,10 @@ impl<K: Keep> Export<K> {
     ) {
         let mut context = MapContext::new(&mut self.store.warnings, now);
         let updates = map_records(self.query.vendor, task, first, records, &mut context);
+        let stamp = self.query.vendor.spec().changes.field().kept;
+        if let Some(latest) = updates.iter().filter_map(|u| stamp_of(stamp, u)).max() {
+            self.latest_change = self.latest_change.max(Some(latest));
+        }
         self.store
             .apply_from(task.step.order(), first as u32, updates, entry);
         self.progress.conversations = self.store.len();

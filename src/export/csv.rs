@@ -114,24 +114,6 @@ pub struct CsvFile {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The names of a table's columns in `layout`, vendor-specific ones included, in default order.
-pub fn column_names<R, W, I>(
-    columns: &[Column<W>],
-    layout: Layout,
-    rows: impl Fn() -> I,
-) -> Vec<String>
-where
-    R: HasExtras,
-    W: WriteCell<R>,
-    I: Iterator<Item = R>,
-{
-    let keys = extra_keys(rows());
-    select_columns(columns, &keys, layout, None)
-        .iter()
-        .map(Selected::name)
-        .collect()
-}
-
 /// The vendor fields of `rows` that have no column.
 pub fn extra_keys<R: HasExtras>(rows: impl Iterator<Item = R>) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();

@@ -11,12 +11,13 @@ pub mod source;
 pub mod tables;
 pub mod transcript;
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
 use buffer::Chunks;
 use columns::FilledBy;
-use columns::{EventRow, ItemRow};
-use csv::{column_names, write_table, CsvFile, CsvOptions, CsvReport, Layout};
+use columns::{Column, EventRow, ItemRow};
+use csv::{select_columns, write_table, CsvFile, CsvOptions, CsvReport, Layout, Selected};
 use tables::{
     CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS,
     TOOL_CALL_COLUMNS,
@@ -125,24 +126,27 @@ impl Table {
     }
 
     /// Its columns in `layout`, with the current data's vendor fields, in default order.
-    pub fn column_names(self, layout: Layout, conversations: &[Conversation]) -> Vec<String> {
+    /// The columns of this table, in order, for an export that holds `contents`.
+    pub fn column_names(self, layout: Layout, contents: &Contents) -> Vec<String> {
+        fn names<W>(
+            columns: &[Column<W>],
+            extras: &BTreeSet<String>,
+            layout: Layout,
+        ) -> Vec<String> {
+            select_columns(columns, extras, layout, None)
+                .iter()
+                .map(Selected::name)
+                .collect()
+        }
         match self {
             Table::Conversations => {
-                column_names(CONVERSATION_COLUMNS, layout, || conversations.iter())
+                names(CONVERSATION_COLUMNS, &contents.conversation_extras, layout)
             }
-            Table::Messages => column_names(MESSAGE_COLUMNS, layout, || {
-                items(conversations, |c| &c.messages)
-            }),
-            Table::Events => column_names(EVENT_COLUMNS, layout, || event_rows(conversations)),
-            Table::Participants => column_names(PARTICIPANT_COLUMNS, layout, || {
-                items(conversations, |c| &c.participants)
-            }),
-            Table::ToolCalls => column_names(TOOL_CALL_COLUMNS, layout, || {
-                items(conversations, |c| &c.tool_calls)
-            }),
-            Table::Criteria => column_names(CRITERION_COLUMNS, layout, || {
-                items(conversations, |c| &c.criteria)
-            }),
+            Table::Messages => names(MESSAGE_COLUMNS, &contents.message_extras, layout),
+            Table::Events => names(EVENT_COLUMNS, &contents.event_extras, layout),
+            Table::Participants => names(PARTICIPANT_COLUMNS, &contents.participant_extras, layout),
+            Table::ToolCalls => names(TOOL_CALL_COLUMNS, &contents.tool_call_extras, layout),
+            Table::Criteria => names(CRITERION_COLUMNS, &BTreeSet::new(), layout),
         }
     }
 

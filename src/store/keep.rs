@@ -3,7 +3,8 @@
 //! conversations in a browser tab). The store's ordering and deduplication are the same for
 //! both; only what is kept differs.
 
-use crate::model::{Conversation, Message};
+use crate::model::{Conversation, Message, Timestamp};
+use crate::vendors::spec::OrderBy;
 
 /// Where a record is: the journal entry (page) it arrived in, and its index in that page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -28,6 +29,9 @@ pub trait Keep: Sized {
     fn part(message: Message, at: RecordRef) -> Self::Part;
 
     fn id(&self) -> &str;
+
+    /// The time the vendor's list is sorted by.
+    fn time(&self, by: OrderBy) -> Option<Timestamp>;
 
     /// Messages kept so far, inside its record or apart.
     fn message_count(&self) -> usize;
@@ -64,6 +68,13 @@ impl Keep for Conversation {
 
     fn id(&self) -> &str {
         &self.id
+    }
+
+    fn time(&self, by: OrderBy) -> Option<Timestamp> {
+        match by {
+            OrderBy::Started => self.started_at,
+            OrderBy::LastMessage => self.last_message_at,
+        }
     }
 
     fn message_count(&self) -> usize {

@@ -6,6 +6,8 @@
 //! - `summary.rs`: a `Summary` that points at its records in the journal;
 //! - `readback.rs`: whole conversations read back from the journal where summaries point.
 
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 mod contents;
 mod keep;
 mod ordered;

@@ -7,10 +7,12 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use super::contents::Contents;
 use super::keep::{Keep, RecordRef};
 use crate::model::{Conversation, Message, Warning};
+use crate::vendors::spec::ListOrder;
 use crate::vendors::Update;
 
-/// Where a record sorts: (window, page, index in page).
-pub type OrderKey = (u32, u32, u32);
+/// Where a record sorts: (segment, window, page, index in page). A segment is one run of the
+/// export: the first fetched everything, each later one only what changed.
+pub type OrderKey = (u32, u32, u32, u32);
 
 /// The conversations of an export, each once and in the vendor's order, kept whole
 /// (`Store<Conversation>`, the default) or as summaries (`Store<Summary>`).
@@ -34,6 +36,10 @@ pub struct Store<K = Conversation> {
     pub duplicates_skipped: usize,
     /// Rows per file and vendor fields, counted as records are kept.
     pub contents: Contents,
+    /// The run the records now arriving belong to (see `begin_segment`).
+    segment: u32,
+    /// Conversations a later run fetched again: their records in this run are left out.
+    superseded: HashSet<String>,
 }
 
 impl<K> Default for Store<K> {
@@ -50,6 +56,8 @@ impl<K> Default for Store<K> {
             warnings: Vec::new(),
             duplicates_skipped: 0,
             contents: Contents::default(),
+            segment: 0,
+            superseded: HashSet::new(),
         }
     }
 }
@@ -94,7 +102,10 @@ impl<K: Keep> Store<K> {
     ) {
         for (position, update) in updates.into_iter().enumerate() {
             let index = first + position as u32;
-            let key = (window, page, index);
+            if !self.superseded.is_empty() && self.superseded.contains(update.conversation_id()) {
+                continue;
+            }
+            let key = (self.segment, window, page, index);
             let at = RecordRef { entry, index };
             match update {
                 Update::Conversation(conversation) => self.insert(key, *conversation, at),
@@ -131,6 +142,52 @@ impl<K: Keep> Store<K> {
         self.conversations.push(conversation);
         self.keys.push(key);
         self.conversations.len() - 1
+    }
+
+    /// Starts the records of a later run of the export (one that fetched only what changed):
+    /// they sort after those kept so far until `order_by`.
+    pub fn begin_segment(&mut self) {
+        self.settle();
+        self.segment += 1;
+    }
+
+    /// Leaves out the records of `superseded` conversations from now on: a later run of the
+    /// export fetched them again, and its records replace these.
+    pub fn leave_out(&mut self, superseded: HashSet<String>) {
+        self.superseded = superseded;
+    }
+
+    /// Sorts the conversations by `order` (the vendor's list order), keeping the order they
+    /// have where times are equal: how the records of several runs take their places.
+    pub fn order_by(&mut self, order: ListOrder) {
+        self.settle();
+        let mut at: Vec<usize> = (0..self.conversations.len()).collect();
+        at.sort_by(|&a, &b| {
+            let (x, y) = (
+                self.conversations[a].time(order.by),
+                self.conversations[b].time(order.by),
+            );
+            if order.newest_first {
+                y.cmp(&x)
+            } else {
+                x.cmp(&y)
+            }
+        });
+        let mut taken: Vec<Option<K>> = self.conversations.drain(..).map(Some).collect();
+        self.conversations = at
+            .iter()
+            .map(|&from| taken[from].take().expect("each conversation is moved once"))
+            .collect();
+        let segment = self.segment;
+        self.keys = (0..self.conversations.len() as u32)
+            .map(|position| (segment, 0, 0, position))
+            .collect();
+        for (position, conversation) in self.conversations.iter().enumerate() {
+            *self
+                .index
+                .get_mut(conversation.id())
+                .expect("every conversation is indexed") = position;
+        }
     }
 
     /// Puts the conversations back in the vendor's order after pages arrived out of order.

@@ -27,6 +27,13 @@ pub struct StoredPage {
 }
 
 impl StoredPage {
+    /// The page of a journal entry written as a line.
+    pub fn parse(line: &str) -> Result<StoredPage, ReadError> {
+        let entry: Entry =
+            serde_json::from_str(line).map_err(|error| ReadError(error.to_string()))?;
+        StoredPage::of(entry).ok_or_else(|| ReadError("the question is not a page".into()))
+    }
+
     /// The page of a journal entry; `None` for the entry that holds the question.
     pub fn of(entry: Entry) -> Option<StoredPage> {
         match entry {
@@ -230,8 +237,6 @@ impl Pages for LinePages<'_> {
             .lines
             .get(entry as usize)
             .ok_or_else(|| ReadError(format!("no entry {entry}")))?;
-        let entry: Entry =
-            serde_json::from_str(line).map_err(|error| ReadError(error.to_string()))?;
-        StoredPage::of(entry).ok_or_else(|| ReadError("the question is not a page".into()))
+        StoredPage::parse(line)
     }
 }

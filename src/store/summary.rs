@@ -4,6 +4,7 @@
 
 use super::keep::{earliest, latest, prefer, reserve_gently, Keep, RecordRef};
 use crate::model::{Conversation, Message, Timestamp};
+use crate::vendors::spec::OrderBy;
 use crate::vendors::VendorId;
 
 /// How many characters of the first message a summary keeps, to name a conversation with no
@@ -21,6 +22,7 @@ pub struct MessageRef {
 pub struct MessagePart {
     at: RecordRef,
     words: Option<Box<str>>,
+    text: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -45,6 +47,23 @@ pub struct Summary {
     pub has_cart: Option<bool>,
     /// The start of the first message, or of the last one the vendor shows.
     pub first_words: Option<String>,
+    /// Every message's text in lower case, a line each: what the preview's search looks
+    /// through (about the size of the texts themselves; the rest of a message stays in storage).
+    pub search_text: String,
+}
+
+/// Adds a message's text to a conversation's search text.
+fn add_search_text(search_text: &mut String, text: &str) {
+    let text = text.trim();
+    if text.is_empty() {
+        return;
+    }
+    if !search_text.is_empty() {
+        search_text.push('\n');
+    }
+    // Grown by what is needed, not doubled: a year of conversations holds many of these.
+    search_text.reserve_exact(text.len() + 1);
+    search_text.extend(text.chars().flat_map(char::to_lowercase));
 }
 
 fn words_of(text: &str) -> Option<Box<str>> {
@@ -95,7 +114,24 @@ impl Summary {
             handed_to_human: conversation.handed_to_human,
             has_cart: conversation.has_cart,
             first_words,
+            search_text: {
+                let mut search_text = String::new();
+                for message in &conversation.messages {
+                    add_search_text(&mut search_text, &message.text);
+                }
+                if search_text.is_empty() {
+                    if let Some(preview) = &conversation.last_message_preview {
+                        add_search_text(&mut search_text, preview);
+                    }
+                }
+                search_text
+            },
         }
+    }
+
+    /// What it is called on screen, as `Conversation::display_title`.
+    pub fn display_title(&self) -> String {
+        crate::model::display_title(&self.id, self.title.as_deref(), self.first_words.as_deref())
     }
 
     /// When it happened, for the daily chart and sorting: its start, or its last message.
@@ -120,6 +156,7 @@ impl Keep for Summary {
         MessagePart {
             at,
             words: words_of(&message.text),
+            text: message.text,
         }
     }
 
@@ -127,11 +164,19 @@ impl Keep for Summary {
         &self.id
     }
 
+    fn time(&self, by: OrderBy) -> Option<Timestamp> {
+        match by {
+            OrderBy::Started => self.started_at,
+            OrderBy::LastMessage => self.last_message_at,
+        }
+    }
+
     fn message_count(&self) -> usize {
         self.inline_messages as usize + self.parts.len()
     }
 
     fn add_at_position(&mut self, part: MessagePart, position: usize) {
+        add_search_text(&mut self.search_text, &part.text);
         if position == 0 {
             if let Some(words) = part.words {
                 self.first_words = Some(words.into());
@@ -151,6 +196,7 @@ impl Keep for Summary {
     }
 
     fn insert_loose(&mut self, slot: usize, part: MessagePart) {
+        add_search_text(&mut self.search_text, &part.text);
         if slot == 0 {
             if let Some(words) = part.words {
                 self.first_words = Some(words.into());

@@ -251,6 +251,19 @@ pub enum Update {
     },
 }
 
+impl Update {
+    /// The conversation the update belongs to.
+    pub fn conversation_id(&self) -> &str {
+        match self {
+            Update::Conversation(conversation) => &conversation.id,
+            Update::Message {
+                conversation_id, ..
+            } => conversation_id,
+            Update::Loose { shell, .. } => &shell.id,
+        }
+    }
+}
+
 /// What mapping may need beyond the records.
 pub struct MapContext<'a> {
     pub warnings: &'a mut Vec<Warning>,

@@ -12,9 +12,11 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::engine::{Export, RunStatus, Settings};
+mod replay;
+pub use replay::{replay, segments, superseded, updated_ids, Replay, Replayed, Segment};
+
+use crate::engine::Settings;
 use crate::model::Timestamp;
-use crate::store::Keep;
 use crate::vendors::{ExportQuery, Page, Task};
 
 /// Why an entry could not be kept: the disk or the browser's quota is full, or the storage
@@ -132,7 +134,7 @@ pub enum EntryRef<'a> {
 }
 
 /// One entry, as read back.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entry {
     Started {
@@ -213,53 +215,4 @@ pub fn read_lines(text: &str) -> Result<Vec<Entry>, ReplayError> {
         }
     }
     Ok(entries)
-}
-
-/// Rebuilds an export from its journal: its records in the vendor's order, and the requests
-/// still to make, as if it had just been stopped. `now` is the user's clock, for mapping.
-pub fn replay<K: Keep>(
-    entries: impl IntoIterator<Item = Entry>,
-    now: Timestamp,
-) -> Result<Export<K>, ReplayError> {
-    let mut entries = entries.into_iter();
-    let Some(Entry::Started { query, settings }) = entries.next() else {
-        return Err(ReplayError::NoStart);
-    };
-    let mut export = Export::new(query, settings);
-    for (number, entry) in entries.enumerate() {
-        // Entry 0 is the question; the pages follow from 1.
-        let number = number as u32 + 1;
-        match entry {
-            Entry::Started { .. } => {}
-            Entry::Page {
-                task,
-                records,
-                next,
-                total,
-                fetched_at,
-            } => export.replay_page(
-                task,
-                Page {
-                    records,
-                    next,
-                    total,
-                    fetched_at,
-                },
-                number,
-                fetched_at.unwrap_or(now),
-            ),
-            Entry::Partial {
-                task,
-                records,
-                fetched_at,
-            } => export.replay_partial(task, records, number, fetched_at.unwrap_or(now)),
-        }
-    }
-    export.store.settle();
-    if export.pending().next().is_some() {
-        export.status = RunStatus::Cancelled;
-    } else if export.progress.pages > 0 {
-        export.status = RunStatus::Finished;
-    }
-    Ok(export)
 }
