@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use crate::http::{SimRequest, SimResponse};
+use crate::later::{Later, Start, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
 use crate::rng::Rng;
 use crate::text;
 
@@ -81,6 +82,16 @@ impl Conversation {
 
     pub fn last_message_at(&self) -> Option<DateTime<Utc>> {
         self.messages.last().map(|message| message.created_at)
+    }
+
+    /// The latest instant anything happened in the conversation: its update, a message or an
+    /// event (an event is logged a few seconds after its message).
+    pub fn last_activity(&self) -> DateTime<Utc> {
+        self.messages
+            .iter()
+            .map(|message| message.created_at)
+            .chain(self.events().map(|event| event.created_at))
+            .fold(self.updated_at, DateTime::max)
     }
 
     /// The conversation as the API returns it, with the documented opt-ins.
@@ -205,11 +216,14 @@ pub struct Dataset {
     pub conversations: Vec<Conversation>,
 }
 
+type Product = (String, String, &'static str, f64);
+
 impl Dataset {
-    /// `count` conversations that started in the 90 days before `anchor`.
-    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>) -> Self {
+    /// `count` conversations that started in the 90 days before `anchor`, and with `later`, the
+    /// day after it (see `Later`).
+    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x4855_4d49_4e44); // "HUMIND"
-        let products: Vec<(String, String, &str, f64)> = text::PRODUCTS
+        let products: Vec<Product> = text::PRODUCTS
             .iter()
             .enumerate()
             .map(|(index, (title, price))| {
@@ -223,12 +237,24 @@ impl Dataset {
                 generate_conversation(
                     &mut root.fork(index as u64),
                     index,
-                    anchor,
+                    Start::Before(anchor),
                     &products,
                     &mut user_messages,
                 )
             })
             .collect();
+        if let Some(later) = later {
+            // After every original conversation, so the counter that spreads the hostile strings
+            // over the first customer messages has already moved past them.
+            add_the_day(
+                &mut conversations,
+                &root,
+                anchor,
+                later,
+                &products,
+                &mut user_messages,
+            );
+        }
         conversations.sort_by(|a, b| {
             b.created_at
                 .cmp(&a.created_at)
@@ -248,14 +274,101 @@ impl Dataset {
     }
 }
 
+/// The day after the anchor: some conversations gained messages, and new ones started.
+fn add_the_day(
+    conversations: &mut Vec<Conversation>,
+    root: &Rng,
+    anchor: DateTime<Utc>,
+    later: Later,
+    products: &[Product],
+    user_messages: &mut usize,
+) {
+    let streams = Streams::new(root);
+    let eligible: Vec<usize> = (0..conversations.len())
+        .filter(|&index| conversations[index].last_activity() <= anchor)
+        .collect();
+    for index in later.changed_indices(conversations.len(), &eligible) {
+        let rng = &mut streams.extra_messages(index);
+        add_messages(
+            &mut conversations[index],
+            rng,
+            anchor,
+            products,
+            user_messages,
+        );
+    }
+    let existing = conversations.len();
+    for number in 0..later.new_conversations {
+        let index = existing + number;
+        let rng = streams.new_conversation(number);
+        // Generated once at the anchor to learn how long it lasts, then where it fits in the day:
+        // the same stream both times, so the same conversation.
+        let probe = generate_conversation(
+            &mut rng.clone(),
+            index,
+            Start::At(anchor),
+            products,
+            &mut user_messages.clone(),
+        );
+        let span = probe.last_activity() - anchor;
+        let start = streams.new_conversation_start(number, anchor, span);
+        conversations.push(generate_conversation(
+            &mut rng.clone(),
+            index,
+            Start::At(start),
+            products,
+            user_messages,
+        ));
+    }
+}
+
+/// One or two messages after the anchor, continuing the conversation's turns. Everything Humind
+/// derives from messages follows: `updated_at` (the last activity), `last_message_at`, the
+/// counts and `has_triggered_cart`.
+fn add_messages(
+    conversation: &mut Conversation,
+    rng: &mut Rng,
+    anchor: DateTime<Utc>,
+    products: &[Product],
+    user_messages: &mut usize,
+) {
+    let (earliest, latest) = FIRST_EXTRA_MESSAGE_SECONDS;
+    let mut at = anchor + Duration::seconds(rng.range(earliest, latest) as i64);
+    for added in 0..rng.range(1, 2) {
+        if added > 0 {
+            at += Duration::seconds(rng.range(5, 240) as i64);
+        }
+        let turn = conversation.messages.len();
+        let from = sender(turn, conversation.handoff_status);
+        let message = generate_message(rng, turn, from, at, products, user_messages);
+        conversation.messages.push(message);
+    }
+    conversation.updated_at = conversation.last_activity();
+}
+
+/// Who sends a conversation's `turn`th message: the shopper and the assistant take turns, and
+/// an operator answers from the fourth message on once a human took over.
+fn sender(turn: usize, handoff_status: &str) -> &'static str {
+    if turn.is_multiple_of(2) {
+        "user"
+    } else if handoff_status == "human_active" && turn >= 3 {
+        "operator"
+    } else {
+        "assistant"
+    }
+}
+
 fn generate_conversation(
     rng: &mut Rng,
     index: usize,
-    anchor: DateTime<Utc>,
-    products: &[(String, String, &str, f64)],
+    start: Start,
+    products: &[Product],
     user_messages: &mut usize,
 ) -> Conversation {
-    let created_at = anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64);
+    let created_at = match start {
+        Start::Before(anchor) => anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64),
+        Start::At(at) => at,
+    };
     let handoff_status = match rng.below(10) {
         0 => "queued",
         1 | 2 => "human_active",
@@ -271,13 +384,7 @@ fn generate_conversation(
     let mut messages = Vec::with_capacity(turns);
     for turn in 0..turns {
         at += Duration::seconds(rng.range(5, 240) as i64);
-        let from = if turn % 2 == 0 {
-            "user"
-        } else if handoff_status == "human_active" && turn >= 3 {
-            "operator"
-        } else {
-            "assistant"
-        };
+        let from = sender(turn, handoff_status);
         messages.push(generate_message(
             rng,
             turn,
@@ -351,7 +458,7 @@ fn generate_message(
     turn: usize,
     from: &'static str,
     at: DateTime<Utc>,
-    products: &[(String, String, &str, f64)],
+    products: &[Product],
     user_messages: &mut usize,
 ) -> Message {
     let slot = *user_messages;
@@ -419,11 +526,7 @@ fn generate_message(
     message
 }
 
-fn generate_event(
-    rng: &mut Rng,
-    at: DateTime<Utc>,
-    products: &[(String, String, &str, f64)],
-) -> Event {
+fn generate_event(rng: &mut Rng, at: DateTime<Utc>, products: &[Product]) -> Event {
     let kind = *rng.pick(&[
         "add_product",
         "add_product",
