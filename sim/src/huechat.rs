@@ -4,8 +4,9 @@
 //! (`arrivals_every`): they appear at the top of the default order, shifting every offset, as
 //! they do on the real inbox.
 //!
-//! In the later world (`Later`), some conversations gained messages during the day after the
-//! anchor and some are new; the arrivals then come after that day.
+//! In the later world (`Later`), some conversations gained messages during the day after
+//! everything the original data holds (a long conversation may go on past the anchor) and some
+//! are new; the arrivals then come after that day.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -14,7 +15,7 @@ use serde_json::{json, Value};
 
 use crate::common::{bad_request, header_key, invalid_key, not_found, timestamp};
 use crate::http::{SimRequest, SimResponse};
-use crate::later::{Later, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
+use crate::later::{Day, Later, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
 use crate::rng::Rng;
 use crate::text;
 
@@ -60,6 +61,8 @@ pub struct Dataset {
     pub conversations: Vec<Conversation>,
     /// Conversations that arrive during an export, oldest first, newer than everything else.
     pub arrivals: Vec<Conversation>,
+    /// In the later world, the day its changes fall in (the arrivals come after it).
+    pub later_day: Option<Day>,
     /// One arrival every this many requests (0: none). Atomic, so a running server can change it.
     arrivals_every: AtomicUsize,
 }
@@ -72,7 +75,7 @@ const NEW_CONVERSATION_PACE: u64 = 600;
 
 impl Dataset {
     /// `count` conversations that started in the 90 days before `anchor`, and with `later`, the
-    /// day after it (see `Later`).
+    /// day after everything they hold (see `Later`).
     pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x4855_4543); // "HUEC"
         let mut conversations: Vec<Conversation> = (0..count)
@@ -82,19 +85,23 @@ impl Dataset {
                 generate(&mut rng, index, created, ORIGINAL_PACE)
             })
             .collect();
-        if let Some(later) = later {
-            add_the_day(&mut conversations, &root, anchor, later);
-        }
+        let later_day = later.map(|later| {
+            // A conversation's latest instant is its last message, or its creation without one.
+            let latest = conversations
+                .iter()
+                .map(|c| c.created_at.max(c.last_message_at))
+                .max();
+            let day = Day::after(anchor, latest);
+            add_the_day(&mut conversations, &root, day, later);
+            day
+        });
         conversations.sort_by(|a, b| {
             b.created_at
                 .cmp(&a.created_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
         // Arrivals are newer than everything else: in the later world, they come after its day.
-        let arrivals_from = match later {
-            Some(_) => Later::horizon(anchor),
-            None => anchor,
-        };
+        let arrivals_from = later_day.map_or(anchor, |day| day.horizon());
         let arrivals = (0..200)
             .map(|index| {
                 let mut rng = root.fork(1_000_000 + index as u64);
@@ -109,6 +116,7 @@ impl Dataset {
         Dataset {
             conversations,
             arrivals,
+            later_day,
             arrivals_every: AtomicUsize::new(0),
         }
     }
@@ -147,34 +155,26 @@ impl Dataset {
     }
 }
 
-/// The day after the anchor: some conversations gained messages, and new ones started.
-fn add_the_day(
-    conversations: &mut Vec<Conversation>,
-    root: &Rng,
-    anchor: DateTime<Utc>,
-    later: Later,
-) {
+/// The later `day`: some conversations gained messages, and new ones started.
+fn add_the_day(conversations: &mut Vec<Conversation>, root: &Rng, day: Day, later: Later) {
     let streams = Streams::new(root);
-    let eligible: Vec<usize> = (0..conversations.len())
-        .filter(|&index| conversations[index].last_message_at <= anchor)
-        .collect();
-    for index in later.changed_indices(conversations.len(), &eligible) {
+    for index in later.changed_indices(conversations.len()) {
         add_messages(
             &mut conversations[index],
             &mut streams.extra_messages(index),
             index,
-            anchor,
+            day,
         );
     }
     let existing = conversations.len();
     for number in 0..later.new_conversations {
         let index = existing + number;
         let rng = streams.new_conversation(number);
-        // Generated once at the anchor to learn how long it lasts, then where it fits in the day:
-        // the same stream both times, so the same conversation.
-        let probe = generate(&mut rng.clone(), index, anchor, NEW_CONVERSATION_PACE);
-        let span = probe.last_message_at - anchor;
-        let start = streams.new_conversation_start(number, anchor, span);
+        // Generated once at the day's start to learn how long it lasts, then where it fits in the
+        // day: the same stream both times, so the same conversation.
+        let probe = generate(&mut rng.clone(), index, day.start, NEW_CONVERSATION_PACE);
+        let span = probe.last_message_at - day.start;
+        let start = streams.new_conversation_start(number, day, span);
         conversations.push(generate(
             &mut rng.clone(),
             index,
@@ -184,18 +184,13 @@ fn add_the_day(
     }
 }
 
-/// One or two messages after the anchor, continuing the conversation (generated at `index`).
+/// One or two messages during the day, continuing the conversation (generated at `index`).
 /// What HueChat derives from messages follows: `message_count`, `last_message_at`,
 /// `last_message_preview`, `unread_count` (the contact's new messages are unread), and a closed
 /// conversation is reopened by a new customer message, as the status flow says.
-fn add_messages(
-    conversation: &mut Conversation,
-    rng: &mut Rng,
-    index: usize,
-    anchor: DateTime<Utc>,
-) {
+fn add_messages(conversation: &mut Conversation, rng: &mut Rng, index: usize, day: Day) {
     let (earliest, latest) = FIRST_EXTRA_MESSAGE_SECONDS;
-    let mut at = anchor + Duration::seconds(rng.range(earliest, latest) as i64);
+    let mut at = day.start + Duration::seconds(rng.range(earliest, latest) as i64);
     let mut from_contact_added = 0;
     let assignee = conversation
         .assignee

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use crate::http::{SimRequest, SimResponse};
-use crate::later::{Later, Start, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
+use crate::later::{Day, Later, Start, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
 use crate::rng::Rng;
 use crate::text;
 
@@ -214,13 +214,16 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub conversations: Vec<Conversation>,
+    /// In the later world, the day its changes fall in.
+    pub later_day: Option<Day>,
 }
 
 type Product = (String, String, &'static str, f64);
 
 impl Dataset {
-    /// `count` conversations that started in the 90 days before `anchor`, and with `later`, the
-    /// day after it (see `Later`).
+    /// `count` conversations that started in the 90 days before `anchor` (the last activity of
+    /// one that started just before may come after it), and with `later`, the day after all of
+    /// them (see `Later`).
     pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x4855_4d49_4e44); // "HUMIND"
         let products: Vec<Product> = text::PRODUCTS
@@ -243,24 +246,30 @@ impl Dataset {
                 )
             })
             .collect();
-        if let Some(later) = later {
+        let later_day = later.map(|later| {
+            let latest = conversations.iter().map(Conversation::last_activity).max();
+            let day = Day::after(anchor, latest);
             // After every original conversation, so the counter that spreads the hostile strings
             // over the first customer messages has already moved past them.
             add_the_day(
                 &mut conversations,
                 &root,
-                anchor,
+                day,
                 later,
                 &products,
                 &mut user_messages,
             );
-        }
+            day
+        });
         conversations.sort_by(|a, b| {
             b.created_at
                 .cmp(&a.created_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        Dataset { conversations }
+        Dataset {
+            conversations,
+            later_day,
+        }
     }
 
     /// Every conversation with messages and contact: the simulator's ground truth.
@@ -274,44 +283,35 @@ impl Dataset {
     }
 }
 
-/// The day after the anchor: some conversations gained messages, and new ones started.
+/// The later `day`: some conversations gained messages, and new ones started.
 fn add_the_day(
     conversations: &mut Vec<Conversation>,
     root: &Rng,
-    anchor: DateTime<Utc>,
+    day: Day,
     later: Later,
     products: &[Product],
     user_messages: &mut usize,
 ) {
     let streams = Streams::new(root);
-    let eligible: Vec<usize> = (0..conversations.len())
-        .filter(|&index| conversations[index].last_activity() <= anchor)
-        .collect();
-    for index in later.changed_indices(conversations.len(), &eligible) {
+    for index in later.changed_indices(conversations.len()) {
         let rng = &mut streams.extra_messages(index);
-        add_messages(
-            &mut conversations[index],
-            rng,
-            anchor,
-            products,
-            user_messages,
-        );
+        add_messages(&mut conversations[index], rng, day, products, user_messages);
     }
     let existing = conversations.len();
     for number in 0..later.new_conversations {
         let index = existing + number;
         let rng = streams.new_conversation(number);
-        // Generated once at the anchor to learn how long it lasts, then where it fits in the day:
-        // the same stream both times, so the same conversation.
+        // Generated once at the day's start to learn how long it lasts, then where it fits in the
+        // day: the same stream both times, so the same conversation.
         let probe = generate_conversation(
             &mut rng.clone(),
             index,
-            Start::At(anchor),
+            Start::At(day.start),
             products,
             &mut user_messages.clone(),
         );
-        let span = probe.last_activity() - anchor;
-        let start = streams.new_conversation_start(number, anchor, span);
+        let span = probe.last_activity() - day.start;
+        let start = streams.new_conversation_start(number, day, span);
         conversations.push(generate_conversation(
             &mut rng.clone(),
             index,
@@ -322,18 +322,18 @@ fn add_the_day(
     }
 }
 
-/// One or two messages after the anchor, continuing the conversation's turns. Everything Humind
+/// One or two messages during the day, continuing the conversation's turns. Everything Humind
 /// derives from messages follows: `updated_at` (the last activity), `last_message_at`, the
 /// counts and `has_triggered_cart`.
 fn add_messages(
     conversation: &mut Conversation,
     rng: &mut Rng,
-    anchor: DateTime<Utc>,
+    day: Day,
     products: &[Product],
     user_messages: &mut usize,
 ) {
     let (earliest, latest) = FIRST_EXTRA_MESSAGE_SECONDS;
-    let mut at = anchor + Duration::seconds(rng.range(earliest, latest) as i64);
+    let mut at = day.start + Duration::seconds(rng.range(earliest, latest) as i64);
     for added in 0..rng.range(1, 2) {
         if added > 0 {
             at += Duration::seconds(rng.range(5, 240) as i64);

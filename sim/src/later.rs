@@ -2,44 +2,74 @@
 //!
 //! An incremental export (only what changed since the last one) needs a world that moved on
 //! between two exports, and a fresh full export to compare with. With `WorldConfig::later` set,
-//! each vendor's data is the original data plus one day of activity in (anchor, anchor + 1 day]:
-//! some existing conversations gained a message or two, and some conversations are new.
+//! each vendor's data is the original data plus one day of activity (the vendor's `Day`): some
+//! existing conversations gained a message or two, and some conversations are new. The day
+//! starts after every instant the vendor's original data holds (some of it is already past the
+//! anchor: Mindo's slow replies, a long HueChat conversation, TalkToHumans' scheduled sequence
+//! steps), since what happens later is later than everything that already happened: an
+//! incremental export whose mark is the latest change it saw finds all of the day.
 //! Everything else serialises byte for byte as it does without `later`, because the day's
 //! activity is drawn from random streams of its own, never from the ones the original data uses.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 
 use crate::rng::Rng;
 
 /// How a later world differs from the original one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Later {
-    /// About this share, in percent, of each vendor's existing conversations gained one or two
-    /// messages during the day (at least one conversation when above zero).
+    /// This share, in percent, of each vendor's existing conversations gained one or two
+    /// messages during the day (rounded, at least one conversation when above zero).
     pub changed_percent: f64,
     /// Conversations per vendor that started during the day.
     pub new_conversations: usize,
 }
 
-/// How long after the anchor the later world is.
+/// How long the later world's day lasts.
 pub const DAY_SECONDS: i64 = 86_400;
 
+/// How long after the anchor, or after the latest instant of the vendor's original data when
+/// that is later, the day starts.
+pub const GAP_SECONDS: i64 = 60;
+
 /// Where the day's first new message of a changed conversation may fall, in seconds after the
-/// anchor: late enough in the day that a second message and its events still fit before its end.
+/// day's start: late enough in the day that a second message and its events still fit before its
+/// end.
 pub const FIRST_EXTRA_MESSAGE_SECONDS: (u64, u64) = (60, 20 * 3_600);
 
-/// Salts of the day's random streams, far from the indices and small salts the original data
-/// forks its streams with.
-const EXTRA_MESSAGES_SALT: u64 = 0x4C41_5445_522D_4D53; // "LATER-MS"
-const NEW_CONVERSATIONS_SALT: u64 = 0x4C41_5445_522D_4E57; // "LATER-NW"
-const PLACEMENT_SALT: u64 = 0x4C41_5445_522D_504C; // "LATER-PL"
+/// One vendor's later day, (start, start + 1 day]: every message, event, call or row the day
+/// brings falls in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    /// Strictly after every instant the vendor's original data holds; nothing happens at it.
+    pub start: DateTime<Utc>,
+}
 
-impl Later {
-    /// The instant the later world is as of: every change happened at or before it.
-    pub fn horizon(anchor: DateTime<Utc>) -> DateTime<Utc> {
-        anchor + Duration::seconds(DAY_SECONDS)
+impl Day {
+    /// The day of a vendor whose original data's latest instant (any timestamp its records
+    /// carry) is `latest`, `None` without data: a minute after the anchor or after `latest`,
+    /// whichever is later, on a whole second.
+    pub fn after(anchor: DateTime<Utc>, latest: Option<DateTime<Utc>>) -> Self {
+        let latest = latest.map_or(anchor, |latest| latest.max(anchor));
+        Day {
+            start: (latest + Duration::seconds(GAP_SECONDS)).trunc_subsecs(0),
+        }
     }
 
+    /// The instant the vendor's later world is as of: every change happened at or before it.
+    /// (Plans may lie beyond it, as they lie beyond the anchor in the original data: a
+    /// TalkToHumans sequence step scheduled for next week.)
+    pub fn horizon(&self) -> DateTime<Utc> {
+        self.start + Duration::seconds(DAY_SECONDS)
+    }
+
+    /// Whether `at` is within the day: after its start, at or before its horizon.
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        at > self.start && at <= self.horizon()
+    }
+}
+
+impl Later {
     /// How many of `existing` conversations gained messages: `changed_percent` of them, rounded,
     /// at least one when the percentage is above zero, at most all of them.
     pub fn changed_count(&self, existing: usize) -> usize {
@@ -51,16 +81,19 @@ impl Later {
     }
 
     /// The generation indices of the conversations that gained messages, in increasing order:
-    /// `changed_count(existing)` of them, spread evenly over `eligible` (increasing indices of the
-    /// conversations whose last activity is not already past the anchor, since a new message must
-    /// come after every earlier one and still fall within the day). Fewer when too few are eligible.
-    pub fn changed_indices(&self, existing: usize, eligible: &[usize]) -> Vec<usize> {
-        let count = self.changed_count(existing).min(eligible.len());
-        (0..count)
-            .map(|step| eligible[step * eligible.len() / count])
-            .collect()
+    /// `changed_count(existing)` of them, spread evenly over all of them. Any conversation can:
+    /// the day starts after its last activity, whenever that was.
+    pub fn changed_indices(&self, existing: usize) -> Vec<usize> {
+        let count = self.changed_count(existing);
+        (0..count).map(|step| step * existing / count).collect()
     }
 }
+
+/// Salts of the day's random streams, far from the indices and small salts the original data
+/// forks its streams with.
+const EXTRA_MESSAGES_SALT: u64 = 0x4C41_5445_522D_4D53; // "LATER-MS"
+const NEW_CONVERSATIONS_SALT: u64 = 0x4C41_5445_522D_4E57; // "LATER-NW"
+const PLACEMENT_SALT: u64 = 0x4C41_5445_522D_504C; // "LATER-PL"
 
 /// The random streams of the day's activity for one vendor, forked from the vendor's root.
 #[derive(Debug, Clone)]
@@ -92,15 +125,10 @@ impl Streams {
     /// When the `number`th new conversation starts, given that it lasts `span`: uniformly in
     /// the day, so that its last message is still within the day. Drawn from a stream apart from
     /// its content, so that measuring the span first (by generating it once) changes nothing.
-    pub fn new_conversation_start(
-        &self,
-        number: usize,
-        anchor: DateTime<Utc>,
-        span: Duration,
-    ) -> DateTime<Utc> {
+    pub fn new_conversation_start(&self, number: usize, day: Day, span: Duration) -> DateTime<Utc> {
         let latest = (DAY_SECONDS - span.num_seconds() - 1).max(1) as u64;
         let mut rng = self.placement.fork(number as u64);
-        anchor + Duration::seconds(rng.range(1, latest) as i64)
+        day.start + Duration::seconds(rng.range(1, latest) as i64)
     }
 }
 
@@ -137,23 +165,42 @@ mod tests {
     }
 
     #[test]
-    fn changed_indices_spread_over_the_eligible_ones() {
-        let eligible: Vec<usize> = (0..10).filter(|i| i % 3 != 2).collect(); // 0 1 3 4 6 7 9
-        assert_eq!(later(20.0).changed_indices(10, &eligible), vec![0, 4]);
-        assert_eq!(later(100.0).changed_indices(10, &eligible), eligible);
-        assert!(later(0.0).changed_indices(10, &eligible).is_empty());
-        assert!(later(50.0).changed_indices(10, &[]).is_empty());
+    fn changed_indices_spread_evenly() {
+        assert_eq!(later(20.0).changed_indices(10), vec![0, 5]);
+        assert_eq!(later(30.0).changed_indices(10), vec![0, 3, 6]);
+        assert_eq!(later(100.0).changed_indices(4), vec![0, 1, 2, 3]);
+        assert!(later(0.0).changed_indices(10).is_empty());
+        assert!(later(50.0).changed_indices(0).is_empty());
+    }
+
+    #[test]
+    fn the_day_starts_after_the_anchor_and_after_everything_already_there() {
+        let anchor = DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000);
+        let minute = Duration::seconds(GAP_SECONDS);
+        assert_eq!(Day::after(anchor, None).start, anchor + minute);
+        let before = anchor - Duration::hours(5);
+        assert_eq!(Day::after(anchor, Some(before)).start, anchor + minute);
+        // Past the anchor, with microseconds (Mindo's rows carry them): a whole second after.
+        let past = anchor + Duration::days(3) + Duration::microseconds(250_001);
+        let day = Day::after(anchor, Some(past));
+        assert_eq!(day.start, anchor + Duration::days(3) + minute);
+        assert!(day.start > past);
+        assert_eq!(day.horizon(), day.start + Duration::days(1));
+        assert!(!day.contains(day.start));
+        assert!(day.contains(day.start + Duration::microseconds(1)));
+        assert!(day.contains(day.horizon()));
+        assert!(!day.contains(day.horizon() + Duration::seconds(1)));
     }
 
     #[test]
     fn new_conversations_start_within_the_day_and_end_before_it_ends() {
         let streams = Streams::new(&Rng::new(1));
-        let anchor = DateTime::<Utc>::UNIX_EPOCH;
+        let day = Day::after(DateTime::<Utc>::UNIX_EPOCH, None);
         for number in 0..200 {
             let span = Duration::seconds(number as i64 * 400);
-            let start = streams.new_conversation_start(number, anchor, span);
-            assert!(start > anchor);
-            assert!(start + span <= Later::horizon(anchor));
+            let start = streams.new_conversation_start(number, day, span);
+            assert!(day.contains(start));
+            assert!(start + span <= day.horizon());
         }
     }
 }

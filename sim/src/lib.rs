@@ -23,7 +23,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 
 pub use http::{SimRequest, SimResponse};
-pub use later::Later;
+pub use later::{Day, Later};
 
 /// Splits a full URL such as `http://host:8787/humind/public/v1/conversations?x=1` into the
 /// vendor (`humind`) and the vendor's own path and query (`/public/v1/conversations?x=1`).
@@ -63,7 +63,8 @@ pub struct WorldConfig {
     /// Per-vendor overrides of `conversations`, by slug (benchmarks size each vendor apart).
     pub counts: Vec<(String, usize)>,
     /// When set, the same world a day later: some conversations gained messages and some are
-    /// new, all in (anchor, anchor + 1 day]; everything else is exactly as without it.
+    /// new, all within each vendor's `Day` (after everything its original data holds);
+    /// everything else is exactly as without it.
     pub later: Option<Later>,
 }
 
@@ -152,6 +153,20 @@ impl World {
         let c = &self.config;
         self.mindo
             .get_or_init(|| mindo::Dataset::generate(c.seed, c.count("mindo"), c.anchor, c.later))
+    }
+
+    /// The later world's day of `vendor` (`None` in the original world, or for an unknown
+    /// vendor): after everything its original data holds, and every change at or before its
+    /// horizon.
+    pub fn later_day(&self, vendor: &str) -> Option<Day> {
+        match vendor {
+            "humind" => self.humind().later_day,
+            "talktohumans" => self.talktohumans().later_day,
+            "huechat" => self.huechat().later_day,
+            "voice-widget" => self.voice_widget().later_day,
+            "mindo" => self.mindo().later_day,
+            _ => None,
+        }
     }
 
     /// Answers a request addressed to `vendor` (e.g. `humind`); `request.path` is the vendor's own path.

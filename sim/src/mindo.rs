@@ -1,15 +1,16 @@
 //! Mindo's qualitative export (`vendor-docs/mindo.md`): messages as an NDJSON stream, over
 //! synthetic data, with the documented limits (31-day range, 10,000 rows) and sentinel lines.
 //!
-//! In the later world (`Later`), some conversations gained messages during the day after the
-//! anchor and some are new: new rows, in their place in the export's order.
+//! In the later world (`Later`), some conversations gained messages during the day after every
+//! original row (slow replies come days after the anchor) and some are new: new rows, in their
+//! place in the export's order.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::common::{bad_request, cursor_offset, header_key, invalid_key, limit, not_found, page};
 use crate::http::{SimRequest, SimResponse};
-use crate::later::{Later, Start, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
+use crate::later::{Day, Later, Start, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
 use crate::rng::Rng;
 use crate::text;
 
@@ -67,11 +68,14 @@ impl Message {
 pub struct Dataset {
     /// Oldest first, the export's order.
     pub messages: Vec<Message>,
+    /// In the later world, the day its new rows fall in.
+    pub later_day: Option<Day>,
 }
 
 impl Dataset {
     /// `conversations` conversations, a handful of messages each, in the 90 days before `anchor`
-    /// (a slow reply may come after it), and with `later`, the day after it (see `Later`).
+    /// (a slow reply may come days after it), and with `later`, the day after all of them (see
+    /// `Later`).
     pub fn generate(
         seed: u64,
         conversations: usize,
@@ -91,15 +95,23 @@ impl Dataset {
                 )
             })
             .collect();
-        if let Some(later) = later {
-            add_the_day(&threads, &root, anchor, later, &mut messages);
-        }
+        let later_day = later.map(|later| {
+            // Every row's instant is its `occurred_at` (`metadata.exported_at` is the export
+            // file's, one constant, not when anything happened).
+            let latest = messages.iter().map(|m| m.occurred_at).max();
+            let day = Day::after(anchor, latest);
+            add_the_day(&threads, &root, day, later, &mut messages);
+            day
+        });
         messages.sort_by(|a, b| {
             a.occurred_at
                 .cmp(&b.occurred_at)
                 .then_with(|| a.id().cmp(b.id()))
         });
-        Dataset { messages }
+        Dataset {
+            messages,
+            later_day,
+        }
     }
 
     /// Every message with every optional field: the ground truth.
@@ -156,25 +168,14 @@ impl Pace {
     }
 }
 
-/// The day after the anchor: some conversations gained messages, and new ones started.
-fn add_the_day(
-    threads: &[Thread],
-    root: &Rng,
-    anchor: DateTime<Utc>,
-    later: Later,
-    out: &mut Vec<Message>,
-) {
+/// The later `day`: some conversations gained messages, and new ones started.
+fn add_the_day(threads: &[Thread], root: &Rng, day: Day, later: Later, out: &mut Vec<Message>) {
     let streams = Streams::new(root);
-    let eligible: Vec<usize> = threads
-        .iter()
-        .filter(|thread| thread.last_at <= anchor)
-        .map(|thread| thread.index)
-        .collect();
-    for index in later.changed_indices(threads.len(), &eligible) {
+    for index in later.changed_indices(threads.len()) {
         let rng = &mut streams.extra_messages(index);
         let mut thread = threads[index].clone();
         let (earliest, latest) = FIRST_EXTRA_MESSAGE_SECONDS;
-        let mut at = anchor + Duration::seconds(rng.range(earliest, latest) as i64);
+        let mut at = day.start + Duration::seconds(rng.range(earliest, latest) as i64);
         at += Duration::microseconds(rng.below(1_000_000) as i64);
         for added in 0..rng.range(1, 2) {
             if added > 0 {
@@ -186,20 +187,20 @@ fn add_the_day(
     for number in 0..later.new_conversations {
         let index = threads.len() + number;
         let rng = streams.new_conversation(number);
-        // Generated once at the anchor to learn how long it lasts, then where it fits in the day:
-        // the same stream both times, so the same conversation.
+        // Generated once at the day's start to learn how long it lasts, then where it fits in the
+        // day: the same stream both times, so the same conversation.
         let probe = generate_conversation(
             &mut rng.clone(),
             index,
-            Start::At(anchor),
+            Start::At(day.start),
             Pace::WithinTheDay,
             &mut Vec::new(),
         );
         // A second more than it lasts, to leave room for the start's microseconds: rows carry
         // them, as the original ones do (drawn apart from the content, which the probe shares).
-        let span = probe.last_at - anchor + Duration::seconds(1);
+        let span = probe.last_at - day.start + Duration::seconds(1);
         let micros = streams.new_conversation(number).fork(1).below(1_000_000);
-        let start = streams.new_conversation_start(number, anchor, span)
+        let start = streams.new_conversation_start(number, day, span)
             + Duration::microseconds(micros as i64);
         generate_conversation(
             &mut rng.clone(),

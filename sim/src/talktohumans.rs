@@ -6,9 +6,11 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
-use crate::common::{bad_request, bearer, cursor_offset, invalid_key, limit, page, timestamp};
+use crate::common::{
+    bad_request, bearer, cursor_offset, invalid_key, latest_instant, limit, page, timestamp,
+};
 use crate::http::{SimRequest, SimResponse};
-use crate::later::{Later, Start, Streams, DAY_SECONDS};
+use crate::later::{Day, Later, Start, Streams};
 use crate::rng::Rng;
 use crate::text;
 
@@ -57,11 +59,14 @@ impl Conversation {
 pub struct Dataset {
     /// Most recent activity first, as the API lists them.
     pub conversations: Vec<Conversation>,
+    /// In the later world, the day its changes fall in.
+    pub later_day: Option<Day>,
 }
 
 impl Dataset {
     /// `count` conversations active in the 60 days before `anchor`, and with `later`, the day
-    /// after it (see `Later`).
+    /// after everything they hold (see `Later`): their sequences' steps are scheduled days ahead,
+    /// past the anchor, so the later day starts after the last of those.
     pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x5454_4855); // "TTHU"
         let accounts: Vec<Value> = (0..2)
@@ -85,16 +90,25 @@ impl Dataset {
                 )
             })
             .collect();
-        if let Some(later) = later {
-            add_the_day(&mut conversations, &root, anchor, later, &accounts);
-        }
+        let later_day = later.map(|later| {
+            let latest = conversations
+                .iter()
+                .filter_map(|c| latest_instant(&c.json))
+                .max();
+            let day = Day::after(anchor, latest);
+            add_the_day(&mut conversations, &root, day, later, &accounts);
+            day
+        });
         // Most recent activity first: in the later world, what moved during the day leads.
         conversations.sort_by(|a, b| {
             b.last_message_at
                 .cmp(&a.last_message_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        Dataset { conversations }
+        Dataset {
+            conversations,
+            later_day,
+        }
     }
 
     pub fn to_full_json(&self) -> Value {
@@ -107,29 +121,26 @@ impl Dataset {
     }
 }
 
-/// The day after the anchor: some conversations gained messages, and new ones started.
+/// The later `day`: some conversations gained messages, and new ones started.
 fn add_the_day(
     conversations: &mut Vec<Conversation>,
     root: &Rng,
-    anchor: DateTime<Utc>,
+    day: Day,
     later: Later,
     accounts: &[Value],
 ) {
     let streams = Streams::new(root);
-    let eligible: Vec<usize> = (0..conversations.len())
-        .filter(|&index| conversations[index].last_message_at <= anchor)
-        .collect();
-    for index in later.changed_indices(conversations.len(), &eligible) {
+    for index in later.changed_indices(conversations.len()) {
         add_messages(
             &mut conversations[index],
             &mut streams.extra_messages(index),
-            anchor,
+            day,
         );
     }
     let existing = conversations.len();
     for number in 0..later.new_conversations {
         // A conversation here is its last message: nothing to fit but that instant.
-        let start = streams.new_conversation_start(number, anchor, Duration::zero());
+        let start = streams.new_conversation_start(number, day, Duration::zero());
         conversations.push(generate(
             &mut streams.new_conversation(number),
             existing + number,
@@ -139,11 +150,11 @@ fn add_the_day(
     }
 }
 
-/// One or two messages after the anchor. The API shows only the last one, so what changes is
+/// One or two messages during the day. The API shows only the last one, so what changes is
 /// `last_message_at`, `last_message_text` and `current_state`: `replied` when the prospect wrote
 /// last, `awaiting_reply` when the account answered them.
-fn add_messages(conversation: &mut Conversation, rng: &mut Rng, anchor: DateTime<Utc>) {
-    let mut at = anchor + Duration::seconds(rng.range(60, 20 * 3_600) as i64);
+fn add_messages(conversation: &mut Conversation, rng: &mut Rng, day: Day) {
+    let mut at = day.start + Duration::seconds(rng.range(60, 20 * 3_600) as i64);
     let mut text = *rng.pick(REPLIES);
     let mut state = "replied";
     if rng.chance(50) {
@@ -151,7 +162,7 @@ fn add_messages(conversation: &mut Conversation, rng: &mut Rng, anchor: DateTime
         text = *rng.pick(ANSWERS);
         state = "awaiting_reply";
     }
-    debug_assert!(at <= anchor + Duration::seconds(DAY_SECONDS));
+    debug_assert!(day.contains(at));
     conversation.last_message_at = at;
     conversation.json["last_message_at"] = json!(timestamp(at));
     conversation.json["last_message_text"] = json!(text);

@@ -12,10 +12,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 
 use crate::common::{
-    bad_request, bearer, cursor_offset, invalid_key, limit, not_found, page, timestamp,
+    bad_request, bearer, cursor_offset, invalid_key, latest_instant, limit, not_found, page,
+    timestamp,
 };
 use crate::http::{SimRequest, SimResponse};
-use crate::later::{Later, Start, Streams};
+use crate::later::{Day, Later, Start, Streams};
 use crate::rng::Rng;
 use crate::text;
 
@@ -41,36 +42,48 @@ pub struct Conversation {
 pub struct Dataset {
     /// Newest first.
     pub conversations: Vec<Conversation>,
+    /// In the later world, the day its new calls fall in.
+    pub later_day: Option<Day>,
 }
 
 impl Dataset {
-    /// `count` calls in the 90 days before `anchor`, and with `later`, the day after it (see
-    /// `Later`).
+    /// `count` calls in the 90 days before `anchor`, and with `later`, the day after all of them
+    /// (see `Later`).
     pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x564F_4943); // "VOIC"
         let mut conversations: Vec<Conversation> = (0..count)
             .map(|index| generate(&mut root.fork(index as u64), index, Start::Before(anchor)))
             .collect();
-        if let Some(later) = later {
+        let later_day = later.map(|later| {
+            // Every instant a call holds: its start and end, its transcript's and tool calls'.
+            let latest = conversations
+                .iter()
+                .filter_map(|c| latest_instant(&c.json))
+                .max();
+            let day = Day::after(anchor, latest);
             // A call that "changed" is a visitor calling again: a new call like the others.
             let new_calls = later.changed_count(count) + later.new_conversations;
             let streams = Streams::new(&root);
             let span = Duration::seconds(LONGEST_CALL_SECONDS);
             for number in 0..new_calls {
-                let start = streams.new_conversation_start(number, anchor, span);
+                let start = streams.new_conversation_start(number, day, span);
                 conversations.push(generate(
                     &mut streams.new_conversation(number),
                     count + number,
                     Start::At(start),
                 ));
             }
-        }
+            day
+        });
         conversations.sort_by(|a, b| {
             b.started_at
                 .cmp(&a.started_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        Dataset { conversations }
+        Dataset {
+            conversations,
+            later_day,
+        }
     }
 
     pub fn to_full_json(&self) -> Value {
