@@ -10,6 +10,7 @@ pub mod faults;
 pub mod http;
 pub mod huechat;
 pub mod humind;
+pub mod later;
 pub mod mindo;
 pub mod rng;
 pub mod talktohumans;
@@ -22,6 +23,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 
 pub use http::{SimRequest, SimResponse};
+pub use later::{Day, Later};
 
 /// Splits a full URL such as `http://host:8787/humind/public/v1/conversations?x=1` into the
 /// vendor (`humind`) and the vendor's own path and query (`/public/v1/conversations?x=1`).
@@ -60,6 +62,10 @@ pub struct WorldConfig {
     pub huechat_arrivals_every: Option<usize>,
     /// Per-vendor overrides of `conversations`, by slug (benchmarks size each vendor apart).
     pub counts: Vec<(String, usize)>,
+    /// When set, the same world a day later: some conversations gained messages and some are
+    /// new, all within each vendor's `Day` (after everything its original data holds);
+    /// everything else is exactly as without it.
+    pub later: Option<Later>,
 }
 
 impl WorldConfig {
@@ -80,6 +86,7 @@ impl Default for WorldConfig {
             anchor: Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap(),
             huechat_arrivals_every: None,
             counts: Vec::new(),
+            later: None,
         }
     }
 }
@@ -108,23 +115,28 @@ impl World {
         }
     }
 
+    /// What this world was generated from.
+    pub fn config(&self) -> &WorldConfig {
+        &self.config
+    }
+
     pub fn humind(&self) -> &humind::Dataset {
         let c = &self.config;
         self.humind
-            .get_or_init(|| humind::Dataset::generate(c.seed, c.count("humind"), c.anchor))
+            .get_or_init(|| humind::Dataset::generate(c.seed, c.count("humind"), c.anchor, c.later))
     }
 
     pub fn talktohumans(&self) -> &talktohumans::Dataset {
         let c = &self.config;
         self.talktohumans.get_or_init(|| {
-            talktohumans::Dataset::generate(c.seed, c.count("talktohumans"), c.anchor)
+            talktohumans::Dataset::generate(c.seed, c.count("talktohumans"), c.anchor, c.later)
         })
     }
 
     pub fn huechat(&self) -> &huechat::Dataset {
         let c = &self.config;
         self.huechat.get_or_init(|| {
-            let data = huechat::Dataset::generate(c.seed, c.count("huechat"), c.anchor);
+            let data = huechat::Dataset::generate(c.seed, c.count("huechat"), c.anchor, c.later);
             data.set_arrivals_every(c.huechat_arrivals_every);
             data
         })
@@ -133,14 +145,28 @@ impl World {
     pub fn voice_widget(&self) -> &voice_widget::Dataset {
         let c = &self.config;
         self.voice_widget.get_or_init(|| {
-            voice_widget::Dataset::generate(c.seed, c.count("voice-widget"), c.anchor)
+            voice_widget::Dataset::generate(c.seed, c.count("voice-widget"), c.anchor, c.later)
         })
     }
 
     pub fn mindo(&self) -> &mindo::Dataset {
         let c = &self.config;
         self.mindo
-            .get_or_init(|| mindo::Dataset::generate(c.seed, c.count("mindo"), c.anchor))
+            .get_or_init(|| mindo::Dataset::generate(c.seed, c.count("mindo"), c.anchor, c.later))
+    }
+
+    /// The later world's day of `vendor` (`None` in the original world, or for an unknown
+    /// vendor): after everything its original data holds, and every change at or before its
+    /// horizon.
+    pub fn later_day(&self, vendor: &str) -> Option<Day> {
+        match vendor {
+            "humind" => self.humind().later_day,
+            "talktohumans" => self.talktohumans().later_day,
+            "huechat" => self.huechat().later_day,
+            "voice-widget" => self.voice_widget().later_day,
+            "mindo" => self.mindo().later_day,
+            _ => None,
+        }
     }
 
     /// Answers a request addressed to `vendor` (e.g. `humind`); `request.path` is the vendor's own path.
@@ -158,8 +184,6 @@ impl World {
         }
     }
 
-    /// The whole dataset of a vendor, as the vendor would return it with every opt-in: the
-    /// ground truth end-to-end tests compare exports against.
     /// Answers a full URL, routing on the vendor segment of its path.
     pub fn respond_to_url(
         &self,
