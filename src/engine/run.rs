@@ -191,7 +191,8 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
         export.progress.waiting = None;
         export.status = match failure {
             Some(error) => RunStatus::Failed(error),
-            None if cancel.is_cancelled() => RunStatus::Cancelled,
+            // A cancel pressed once nothing was left to fetch stops nothing.
+            None if cancel.is_cancelled() && !export.pending.is_empty() => RunStatus::Cancelled,
             None => RunStatus::Finished,
         };
     }

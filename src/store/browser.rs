@@ -197,39 +197,53 @@ impl Storage {
         async move { started.map_err(refusal)?.await.map(drop).map_err(refusal) }
     }
 
-    /// Up to `count` entries of an export from entry `from` on, in order: a replay reads a few
-    /// at a time (a Mindo page is megabytes), so memory holds a handful, not the whole export.
+    /// Up to `count` entries of an export from entry `from` on, in order, each with its
+    /// number: a replay reads a few at a time (a Mindo page is megabytes), so memory holds a
+    /// handful, not the whole export.
     pub async fn entries(
         &self,
         export: &str,
         from: u32,
         count: u32,
-    ) -> Result<Vec<String>, StorageError> {
+    ) -> Result<Vec<(u32, String)>, StorageError> {
         let (_, store) = self
             .store(ENTRIES, IdbTransactionMode::Readonly)
             .map_err(refusal)?;
         let range = IdbKeyRange::bound(&entry_key(export, from), &entry_key(export, u32::MAX))
             .map_err(refusal)?;
-        let request = store
+        let keys = store
+            .get_all_keys_with_key_and_limit(&range, count)
+            .map_err(refusal)?;
+        let values = store
             .get_all_with_key_and_limit(&range, count)
             .map_err(refusal)?;
-        let all = settled(&request).await.map_err(refusal)?;
-        Ok(Array::from(&all)
+        let keys = Array::from(&settled(&keys).await.map_err(refusal)?);
+        let values = Array::from(&settled(&values).await.map_err(refusal)?);
+        Ok(keys
             .iter()
-            .filter_map(|text| text.as_string())
+            .zip(values.iter())
+            .filter_map(|(key, value)| {
+                let number = Array::from(&key).get(1).as_f64()? as u32;
+                Some((number, value.as_string()?))
+            })
             .collect())
     }
 
-    /// How many entries an export's journal has: the number the next one gets.
-    pub async fn entry_count(&self, export: &str) -> Result<u32, StorageError> {
+    /// The number the next entry of an export's journal gets: one past its last.
+    pub async fn next_entry(&self, export: &str) -> Result<u32, StorageError> {
         let (_, store) = self
             .store(ENTRIES, IdbTransactionMode::Readonly)
             .map_err(refusal)?;
         let range = entries_of(export).map_err(refusal)?;
-        let count = settled(&store.count_with_key(&range).map_err(refusal)?)
+        let keys = settled(&store.get_all_keys_with_key(&range).map_err(refusal)?)
             .await
             .map_err(refusal)?;
-        Ok(count.as_f64().unwrap_or(0.0) as u32)
+        let last = Array::from(&keys).pop();
+        Ok(if last.is_undefined() {
+            0
+        } else {
+            Array::from(&last).get(1).as_f64().unwrap_or(0.0) as u32 + 1
+        })
     }
 
     /// One entry of an export.
@@ -254,15 +268,34 @@ pub struct StoredJournal {
     pub storage: Storage,
     pub export: String,
     /// The number the next entry gets.
-    pub next: u32,
+    pub next: Rc<std::cell::Cell<u32>>,
 }
 
 impl StoredJournal {
+    pub fn new(storage: Storage, export: String, next: u32) -> Self {
+        StoredJournal {
+            storage,
+            export,
+            next: Rc::new(std::cell::Cell::new(next)),
+        }
+    }
+
     fn append(&mut self, entry: EntryRef<'_>) -> Write {
-        let number = self.next;
-        self.next += 1;
+        let number = self.next.get();
+        self.next.set(number + 1);
+        let next = self.next.clone();
         let write = self.storage.append(&self.export, number, entry.to_line());
-        Box::pin(async move { write.await.map(|()| number) })
+        Box::pin(async move {
+            match write.await {
+                Ok(()) => Ok(number),
+                Err(refused) => {
+                    // Not kept: the number goes to the next entry that is (the engine waits
+                    // for each write before the next), so the journal has no gap.
+                    next.set(number);
+                    Err(refused)
+                }
+            }
+        })
     }
 
     /// Writes what a run asks: the first entry of the export, or of a run of only what changed.

@@ -104,11 +104,7 @@ pub async fn start(
         storage: storage.clone(),
         id: saved.id.clone(),
     };
-    let mut journal = StoredJournal {
-        storage: storage.clone(),
-        export: saved.id.clone(),
-        next: 0,
-    };
+    let mut journal = StoredJournal::new(storage.clone(), saved.id.clone(), 0);
     let question = EntryRef::Started {
         query: &export.query,
         settings: &export.settings,
@@ -141,15 +137,11 @@ pub async fn start_update(
     let Kept::Device { storage, id } = kept else {
         return None;
     };
-    let next = storage.entry_count(id).await.ok()?;
+    let next = storage.next_entry(id).await.ok()?;
     saved.runs.push(next);
     saved.state = SavedState::Running;
     storage.save(&saved).await.ok()?;
-    let mut journal = StoredJournal {
-        storage: storage.clone(),
-        export: id.clone(),
-        next,
-    };
+    let mut journal = StoredJournal::new(storage.clone(), id.clone(), next);
     journal
         .begin(EntryRef::Started {
             query: &update.query,
@@ -290,35 +282,33 @@ pub async fn run_ended(ui: Ui) {
 /// Entries read from storage at a time: a Mindo page is megabytes, so a few.
 const ENTRIES_AT_A_TIME: u32 = 4;
 
-/// Calls `apply` with each entry of `export` from `from` up to `end` (or its last), in order,
-/// giving the page its turn between reads.
+/// Calls `apply` with each entry of `export` numbered from `from` up to `end` (or its last),
+/// in order, giving the page its turn between reads.
 async fn for_each_entry(
     storage: &Storage,
     export: &str,
     from: u32,
     end: Option<u32>,
     mut apply: impl FnMut(u32, Entry) -> Result<(), String>,
-) -> Result<u32, String> {
+) -> Result<(), String> {
     let mut next = from;
     loop {
-        let wanted = match end {
-            Some(end) if next >= end => return Ok(next),
-            Some(end) => (end - next).min(ENTRIES_AT_A_TIME),
-            None => ENTRIES_AT_A_TIME,
-        };
-        let lines = storage
-            .entries(export, next, wanted)
+        let entries = storage
+            .entries(export, next, ENTRIES_AT_A_TIME)
             .await
             .map_err(|e| e.detail)?;
-        if lines.is_empty() {
-            return Ok(next);
-        }
-        for line in lines {
+        let Some(&(last, _)) = entries.last() else {
+            return Ok(());
+        };
+        for (number, line) in entries {
+            if end.is_some_and(|end| number >= end) {
+                return Ok(());
+            }
             let entry: Entry = serde_json::from_str(&line)
-                .map_err(|e| format!("entry {next} cannot be read: {e}"))?;
-            apply(next, entry)?;
-            next += 1;
+                .map_err(|e| format!("entry {number} cannot be read: {e}"))?;
+            apply(number, entry)?;
         }
+        next = last + 1;
         gloo_timers::future::TimeoutFuture::new(0).await;
     }
 }
@@ -388,7 +378,7 @@ pub fn open(ui: Ui, saved: SavedExport, then: Then) {
         };
         let result = match read_back(&storage, &saved).await {
             Ok(replayed) => storage
-                .entry_count(&saved.id)
+                .next_entry(&saved.id)
                 .await
                 .map(|next| (replayed, next))
                 .map_err(|e| e.detail),

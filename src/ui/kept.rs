@@ -25,11 +25,9 @@ impl Kept {
             Kept::Memory(lines) => Box::new(MemoryJournal {
                 lines: lines.clone(),
             }),
-            Kept::Device { storage, id } => Box::new(StoredJournal {
-                storage: storage.clone(),
-                export: id.clone(),
-                next,
-            }),
+            Kept::Device { storage, id } => {
+                Box::new(StoredJournal::new(storage.clone(), id.clone(), next))
+            }
         }
     }
 

@@ -92,8 +92,7 @@ impl RunView {
                     self.vendor
                 )
             }
-            // Read back from this device's storage: the time it took is not known here.
-            RunStatus::Finished if self.elapsed_ms == 0.0 => format!("Done: {}.", self.fetched()),
+            RunStatus::Finished if self.read_back() => format!("Done: {}.", self.fetched()),
             RunStatus::Finished => format!(
                 "Done: {} in {}.",
                 self.fetched(),
@@ -114,8 +113,17 @@ impl RunView {
         }
     }
 
+    /// Read back from this device's storage, not fetched in this page: how long it took and
+    /// how it went step by step are not known here.
+    fn read_back(&self) -> bool {
+        self.elapsed_ms == 0.0 && !matches!(self.status, RunStatus::Ready | RunStatus::Running)
+    }
+
     /// What the bar measures now, in words.
     fn step(&self) -> String {
+        if self.read_back() {
+            return "Read back from this device's storage.".into();
+        }
         match self.stage {
             Stage::Listing {
                 listed,
@@ -147,7 +155,7 @@ impl RunView {
     fn rate(&self) -> String {
         let seconds = (self.elapsed_ms / 1000.0).max(0.001);
         match self.holds {
-            _ if self.conversations == 0 && self.messages == 0 => "—".into(),
+            _ if (self.conversations == 0 && self.messages == 0) || self.read_back() => "—".into(),
             Holds::Conversations => {
                 format!("{:.0} conversations/s", self.conversations as f64 / seconds)
             }
