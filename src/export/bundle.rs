@@ -24,11 +24,25 @@ pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One file of an export.
 pub struct ExportFile {
     pub name: String,
+    /// The data file it is; `None` for the zip.
+    pub kind: Option<DataFile>,
     pub mime: &'static str,
     pub bytes: Chunks,
     /// Rows (CSV), conversations (JSON), records (NDJSON) or conversations (transcripts).
     pub records: usize,
     pub report: Option<CsvReport>,
+}
+
+impl ExportFile {
+    pub fn summary(&self) -> FileSummary {
+        FileSummary {
+            name: self.name.clone(),
+            kind: self.kind,
+            records: self.records,
+            bytes: self.bytes.len(),
+            report: self.report.clone(),
+        }
+    }
 }
 
 /// What the manifest says of a file.
@@ -100,6 +114,7 @@ impl<S: Source> Files<'_, S> {
         let (name, mime) = self.name_and_mime(kind);
         Ok(ExportFile {
             name,
+            kind: Some(kind),
             mime,
             bytes,
             records,
@@ -239,6 +254,7 @@ impl<S: Source> Files<'_, S> {
         });
         Ok(ExportFile {
             name: self.name("export.zip"),
+            kind: None,
             mime: "application/zip",
             records: zip.files.len(),
             bytes: zip.finish(),
