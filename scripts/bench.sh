@@ -17,7 +17,7 @@ npm ls papaparse >/dev/null 2>&1 || npm install --no-save --no-audit --no-fund p
 # The app people download, and the same app with the benchmark's exports (for CSV timing).
 scripts/build-app.sh
 trunk build --release --locked --features bench --dist target/dist-bench >/dev/null
-cargo build --locked --release -p sim-server
+cargo build --locked --release -p sim-server -p relay
 
 # Sizes of the benchmark: 10,000 conversations; 2,000 for HueChat (one request per
 # conversation); Mindo counted in messages: about 100,000 from 21,700 conversations.
@@ -30,11 +30,16 @@ target/release/sim-server --port "$SIM_PORT" --app-dir dist --app-port "$APP_POR
 SIM_PID=$!
 target/release/sim-server --port $((SIM_PORT + 1)) --app-dir target/dist-bench --app-port "$BENCH_APP_PORT" > target/bench-sim2.log 2>&1 &
 SIM2_PID=$!
-trap 'kill "$SIM_PID" "$SIM2_PID" 2>/dev/null || true' EXIT
+RELAY_PORT=$((SIM_PORT + 5))
+target/release/relay --listen "127.0.0.1:${RELAY_PORT}" --allow-origin "http://127.0.0.1:${APP_PORT}" --allow-private-upstreams \
+  --upstream "humind=http://127.0.0.1:${SIM_PORT}/humind/public/v1" > target/bench-relay.log 2>&1 &
+RELAY_PID=$!
+trap 'kill "$SIM_PID" "$SIM2_PID" "$RELAY_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:${SIM_PORT}/_sim/health" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$((SIM_PORT + 1))/_sim/health" >/dev/null 2>&1 && break
   sleep 0.1
 done
 
 APP_URL="http://127.0.0.1:${APP_PORT}/" SIM_URL="http://127.0.0.1:${SIM_PORT}" BENCH_APP_URL="http://127.0.0.1:${BENCH_APP_PORT}/" \
+  RELAY_URL="http://127.0.0.1:${RELAY_PORT}" \
   LATENCY_MS="$LATENCY_MS" node bench/run.mjs
