@@ -14,6 +14,7 @@ pub mod mindo;
 pub mod rng;
 pub mod talktohumans;
 pub mod text;
+pub mod touch;
 pub mod voice_widget;
 
 use std::sync::OnceLock;
@@ -94,6 +95,8 @@ pub struct World {
     huechat: OnceLock<huechat::Dataset>,
     voice_widget: OnceLock<voice_widget::Dataset>,
     mindo: OnceLock<mindo::Dataset>,
+    /// Touches so far, per vendor (in `VENDORS` order).
+    rounds: [u32; 5],
 }
 
 impl World {
@@ -105,7 +108,78 @@ impl World {
             huechat: OnceLock::new(),
             voice_widget: OnceLock::new(),
             mindo: OnceLock::new(),
+            rounds: [0; 5],
         }
+    }
+
+    /// Changes `count` conversations of `vendor` as people chatting would (see `touch`), on the
+    /// minute after its newest record; `None` for an unknown vendor. The ground truth
+    /// (`dataset_json`) and every answer from then on show the change.
+    pub fn touch(&mut self, vendor: &str, count: usize) -> Option<touch::Touched> {
+        let slot = VENDORS.iter().position(|v| *v == vendor)?;
+        self.rounds[slot] += 1;
+        let round = self.rounds[slot];
+        let (seed, anchor) = (self.config.seed, self.config.anchor);
+        let (at, ids) = match vendor {
+            "humind" => {
+                let at = touch::start(
+                    anchor,
+                    self.humind().conversations.iter().map(|c| c.updated_at),
+                );
+                (
+                    at,
+                    touch::humind(self.humind.get_mut()?, seed, round, count, at),
+                )
+            }
+            "talktohumans" => {
+                let at = touch::start(
+                    anchor,
+                    self.talktohumans()
+                        .conversations
+                        .iter()
+                        .map(|c| c.last_message_at),
+                );
+                (
+                    at,
+                    touch::talktohumans(self.talktohumans.get_mut()?, round, count, at),
+                )
+            }
+            "huechat" => {
+                let data = self.huechat();
+                let at = touch::start(
+                    anchor,
+                    data.conversations
+                        .iter()
+                        .chain(&data.arrivals)
+                        .map(|c| c.last_message_at),
+                );
+                (
+                    at,
+                    touch::huechat(self.huechat.get_mut()?, seed, round, count, at),
+                )
+            }
+            "voice-widget" => {
+                let at = touch::start(
+                    anchor,
+                    self.voice_widget()
+                        .conversations
+                        .iter()
+                        .map(|c| c.started_at),
+                );
+                (
+                    at,
+                    touch::voice_widget(self.voice_widget.get_mut()?, seed, round, count, at),
+                )
+            }
+            _ => {
+                let at = touch::start(anchor, self.mindo().messages.iter().map(|m| m.occurred_at));
+                (
+                    at,
+                    touch::mindo(self.mindo.get_mut()?, seed, round, count, at),
+                )
+            }
+        };
+        Some(touch::Touched { at, ids })
     }
 
     pub fn humind(&self) -> &humind::Dataset {

@@ -184,6 +184,40 @@ fn generate_conversation(
     }
 }
 
+/// A customer's (`contact`'s) new message at `at` in the conversation whose last message is
+/// `last`: what arrives when the simulator is touched.
+pub(crate) fn reply(
+    last: &Message,
+    contact: &Value,
+    rng: &mut Rng,
+    at: DateTime<Utc>,
+    text: &str,
+) -> Message {
+    let mut json = last.json.clone();
+    let message_id = format!("msg_{}", rng.hex(24));
+    let position = json["context"]["thread_position"]
+        .as_u64()
+        .map_or(0, |p| p + 1);
+    json["context"] = json!({ "reply_to_message_id": last.id(), "thread_position": position });
+    json["message_id"] = json!(message_id);
+    json["occurred_at"] = json!(naive(at));
+    json["direction"] = json!("inbound");
+    json["author"] = json!({ "type": "contact", "id": contact, "display_name": Value::Null });
+    json["agent"] = Value::Null;
+    json["content"] = json!({ "type": "text", "text": text, "media_url": Value::Null, "media_mime": Value::Null });
+    json["classifications"] = json!([{ "label": "Intent", "value": "order_inquiry" }]);
+    json["extractions"] = json!([]);
+    json["tool_calls"] = json!([]);
+    json["trace_id"] = Value::Null;
+    Message {
+        occurred_at: at,
+        agent_id: None,
+        outbound: false,
+        json,
+        ..last.clone()
+    }
+}
+
 /// Reads `from` / `to`: ISO 8601 with or without a zone (taken as UTC), or a bare date.
 fn instant(text: &str) -> Option<DateTime<Utc>> {
     crate::humind::parse_instant(text).or_else(|| {

@@ -65,6 +65,22 @@ fn generate(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> Conversation 
     } else {
         anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64)
     };
+    call(rng, index, started_at, duration, just_ended)
+}
+
+/// A call that started at `started_at`: what arrives when the simulator is touched.
+pub(crate) fn new_call(rng: &mut Rng, index: usize, started_at: DateTime<Utc>) -> Conversation {
+    let duration = rng.range(15, 600) as i64;
+    call(rng, index, started_at, duration, false)
+}
+
+fn call(
+    rng: &mut Rng,
+    index: usize,
+    started_at: DateTime<Utc>,
+    duration: i64,
+    just_ended: bool,
+) -> Conversation {
     let ended_at = started_at + Duration::seconds(duration);
     let outcome = if just_ended {
         "completed"

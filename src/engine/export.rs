@@ -10,10 +10,10 @@ use serde_json::value::RawValue;
 use super::progress::{Progress, WindowProgress};
 use super::{RunStatus, Settings};
 use crate::journal::{Journal, NoJournal};
-use crate::model::Timestamp;
+use crate::model::{Conversation, Timestamp};
 use crate::store::Store;
 use crate::vendors::paging::map_records;
-use crate::vendors::{plan, windows, ExportQuery, MapContext, Page, Step, Task, VendorId};
+use crate::vendors::{plan, windows, ExportQuery, MapContext, Page, Step, Task, Update, VendorId};
 
 pub struct Export {
     pub query: ExportQuery,
@@ -66,6 +66,35 @@ impl Export {
             vendor_answered: false,
             journal: Box::new(NoJournal),
         }
+    }
+
+    /// An export that goes on from `pending`, the requests a stopped run had left to make,
+    /// without the records it stored: for a shell that already handed those on (a Singer tap's
+    /// saved state holds the requests, not the records). A conversation whose own list is
+    /// pending (HueChat's messages) is stored as its id alone, so the rest of its messages
+    /// have somewhere to go (its fields empty: they went out before).
+    pub fn resuming(query: ExportQuery, settings: Settings, pending: Vec<Task>) -> Self {
+        let mut export = Export::new(query, settings);
+        let vendor = export.vendor();
+        let mut placeholders = Vec::new();
+        for task in &pending {
+            if let Step::FollowUp {
+                conversation_id, ..
+            } = &task.step
+            {
+                if export.scheduled.insert(conversation_id.clone()) {
+                    placeholders.push(Update::Conversation(Box::new(Conversation {
+                        id: conversation_id.clone(),
+                        vendor,
+                        ..Conversation::default()
+                    })));
+                }
+            }
+        }
+        export.store.apply((0, 0), placeholders);
+        export.pending = pending.into();
+        export.status = RunStatus::Cancelled;
+        export
     }
 
     /// Writes every page from now on to `journal` as well.
@@ -177,6 +206,15 @@ impl Export {
     /// Requests still to make: what Resume will do.
     pub fn pending(&self) -> impl Iterator<Item = &Task> {
         self.pending.iter()
+    }
+
+    /// The requests not made, in words ("page 3 of conversations"), unless the export ran to
+    /// its end: what is missing, for the manifest and for whoever reads a stopped export.
+    pub fn missing(&self) -> Vec<String> {
+        match self.status {
+            RunStatus::Finished => Vec::new(),
+            _ => self.pending().map(|task| task.to_string()).collect(),
+        }
     }
 
     pub fn can_resume(&self) -> bool {

@@ -17,14 +17,26 @@ pub(super) struct Received {
     task: Task,
     pub records: Vec<Box<RawValue>>,
     first: usize,
+    /// A whole page, not the rows of one that failed midway (its request stays to make).
+    whole: bool,
 }
 
 impl Received {
+    /// A page that arrived whole.
     pub fn new(task: Task, records: Vec<Box<RawValue>>) -> Self {
         Received {
             task,
             records,
             first: 0,
+            whole: true,
+        }
+    }
+
+    /// Rows read before a page failed.
+    pub fn partial(task: Task, records: Vec<Box<RawValue>>) -> Self {
+        Received {
+            whole: false,
+            ..Received::new(task, records)
         }
     }
 
@@ -35,20 +47,30 @@ impl Received {
             task: self.task.clone(),
             records: std::mem::replace(&mut self.records, rest),
             first: self.first,
+            whole: self.whole,
         };
         self.first += part.records.len();
         part
     }
 }
 
-/// Maps a part's records with the vendor's connector and stores them in the page's place.
-pub(super) fn commit<C: Clock>(export: &RefCell<Export>, clock: &C, received: Received) {
+/// Maps a part's records with the vendor's connector and stores them in the page's place;
+/// `last` says no part of its page is left, and the journal hears a whole page is stored.
+pub(super) fn commit<C: Clock>(
+    export: &RefCell<Export>,
+    clock: &C,
+    received: Received,
+    last: bool,
+) {
     let Received {
         task,
         records,
         first,
+        whole,
     } = received;
-    export
-        .borrow_mut()
-        .store_records(&task, first, records, clock.wall());
+    let mut export = export.borrow_mut();
+    export.store_records(&task, first, records, clock.wall());
+    if last && whole {
+        export.journal.stored(&task);
+    }
 }

@@ -93,10 +93,11 @@ pub async fn run<T: Transport, C: Clock>(
                     // A page of thousands of records is stored in parts, and the page gets a
                     // turn every few dozen milliseconds: the Stop button answers, progress paints.
                     let part = received.take_part(RECORDS_PER_PART);
-                    if !received.records.is_empty() {
+                    let last = received.records.is_empty();
+                    if !last {
                         backlog.push_front(received);
                     }
-                    commit(export, clock, part);
+                    commit(export, clock, part, last);
                     on_change();
                     if clock.now_ms() - busy_since > BUSY_SLICE_MS {
                         export.borrow_mut().store.settle();
@@ -150,8 +151,10 @@ pub async fn run<T: Transport, C: Clock>(
                             .journal
                             .partial(task, &failure_of_task.partial);
                         match kept {
-                            Ok(()) => backlog
-                                .push_back(Received::new(task.clone(), failure_of_task.partial)),
+                            Ok(()) => backlog.push_back(Received::partial(
+                                task.clone(),
+                                failure_of_task.partial,
+                            )),
                             Err(refused) => error = storage_failure(vendor, refused),
                         }
                     }
@@ -164,7 +167,7 @@ pub async fn run<T: Transport, C: Clock>(
 
     drop(flights);
     for received in backlog.drain(..) {
-        commit(export, clock, received);
+        commit(export, clock, received, true);
     }
     {
         let mut export = export.borrow_mut();

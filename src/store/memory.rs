@@ -24,6 +24,16 @@ pub struct Store {
     pub warnings: Vec<Warning>,
     /// Records received again (a page fetched twice, offsets shifted) and not added twice.
     pub duplicates_skipped: usize,
+    /// Conversations changed since `take_changed`, in the order they first changed, once
+    /// `track_changes` turned it on: a shell that streams records out (the Singer tap) reads
+    /// only those.
+    changed: Option<Changed>,
+}
+
+#[derive(Debug, Default)]
+struct Changed {
+    ids: Vec<String>,
+    seen: HashSet<String>,
 }
 
 impl Store {
@@ -46,6 +56,31 @@ impl Store {
 
     pub fn message_count(&self) -> usize {
         self.message_count
+    }
+
+    /// From now on, remembers which conversations change (see `take_changed`).
+    pub fn track_changes(&mut self) {
+        self.changed.get_or_insert_with(Changed::default);
+    }
+
+    /// The ids of the conversations that got a record since the last call (new, or with new
+    /// messages), in the order they changed; empty unless `track_changes` was called.
+    pub fn take_changed(&mut self) -> Vec<String> {
+        match &mut self.changed {
+            Some(changed) => {
+                changed.seen.clear();
+                std::mem::take(&mut changed.ids)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn note_change(&mut self, id: &str) {
+        if let Some(changed) = &mut self.changed {
+            if changed.seen.insert(id.to_string()) {
+                changed.ids.push(id.to_string());
+            }
+        }
     }
 
     /// Applies a page's updates, in order; `(window, page)` places the page's records.
@@ -80,6 +115,7 @@ impl Store {
                 .insert(message_key(&conversation.id, &message.id));
         }
         self.message_count += conversation.messages.len();
+        self.note_change(&conversation.id);
         self.append(key, conversation);
     }
 
@@ -161,6 +197,7 @@ impl Store {
         if !self.first_sight(conversation_id, &message) {
             return;
         }
+        self.note_change(conversation_id);
         let messages = &mut self.conversations[at].messages;
         reserve_gently(messages, 1);
         // Pages of one conversation's messages may arrive in any order.
@@ -173,6 +210,7 @@ impl Store {
         if !self.first_sight(&shell.id, &message) {
             return;
         }
+        self.note_change(&shell.id);
         let at = match self.index.get(&shell.id) {
             Some(&at) => {
                 // An earlier message than any seen (date windows arrive in any order): the

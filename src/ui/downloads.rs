@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::{browser, session, Ui};
 use crate::engine::clock::{BrowserClock, Clock};
-use crate::engine::{Export, RunStatus};
+use crate::engine::Export;
 use crate::export::bundle::{ExportContext, ExportFile};
 use crate::export::csv::{CsvOptions, Delimiter};
 use crate::export::Table;
@@ -33,21 +33,13 @@ impl Kind {
     }
 }
 
-/// Requests not made, for the manifest of an export that stopped early.
-fn missing(export: &Export) -> Vec<String> {
-    match export.status {
-        RunStatus::Finished => Vec::new(),
-        _ => export.pending().map(|task| task.to_string()).collect(),
-    }
-}
-
 fn build(
     export: &Export,
     kind: Kind,
     options: &CsvOptions,
     columns: &BTreeMap<String, Vec<String>>,
 ) -> ExportFile {
-    let missing = missing(export);
+    let missing = export.missing();
     let context = ExportContext {
         query: &export.query,
         conversations: export.store.conversations(),
