@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -37,8 +37,11 @@ struct Options {
     app_base: String,
 }
 
+mod hooks;
+
 struct AppState {
-    world: World,
+    /// Read by every answer; written only by `/_sim/touch`.
+    world: RwLock<World>,
     /// Added to every vendor answer; `/_sim/latency` changes it, `/_sim/reset` restores it.
     latency_ms: AtomicU64,
     startup_latency_ms: u64,
@@ -129,7 +132,7 @@ async fn main() {
     let world = World::generate(&options.config);
     let startup_arrivals = options.config.huechat_arrivals_every;
     let state = Arc::new(AppState {
-        world,
+        world: RwLock::new(world),
         latency_ms: AtomicU64::new(options.latency_ms),
         startup_latency_ms: options.latency_ms,
         startup_arrivals,
@@ -141,13 +144,14 @@ async fn main() {
     });
     let api = Router::new()
         .route("/_sim/health", get(|| async { "ok" }))
-        .route("/_sim/dataset/{vendor}", get(dataset))
-        .route("/_sim/warm/{vendor}", post(warm))
-        .route("/_sim/stats", get(stats))
-        .route("/_sim/reset", post(reset))
-        .route("/_sim/faults", post(set_faults))
-        .route("/_sim/latency", post(set_latency))
-        .route("/_sim/arrivals", post(set_arrivals))
+        .route("/_sim/dataset/{vendor}", get(hooks::dataset))
+        .route("/_sim/warm/{vendor}", post(hooks::warm))
+        .route("/_sim/stats", get(hooks::stats))
+        .route("/_sim/reset", post(hooks::reset))
+        .route("/_sim/faults", post(hooks::set_faults))
+        .route("/_sim/latency", post(hooks::set_latency))
+        .route("/_sim/arrivals", post(hooks::set_arrivals))
+        .route("/_sim/touch", post(hooks::touch))
         .route("/{vendor}", any(vendor_api))
         .route("/{vendor}/{*rest}", any(vendor_api))
         .layer(axum::middleware::map_response(allow_any_origin))
@@ -211,7 +215,7 @@ async fn allow_any_origin(mut response: Response) -> Response {
     response
 }
 
-fn cors(response: &mut Response, expose_retry_after: bool) {
+pub(crate) fn cors(response: &mut Response, expose_retry_after: bool) {
     let headers = response.headers_mut();
     headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
     if expose_retry_after {
@@ -273,7 +277,7 @@ async fn vendor_api(
             request = request.with_header(name.as_str(), value);
         }
     }
-    let mut answer = state.world.respond(vendor, &request);
+    let mut answer = state.world.read().unwrap().respond(vendor, &request);
     let mut expose_retry_after = true;
     match &fault {
         Some(Fault::Drop) => return dropped_connection(),
@@ -324,125 +328,4 @@ fn dropped_connection() -> Response {
         .insert("content-length", HeaderValue::from_static("1000"));
     cors(&mut response, true);
     response
-}
-
-async fn dataset(State(state): State<Arc<AppState>>, Path(vendor): Path<String>) -> Response {
-    let sequence = state.requests.load(Ordering::SeqCst);
-    match state.world.dataset_json(&vendor, sequence) {
-        Some(value) => {
-            let mut response = axum::Json(value).into_response();
-            cors(&mut response, false);
-            response
-        }
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-/// Generates a vendor's data now, so a benchmark's clock does not include it.
-async fn warm(State(state): State<Arc<AppState>>, Path(vendor): Path<String>) -> Response {
-    let records = match vendor.as_str() {
-        "humind" => state.world.humind().conversations.len(),
-        "talktohumans" => state.world.talktohumans().conversations.len(),
-        "huechat" => state.world.huechat().conversations.len(),
-        "voice-widget" => state.world.voice_widget().conversations.len(),
-        "mindo" => state.world.mindo().messages.len(),
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    axum::Json(serde_json::json!({ "records": records })).into_response()
-}
-
-async fn stats(State(state): State<Arc<AppState>>) -> Response {
-    let by_vendor = state.by_vendor.lock().unwrap().clone();
-    let body = serde_json::json!({
-        "requests": state.requests.load(Ordering::SeqCst),
-        "by_vendor": by_vendor,
-        "targets": *state.targets.lock().unwrap(),
-    });
-    let mut response = axum::Json(body).into_response();
-    cors(&mut response, false);
-    response
-}
-
-/// Back to the start: no request counted, no fault, the startup latency and arrivals.
-async fn reset(State(state): State<Arc<AppState>>) -> Response {
-    state.requests.store(0, Ordering::SeqCst);
-    state.by_vendor.lock().unwrap().clear();
-    state.targets.lock().unwrap().clear();
-    *state.faults.lock().unwrap() = FaultSchedule::none();
-    state
-        .latency_ms
-        .store(state.startup_latency_ms, Ordering::Relaxed);
-    state
-        .world
-        .huechat()
-        .set_arrivals_every(state.startup_arrivals);
-    "reset".into_response()
-}
-
-/// `POST /_sim/latency?ms=100`.
-async fn set_latency(
-    State(state): State<Arc<AppState>>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    match params.get("ms").and_then(|ms| ms.parse::<u64>().ok()) {
-        Some(ms) => {
-            state.latency_ms.store(ms, Ordering::Relaxed);
-            "latency set".into_response()
-        }
-        None => (StatusCode::BAD_REQUEST, "ms=N").into_response(),
-    }
-}
-
-/// `POST /_sim/arrivals?every=5`: a new HueChat conversation every 5 requests (`every=0`: none).
-async fn set_arrivals(
-    State(state): State<Arc<AppState>>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    match params.get("every").and_then(|n| n.parse::<usize>().ok()) {
-        Some(every) => {
-            state
-                .world
-                .huechat()
-                .set_arrivals_every((every > 0).then_some(every));
-            "arrivals set".into_response()
-        }
-        None => (StatusCode::BAD_REQUEST, "every=N").into_response(),
-    }
-}
-
-/// `POST /_sim/faults?every=3&fault=503`, `?at=0:429:2,1:drop` or `?from=5:revoked` replaces the
-/// fault schedule; with no parameters it clears it. Request numbers count from the last reset.
-async fn set_faults(
-    State(state): State<Arc<AppState>>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    let mut schedule = FaultSchedule::none();
-    if let Some(at) = params.get("at") {
-        for item in at.split(',').filter(|s| !s.is_empty()) {
-            let Some((index, kind)) = item.split_once(':') else {
-                return (StatusCode::BAD_REQUEST, "at=N:KIND,...").into_response();
-            };
-            match (index.parse::<usize>(), Fault::parse(kind)) {
-                (Ok(index), Some(fault)) => schedule = schedule.at(index, fault),
-                _ => return (StatusCode::BAD_REQUEST, format!("bad fault {item}")).into_response(),
-            }
-        }
-    }
-    if let Some(from) = params.get("from") {
-        match from
-            .split_once(':')
-            .and_then(|(n, kind)| Some((n.parse::<usize>().ok()?, Fault::parse(kind)?)))
-        {
-            Some((first, fault)) => schedule = schedule.from(first, fault),
-            None => return (StatusCode::BAD_REQUEST, "from=N:KIND").into_response(),
-        }
-    }
-    if let (Some(every), Some(kind)) = (params.get("every"), params.get("fault")) {
-        match (every.parse::<usize>(), Fault::parse(kind)) {
-            (Ok(every), Some(fault)) => schedule = schedule.every(every, fault),
-            _ => return (StatusCode::BAD_REQUEST, "every=N&fault=KIND").into_response(),
-        }
-    }
-    *state.faults.lock().unwrap() = schedule;
-    "faults set".into_response()
 }
