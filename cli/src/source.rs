@@ -49,8 +49,8 @@ impl Given {
     /// every field is right, and an address from a link must be trusted explicitly.
     pub fn source(&self) -> Result<Source, Failure> {
         let mut source = match &self.link {
-            Some(link) => self.from_link(link)?,
-            None => self.from_flags()?,
+            Some(link) => self.link_source(link)?,
+            None => self.flags_source()?,
         };
         source.asked = source.query.filters.clone();
         close_open_range(&mut source.query);
@@ -58,7 +58,7 @@ impl Given {
         Ok(source)
     }
 
-    fn from_flags(&self) -> Result<Source, Failure> {
+    fn flags_source(&self) -> Result<Source, Failure> {
         let vendor = self
             .vendor
             .ok_or_else(|| Failure::bad_input("Say which vendor to export from, with --vendor."))?;
@@ -94,7 +94,7 @@ impl Given {
         })
     }
 
-    fn from_link(&self, link: &str) -> Result<Source, Failure> {
+    fn link_source(&self, link: &str) -> Result<Source, Failure> {
         let query_part = link.split_once('?').map_or(link, |(_, query)| query);
         let query_part = query_part.split('#').next().unwrap_or("");
         let slug = query_part
