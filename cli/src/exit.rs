@@ -53,6 +53,20 @@ impl fmt::Display for Failure {
     }
 }
 
+/// Why a run stopped, in the app's words, with the details below. The one problem the app words
+/// for a browser (no answer at all: offline, or CORS) is said for a command line.
+pub fn stop_words(error: &conversation_export::error::FetchError) -> String {
+    use conversation_export::error::Problem;
+    let summary = match &error.problem {
+        Problem::Unreachable { .. } => format!(
+            "{} could not be reached at this address. Check the network, and the address (--base-url, or the config's base_url).",
+            error.vendor.spec().name
+        ),
+        _ => error.summary(),
+    };
+    format!("{summary}\nDetails: {}", error.details())
+}
+
 /// A file or folder that could not be read or written, in words.
 pub fn io_failure(what: &str, path: &std::path::Path, error: &std::io::Error) -> Failure {
     Failure::failed(format!("Could not {what} {}: {error}.", path.display()))

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use conversation_export::destination::ScopedKey;
 use conversation_export::engine::cancel::CancelToken;
@@ -35,6 +36,7 @@ pub fn run(args: &ExportArgs) -> Result<(), Failure> {
     })?;
     let transport = NativeTransport::new().map_err(Failure::failed)?;
     let export = RefCell::new(export);
+    let started = Instant::now();
     if export.borrow().status != RunStatus::Finished {
         let mut progress = Progress::new(args.quiet);
         let mut on_change = || progress.update(&export.borrow());
@@ -43,11 +45,22 @@ pub fn run(args: &ExportArgs) -> Result<(), Failure> {
         progress.finish(&export.borrow());
     }
     let export = export.into_inner();
+    let fetched = started.elapsed();
     let written = write_all(&dir, &export, &options)?;
     for file in &written {
         println!("{}", file.path.display());
     }
-    report(&export, &dir, written.len(), args.quiet)
+    let timing = Timing {
+        fetch: fetched,
+        files: started.elapsed() - fetched,
+    };
+    report(&export, &dir, written.len(), &timing, args.quiet)
+}
+
+/// How long fetching and writing took, for the summary.
+struct Timing {
+    fetch: Duration,
+    files: Duration,
 }
 
 /// A new export into `--out`, from the flags or a link.
@@ -100,7 +113,13 @@ fn stopped(dir: &Path, args: &ExportArgs) -> Result<(Export, PathBuf, FileOption
 }
 
 /// Says how the export ended, on standard error, and gives the exit status.
-fn report(export: &Export, dir: &Path, files: usize, quiet: bool) -> Result<(), Failure> {
+fn report(
+    export: &Export,
+    dir: &Path,
+    files: usize,
+    timing: &Timing,
+    quiet: bool,
+) -> Result<(), Failure> {
     let name = export.vendor().spec().name;
     let counts = format!(
         "{} conversations, {} messages",
@@ -110,7 +129,13 @@ fn report(export: &Export, dir: &Path, files: usize, quiet: bool) -> Result<(), 
     if export.status == RunStatus::Finished {
         remove_state(dir);
         if !quiet {
-            eprintln!("{name}: {counts}, in {files} files in {}.", dir.display());
+            eprintln!(
+                "{name}: {counts}, in {files} files in {} (fetched in {:.1} s with {} requests, files written in {:.1} s).",
+                dir.display(),
+                timing.fetch.as_secs_f64(),
+                format::count(export.progress.requests as usize),
+                timing.files.as_secs_f64()
+            );
             if !export.store.warnings.is_empty() {
                 eprintln!(
                     "{} values could not be read as documented and were kept as sent; the manifest in the zip lists them.",
@@ -122,7 +147,7 @@ fn report(export: &Export, dir: &Path, files: usize, quiet: bool) -> Result<(), 
     }
     let missing = export.missing();
     let mut message = match &export.status {
-        RunStatus::Failed(error) => format!("{}\nDetails: {}", error.summary(), error.details()),
+        RunStatus::Failed(error) => crate::exit::stop_words(error),
         _ => "Stopped before the end.".to_string(),
     };
     message.push_str(&format!(

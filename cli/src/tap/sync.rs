@@ -223,7 +223,7 @@ fn outcome(export: &Export) -> Result<(), Failure> {
         return Ok(());
     }
     let mut message = match &export.status {
-        RunStatus::Failed(error) => format!("{}\nDetails: {}", error.summary(), error.details()),
+        RunStatus::Failed(error) => crate::exit::stop_words(error),
         _ => "Stopped before the end.".to_string(),
     };
     let missing = export.missing();

@@ -2,6 +2,7 @@
 //! output, checking records against their JSON Schemas, and the simulator's ground truth.
 #![allow(dead_code)]
 
+pub mod files;
 pub mod schema_check;
 pub mod server;
 #[path = "../../../tests/support/truth.rs"]
@@ -121,4 +122,28 @@ pub fn assert_same<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
         got.len(),
         expected.len()
     );
+}
+
+/// Runs the tap for `vendor` on `server` (with `state`, if any): its output and messages.
+pub fn tap(
+    server: &SimServer,
+    vendor: VendorId,
+    dir: &Path,
+    state: Option<&Value>,
+) -> (Output, Vec<Value>) {
+    let config = tap_config(server, vendor, dir);
+    let mut args = vec![
+        "tap".to_string(),
+        "--config".into(),
+        config.display().to_string(),
+    ];
+    if let Some(state) = state {
+        let path = dir.join("state.json");
+        std::fs::write(&path, state.to_string()).unwrap();
+        args.extend(["--state".to_string(), path.display().to_string()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args, Some(sim_key(vendor)), dir);
+    let messages = messages(&output.stdout);
+    (output, messages)
 }
