@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Arg, ArgMatches, Args, Command, FromArgMatches, Parser, Subcommand};
-use conversation_export::vendors::VendorId;
+use conversation_export::vendors::{Choice, FilterKind, FilterSpec, VendorId};
 
 use crate::exit;
 use crate::key::KEY_VARIABLE;
@@ -143,6 +143,26 @@ fn filter_names() -> Vec<(&'static str, Vec<VendorId>)> {
     names
 }
 
+/// What a filter takes, where it is a fixed set: as typed on the command line.
+pub fn values_of(filter: &FilterSpec) -> Option<String> {
+    let values = |choices: &[Choice]| {
+        choices
+            .iter()
+            .map(|choice| choice.value)
+            .filter(|value| !value.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &filter.kind {
+        FilterKind::Choice(choices) => Some(values(choices)),
+        FilterKind::Multi(choices) => {
+            Some(format!("any of {}, separated by commas", values(choices)))
+        }
+        FilterKind::Toggle { .. } => Some("1 to turn it on".into()),
+        _ => None,
+    }
+}
+
 impl FromArgMatches for FilterFlags {
     fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
         let mut flags = FilterFlags::default();
@@ -167,8 +187,11 @@ impl Args for FilterFlags {
                 .iter()
                 .filter_map(|vendor| {
                     let filter = vendor.spec().filter(name)?;
+                    let values = values_of(filter)
+                        .map(|values| format!(" Values: {values}."))
+                        .unwrap_or_default();
                     Some(format!(
-                        "{}: {} ({})",
+                        "{}: {} ({}{values})",
                         vendor.spec().name,
                         filter.label,
                         filter.help

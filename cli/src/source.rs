@@ -13,7 +13,7 @@ use conversation_export::export::csv::{CsvOptions, Delimiter};
 use conversation_export::vendors::{validate, ExportQuery, VendorId};
 use conversation_export::view_state::ViewState;
 
-use crate::args::flag_of;
+use crate::args::{flag_of, values_of};
 use crate::exit::Failure;
 
 /// An export to run: the question, how fast, and how its CSV files are written.
@@ -210,7 +210,13 @@ fn check(query: &ExportQuery, in_config: bool) -> Result<(), Failure> {
                 }
                 field => place(field, in_config),
             };
-            format!("{place}: {}", error.message)
+            // The form offers a list; a command line needs the values to type.
+            let values = spec
+                .filter(&error.field)
+                .and_then(values_of)
+                .map(|values| format!(" Values: {values}."))
+                .unwrap_or_default();
+            format!("{place}: {}{values}", error.message)
         })
         .collect();
     // Only the documented address, or one the user gave, ever reaches here; a voice widget's
@@ -312,6 +318,16 @@ mod tests {
         );
         assert!(
             message.contains("--from: Use a date like 2026-05-01"),
+            "{message}"
+        );
+        let choice = Given {
+            vendor: Some(VendorId::Humind),
+            filters: [("handoff_status".to_string(), "robot".to_string())].into(),
+            ..Given::default()
+        };
+        let message = choice.source().unwrap_err().to_string();
+        assert!(
+            message.contains("Values: ai_active, queued, human_active."),
             "{message}"
         );
         let wrong = Given {
