@@ -10,6 +10,7 @@ use conversation_export::engine::cancel::CancelToken;
 use conversation_export::engine::{Export, RunStatus};
 use conversation_export::export::csv::Delimiter;
 use conversation_export::format;
+use conversation_export::secret::ApiKey;
 
 use crate::args::ExportArgs;
 use crate::drive::{block_on, drive};
@@ -25,11 +26,10 @@ use crate::transport::NativeTransport;
 const MISSING_SHOWN: usize = 10;
 
 pub fn run(args: &ExportArgs) -> Result<(), Failure> {
-    let (export, dir, options) = match &args.resume {
+    let (export, dir, options, key) = match &args.resume {
         Some(dir) => stopped(dir, args)?,
         None => started(args)?,
     };
-    let key = read_key(export.vendor(), true)?;
     let base_url = export.query.base_url.clone();
     let key = ScopedKey::for_base_url(key, &base_url).ok_or_else(|| {
         Failure::bad_input(format!("--base-url: {base_url} is not an http(s) address."))
@@ -64,7 +64,7 @@ struct Timing {
 }
 
 /// A new export into `--out`, from the flags or a link.
-fn started(args: &ExportArgs) -> Result<(Export, PathBuf, FileOptions), Failure> {
+fn started(args: &ExportArgs) -> Result<(Export, PathBuf, FileOptions, ApiKey), Failure> {
     let given = Given {
         vendor: args.vendor,
         base_url: args.base_url.clone(),
@@ -92,14 +92,17 @@ fn started(args: &ExportArgs) -> Result<(Export, PathBuf, FileOptions), Failure>
     let options = FileOptions::new(&source.csv, source.columns, !args.no_zip);
     let mut export = Export::new(source.query, source.settings);
     // The key is asked for before anything is written, so a wrong one leaves nothing behind.
-    read_key(export.vendor(), true)?;
+    let key = read_key(export.vendor(), true)?;
     options.save(&dir)?;
     export.set_journal(Box::new(FileJournal::create(&dir, &export)?));
-    Ok((export, dir, options))
+    Ok((export, dir, options, key))
 }
 
 /// The export that stopped in `dir`, read back from its journal.
-fn stopped(dir: &Path, args: &ExportArgs) -> Result<(Export, PathBuf, FileOptions), Failure> {
+fn stopped(
+    dir: &Path,
+    args: &ExportArgs,
+) -> Result<(Export, PathBuf, FileOptions, ApiKey), Failure> {
     let mut export = read_back(dir)?;
     let mut options = FileOptions::load(dir)?;
     if args.no_zip {
@@ -108,8 +111,9 @@ fn stopped(dir: &Path, args: &ExportArgs) -> Result<(Export, PathBuf, FileOption
     if let Some(concurrency) = args.concurrency {
         export.settings.concurrency = usize::from(concurrency);
     }
+    let key = read_key(export.vendor(), true)?;
     export.set_journal(Box::new(FileJournal::append(dir)?));
-    Ok((export, dir.to_path_buf(), options))
+    Ok((export, dir.to_path_buf(), options, key))
 }
 
 /// Says how the export ended, on standard error, and gives the exit status.

@@ -28,11 +28,7 @@ impl Progress {
         let terminal = std::io::stderr().is_terminal();
         let bar = (!quiet && terminal).then(|| {
             let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:30}] {msg}")
-                    .expect("the template is valid")
-                    .progress_chars("=> "),
-            );
+            bar.set_style(style(false));
             bar
         });
         Progress {
@@ -61,9 +57,10 @@ impl Progress {
     fn show(&mut self, export: &Export) {
         let line = describe(export);
         if let Some(bar) = &self.bar {
+            // A bar when the share done is known (a total, date windows); a spinner otherwise.
             match export.progress.fraction() {
                 Some(fraction) => {
-                    bar.set_length(1000);
+                    bar.set_style(style(true));
                     bar.set_position((fraction * 1000.0) as u64);
                 }
                 None => bar.tick(),
@@ -88,6 +85,17 @@ impl Progress {
             self.show(export);
         }
     }
+}
+
+fn style(with_bar: bool) -> ProgressStyle {
+    let template = if with_bar {
+        "{spinner} {elapsed_precise} [{bar:30}] {wide_msg}"
+    } else {
+        "{spinner} {elapsed_precise} {wide_msg}"
+    };
+    ProgressStyle::with_template(template)
+        .expect("the template is valid")
+        .progress_chars("=> ")
 }
 
 /// "3,200 of 10,000 conversations · 21,400 messages · 33 requests", as the app says it.
