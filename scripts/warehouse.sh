@@ -2,15 +2,18 @@
 # End to end into a warehouse, against the simulator server: the tap loads a PostgreSQL of its
 # own (an unprivileged cluster on a spare port, in a temporary folder) through
 # meltanolabs-target-postgres directly and through `meltano run` with examples/meltano; rows
-# and every message's text must equal the simulator's ground truth; after the simulator
-# touches some conversations, a second run with the saved state must load exactly those.
+# and every message's text must equal the simulator's ground truth; once the simulator is the
+# same world a day later (some conversations moved on, some new), a second run with the saved
+# state must load exactly those.
 # `conversation-export export` must write the app's files, and DuckDB must read its NDJSON.
 # Installs what is missing (Debian's postgresql, a .venv-meltano with pinned meltano,
-# meltanolabs-target-postgres and duckdb). About 2 minutes once installed and built.
+# meltanolabs-target-postgres and duckdb). About 30 seconds once installed and built.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 CONVERSATIONS="${WAREHOUSE_CONVERSATIONS:-250}"
-TOUCHED=5
+# The day later: this share of each vendor's conversations gained messages, and this many started.
+LATER_CHANGED_PERCENT=2
+LATER_NEW=3
 VENV="$ROOT/.venv-meltano"
 VENDORS=(humind talktohumans huechat voice-widget mindo)
 
@@ -130,15 +133,21 @@ for vendor in "${VENDORS[@]}"; do
   check loaded "$SIM" "$vendor" "$(schema_of "$vendor")" "$DSN"
 done
 
-step "The simulator changes ${TOUCHED} conversations of each vendor; a second run loads only those"
+# The ground truth as it is, to tell what the day later changed; then the day later.
+save_truth() { curl -fsS "$SIM/_sim/dataset/$1" > "$WORK/$1.before.json"; }
+a_day_later() { curl -fsS -X POST "$SIM/_sim/later?changed=$LATER_CHANGED_PERCENT&new=$LATER_NEW" >/dev/null; }
+
+step "The simulator a day later (${LATER_CHANGED_PERCENT}% of the conversations moved on, ${LATER_NEW} new a vendor); a second run loads only those"
+for vendor in "${VENDORS[@]}"; do save_truth "$vendor"; done
+a_day_later
 for vendor in "${VENDORS[@]}"; do
-  ids="$(curl -fsS -X POST "$SIM/_sim/touch?vendor=$vendor&count=$TOUCHED" | python3 -c 'import json, sys; print(",".join(json.load(sys.stdin)["ids"]))')"
   since="$(db_now)"
   timed "tap | target-postgres, $vendor, only what changed" load "$vendor" "$WORK/$vendor.state1" "$WORK/$vendor.state2"
-  check changed "$SIM" "$vendor" "$(schema_of "$vendor")" "$DSN" "$since" "$ids"
+  check changed "$SIM" "$vendor" "$(schema_of "$vendor")" "$DSN" "$since" "$WORK/$vendor.before.json"
 done
 
-step "The same through meltano run, with examples/meltano (Humind)"
+step "The same through meltano run, with examples/meltano (Humind), from the original world"
+curl -fsS -X POST "$SIM/_sim/later" >/dev/null
 cp -r "$ROOT/examples/meltano" "$WORK/meltano"
 rm -rf "$WORK/meltano/.meltano"
 cd "$WORK/meltano"
@@ -148,10 +157,11 @@ export CONVERSATION_EXPORT_BIN="$CLI" CONVERSATION_EXPORT_KEY="$(key_of humind)"
   TARGET_POSTGRES_SQLALCHEMY_URL="$SQLA" TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA=meltano_humind
 timed "meltano run, humind, full" meltano run tap-conversation-export target-postgres >> "$WORK/meltano.log" 2>&1
 check loaded "$SIM" humind meltano_humind "$DSN"
-ids="$(curl -fsS -X POST "$SIM/_sim/touch?vendor=humind&count=$TOUCHED" | python3 -c 'import json, sys; print(",".join(json.load(sys.stdin)["ids"]))')"
+save_truth humind
+a_day_later
 since="$(db_now)"
 timed "meltano run, humind, only what changed" meltano run tap-conversation-export target-postgres >> "$WORK/meltano.log" 2>&1
-check changed "$SIM" humind meltano_humind "$DSN" "$since" "$ids"
+check changed "$SIM" humind meltano_humind "$DSN" "$since" "$WORK/humind.before.json"
 cd "$ROOT"
 
 step "Timings"

@@ -2,7 +2,8 @@
 """Checks for scripts/warehouse.sh, against the simulator's ground truth (/_sim/dataset/<vendor>).
 
   warehouse_check.py loaded  SIM_URL VENDOR SCHEMA DSN        rows and every message's text
-  warehouse_check.py changed SIM_URL VENDOR SCHEMA DSN SINCE IDS   only IDS loaded since SINCE
+  warehouse_check.py changed SIM_URL VENDOR SCHEMA DSN SINCE BEFORE   only what changed since the
+                             truth saved in BEFORE (a /_sim/dataset answer) loaded since SINCE
   warehouse_check.py files   GOT_DIR EXPECTED_DIR             the same files (zip: entries; manifest: not its time)
   warehouse_check.py duckdb  EXPORT_DIR SIM_URL VENDOR         DuckDB reads the NDJSON and CSV output
 """
@@ -14,10 +15,29 @@ import urllib.request
 import zipfile
 
 
+def dataset(sim_url, vendor):
+    """The simulator's ground truth of a vendor, as it is now."""
+    with urllib.request.urlopen(f"{sim_url}/_sim/dataset/{vendor}") as response:
+        return json.load(response)
+
+
+CONVERSATION_ID = {"humind": "humind_id", "talktohumans": "conversation_id", "huechat": "id", "voice-widget": "id"}
+
+
+def by_conversation(data, vendor):
+    """Everything the ground truth holds of each conversation, by its id: its record (messages
+    and all), or Mindo's rows of it."""
+    if vendor == "mindo":
+        rows = {}
+        for row in data:
+            rows.setdefault(row["conversation_id"], []).append(row)
+        return rows
+    return {c[CONVERSATION_ID[vendor]]: c for c in data}
+
+
 def truth(sim_url, vendor):
     """(conversation ids, {(conversation_id, message_key): text}) as the simulator has them."""
-    with urllib.request.urlopen(f"{sim_url}/_sim/dataset/{vendor}") as response:
-        data = json.load(response)
+    data = dataset(sim_url, vendor)
     conversations, messages = set(), {}
     if vendor == "humind":
         for c in data:
@@ -80,15 +100,20 @@ def loaded(sim_url, vendor, schema, dsn):
     print(f"ok {vendor}: {rows} conversations and {message_rows} messages, every text as the simulator has it")
 
 
-def changed(sim_url, vendor, schema, dsn, since, ids):
-    expected = set(filter(None, ids.split(",")))
+def changed(sim_url, vendor, schema, dsn, since, before_path):
+    with open(before_path) as file:
+        before = by_conversation(json.load(file), vendor)
+    now = by_conversation(dataset(sim_url, vendor), vendor)
+    expected = {id for id, conversation in now.items() if before.get(id) != conversation}
+    if not expected:
+        fail(f"{vendor}: nothing changed in the simulator since {before_path}")
     with connect(dsn) as db:
         got = {r[0] for r in db.execute(
             f'select conversation_id from "{schema}".conversations where _sdc_batched_at >= %s', (since,))}
     if got != expected:
-        fail(f"{vendor}: the second run loaded {sorted(got)} instead of the touched {sorted(expected)}")
+        fail(f"{vendor}: the second run loaded {sorted(got)} instead of the {len(expected)} that changed: {sorted(expected)}")
     loaded(sim_url, vendor, schema, dsn)
-    print(f"ok {vendor}: the second run loaded exactly the {len(expected)} touched conversations")
+    print(f"ok {vendor}: the second run loaded exactly the {len(expected)} conversations that changed or started")
 
 
 def zip_entries(path):

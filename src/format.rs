@@ -40,6 +40,29 @@ pub fn iso(at: &Option<Timestamp>) -> String {
         .unwrap_or_default()
 }
 
+/// `2026-05-15 12:01` on a clock `offset_minutes` ahead of UTC (the user's own).
+pub fn local_time(at: Timestamp, offset_minutes: i32) -> String {
+    (at + chrono::Duration::minutes(i64::from(offset_minutes)))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// `850 KB`, `12 MB`, `2.1 GB`: sizes in the decimal units storage is sold in.
+pub fn bytes(n: f64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    let mut value = n.max(0.0);
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 10.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 /// A price as the vendor gave it, with two decimals.
 pub fn price(value: f64) -> String {
     format!("{value:.2}")
@@ -48,6 +71,17 @@ pub fn price(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_and_local_times_read_as_people_say_them() {
+        assert_eq!(bytes(512.0), "512 bytes");
+        assert_eq!(bytes(850_000.0), "850 KB");
+        assert_eq!(bytes(2_140_000_000.0), "2.1 GB");
+        assert_eq!(bytes(12_400_000.0), "12 MB");
+        let at: Timestamp = "2026-05-15T10:01:00Z".parse().unwrap();
+        assert_eq!(local_time(at, 120), "2026-05-15 12:01");
+        assert_eq!(local_time(at, -660), "2026-05-14 23:01");
+    }
 
     #[test]
     fn counts_have_thousands_separators() {

@@ -32,7 +32,8 @@ impl Extras {
         self.insert_raw(name.into(), raw);
     }
 
-    fn insert_raw(&mut self, name: String, raw: Box<RawValue>) {
+    /// Sets a field from its JSON text, replacing any value it had.
+    pub fn insert_raw(&mut self, name: String, raw: Box<RawValue>) {
         match self
             .0
             .binary_search_by(|(existing, _)| existing.as_str().cmp(&name))
@@ -163,30 +164,13 @@ impl Conversation {
     /// empty one), the start of its first message, or of the last one the vendor shows; at
     /// least its id.
     pub fn display_title(&self) -> String {
-        if let Some(title) = self
-            .title
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            return title.to_string();
-        }
-        let text = self
+        let first_words = self
             .messages
             .iter()
             .map(|m| m.text.trim())
             .find(|text| !text.is_empty())
-            .or(self.last_message_preview.as_deref().map(str::trim))
-            .unwrap_or("");
-        if text.is_empty() {
-            return format!("Conversation {}", self.id);
-        }
-        let short: String = text.chars().take(60).collect();
-        if short.len() < text.len() {
-            format!("“{short}…”")
-        } else {
-            format!("“{short}”")
-        }
+            .or(self.last_message_preview.as_deref());
+        display_title(&self.id, self.title.as_deref(), first_words)
     }
 
     pub fn event_count(&self) -> usize {
@@ -373,4 +357,21 @@ pub struct Warning {
     pub record: String,
     pub field: String,
     pub problem: String,
+}
+
+/// What a conversation is called on screen: its title, or else its first words, or else its id.
+pub fn display_title(id: &str, title: Option<&str>, first_words: Option<&str>) -> String {
+    if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
+        return title.to_string();
+    }
+    let text = first_words.map(str::trim).unwrap_or("");
+    if text.is_empty() {
+        return format!("Conversation {id}");
+    }
+    let short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        format!("“{short}…”")
+    } else {
+        format!("“{short}”")
+    }
 }

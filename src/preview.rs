@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use crate::model::Conversation;
+use crate::store::{Keep, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
@@ -36,7 +36,7 @@ pub struct Facets {
     pub tags: Vec<(String, usize)>,
 }
 
-pub fn facets(conversations: &[Conversation]) -> Facets {
+pub fn facets(conversations: &[Summary]) -> Facets {
     let mut statuses: BTreeMap<&str, usize> = BTreeMap::new();
     let mut channels: BTreeMap<&str, usize> = BTreeMap::new();
     let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
@@ -64,33 +64,24 @@ fn contains(haystack: &str, needle: &str) -> bool {
     haystack.to_lowercase().contains(needle)
 }
 
-fn matches_search(conversation: &Conversation, needle: &str) -> bool {
+/// What a search looks through: the id, title, contact, tags and every message's text.
+fn matches_search(conversation: &Summary, needle: &str) -> bool {
     let fields = [
         Some(conversation.id.as_str()),
         conversation.title.as_deref(),
-        conversation.last_message_preview.as_deref(),
-        conversation
-            .contact
-            .as_ref()
-            .and_then(|c| c.name.as_deref()),
-        conversation
-            .contact
-            .as_ref()
-            .and_then(|c| c.email.as_deref()),
+        conversation.contact.as_deref(),
+        conversation.first_words.as_deref(),
     ];
     fields
         .into_iter()
         .flatten()
         .any(|field| contains(field, needle))
         || conversation.tags.iter().any(|tag| contains(tag, needle))
-        || conversation
-            .messages
-            .iter()
-            .any(|message| contains(&message.text, needle))
+        || conversation.search_text.contains(needle)
 }
 
 /// Indices into `conversations` that pass the query, in the query's order.
-pub fn select(conversations: &[Conversation], query: &PreviewQuery) -> Vec<usize> {
+pub fn select(conversations: &[Summary], query: &PreviewQuery) -> Vec<usize> {
     let needle = query.search.trim().to_lowercase();
     let mut rows: Vec<usize> = (0..conversations.len())
         .filter(|&at| {
@@ -107,7 +98,7 @@ pub fn select(conversations: &[Conversation], query: &PreviewQuery) -> Vec<usize
                 && (needle.is_empty() || matches_search(c, &needle))
         })
         .collect();
-    let date = |c: &Conversation| c.started_at.or(c.last_message_at);
+    let date = Summary::date;
     let compare = |a: &usize, b: &usize| -> Ordering {
         let (x, y) = (&conversations[*a], &conversations[*b]);
         match query.sort {
@@ -120,7 +111,7 @@ pub fn select(conversations: &[Conversation], query: &PreviewQuery) -> Vec<usize
                 .to_lowercase()
                 .cmp(&y.title.as_deref().unwrap_or("").to_lowercase()),
             SortKey::Status => x.status.cmp(&y.status),
-            SortKey::Messages => x.messages.len().cmp(&y.messages.len()),
+            SortKey::Messages => x.message_count().cmp(&y.message_count()),
         }
         // Ties keep the vendor's order, so a sort is stable from one refresh to the next.
         .then(a.cmp(b))
@@ -138,7 +129,7 @@ pub fn select(conversations: &[Conversation], query: &PreviewQuery) -> Vec<usize
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Message;
+    use crate::model::{Conversation, Message};
 
     fn conversation(
         id: &str,
@@ -166,8 +157,8 @@ mod tests {
         }
     }
 
-    fn sample() -> Vec<Conversation> {
-        vec![
+    fn sample() -> Vec<Summary> {
+        [
             conversation(
                 "a",
                 "Livraison",
@@ -179,6 +170,9 @@ mod tests {
             conversation("b", "crème", "closed", &[], &["Merci", "Bonne journée"], 1),
             conversation("c", "Retour", "open", &["vip", "refund"], &[], 2),
         ]
+        .iter()
+        .map(|c| Summary::of(c, None))
+        .collect()
     }
 
     #[test]
@@ -212,6 +206,14 @@ mod tests {
             }),
             vec!["a"],
             "in message text, any case"
+        );
+        assert_eq!(
+            query(PreviewQuery {
+                search: "journée".into(),
+                ..Default::default()
+            }),
+            vec!["b"],
+            "in a later message too"
         );
         assert_eq!(
             query(PreviewQuery {

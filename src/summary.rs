@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::model::Conversation;
+use crate::store::Summary as Kept;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -34,12 +34,12 @@ fn share(values: impl Iterator<Item = Option<bool>>) -> Option<(usize, usize)> {
     (!known.is_empty()).then(|| (known.iter().filter(|&&v| v).count(), known.len()))
 }
 
-pub fn summarise(conversations: &[Conversation]) -> Summary {
+pub fn summarise(conversations: &[Kept]) -> Summary {
     let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     let mut statuses = BTreeMap::new();
     let mut channels = BTreeMap::new();
     for conversation in conversations {
-        if let Some(at) = conversation.started_at.or(conversation.last_message_at) {
+        if let Some(at) = conversation.date() {
             *days.entry(at.date_naive()).or_default() += 1;
         }
         *statuses
@@ -81,21 +81,25 @@ pub fn summarise(conversations: &[Conversation]) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Conversation;
 
     fn conversation(
         day: &str,
         status: Option<&str>,
         human: Option<bool>,
         cart: Option<bool>,
-    ) -> Conversation {
-        Conversation {
-            started_at: format!("{day}T12:00:00Z").parse().ok(),
-            status: status.map(str::to_owned),
-            channel: Some("shopify".into()),
-            handed_to_human: human,
-            has_cart: cart,
-            ..Default::default()
-        }
+    ) -> Kept {
+        Kept::of(
+            &Conversation {
+                started_at: format!("{day}T12:00:00Z").parse().ok(),
+                status: status.map(str::to_owned),
+                channel: Some("shopify".into()),
+                handed_to_human: human,
+                has_cart: cart,
+                ..Default::default()
+            },
+            None,
+        )
     }
 
     #[test]

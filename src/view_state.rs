@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::destination::{Destination, TrustedHosts};
-use crate::export::csv::Delimiter;
+use crate::export::csv::{CsvOptions, Delimiter, Layout};
 use crate::http::encode_component;
 use crate::key_check::check_key;
 use crate::vendors::{validate, ExportQuery, FieldError, VendorId};
@@ -27,6 +27,8 @@ pub struct ViewState {
     pub delimiter: Delimiter,
     /// CSV for a database: no BOM, no formula neutralising, no cell cutting.
     pub for_database: bool,
+    /// The same columns for every vendor (to combine vendors), instead of the vendor's own.
+    pub same_columns: bool,
     /// Chosen CSV columns per file kind (`conversations`, `messages`...), in order.
     pub columns: BTreeMap<String, Vec<String>>,
     /// Requests at once, for vendors whose requests can run in parallel.
@@ -53,6 +55,7 @@ impl ViewState {
             filters: BTreeMap::new(),
             delimiter: Delimiter::Comma,
             for_database: false,
+            same_columns: false,
             columns: BTreeMap::new(),
             concurrency: DEFAULT_CONCURRENCY,
         }
@@ -94,9 +97,29 @@ impl ViewState {
         ViewState {
             delimiter: other.delimiter,
             for_database: other.for_database,
+            same_columns: other.same_columns,
             columns: other.columns.clone(),
             concurrency: other.concurrency,
             ..self.clone()
+        }
+    }
+
+    /// How the CSV files are written, for this view.
+    pub fn csv_options(&self) -> CsvOptions {
+        CsvOptions {
+            delimiter: self.delimiter,
+            for_spreadsheet: !self.for_database,
+            columns: None,
+            layout: self.layout(),
+        }
+    }
+
+    /// The vendor's own columns, or the same for every vendor.
+    pub fn layout(&self) -> Layout {
+        if self.same_columns {
+            Layout::Unified
+        } else {
+            Layout::Vendor(self.vendor)
         }
     }
 
@@ -126,6 +149,9 @@ impl ViewState {
         }
         if self.for_database {
             pairs.push(("csv".into(), "database".into()));
+        }
+        if self.same_columns {
+            pairs.push(("layout".into(), "unified".into()));
         }
         for (kind, names) in &self.columns {
             pairs.push((format!("columns.{kind}"), names.join(",")));
@@ -166,6 +192,7 @@ impl ViewState {
             .and_then(Delimiter::parse)
             .unwrap_or_default();
         state.for_database = get("csv") == Some("database");
+        state.same_columns = get("layout") == Some("unified");
         state.concurrency = get("concurrency")
             .and_then(|n| n.parse::<usize>().ok())
             .filter(|n| (1..=MAX_CONCURRENCY).contains(n))

@@ -186,3 +186,16 @@ fn file_names_say_vendor_range_and_kind() {
         "humind_messages.csv"
     );
 }
+
+#[test]
+fn what_the_store_counts_as_records_arrive_is_what_the_files_hold() {
+    let world = world(60);
+    for (vendor, _) in FULL_EXPORTS {
+        let export = full_export(&world, *vendor);
+        assert_eq!(
+            export.store.contents,
+            conversation_export::store::Contents::of(export.store.conversations()),
+            "{vendor}"
+        );
+    }
+}

@@ -11,11 +11,12 @@ use conversation_export::export::columns::{
 };
 use conversation_export::export::csv::{
     cut_to_spreadsheet_cell, extra_columns, neutralise_formula, write_table, CsvOptions, Delimiter,
-    SPREADSHEET_MAX_CELL_CHARS,
+    Layout, SPREADSHEET_MAX_CELL_CHARS,
 };
 use conversation_export::export::tables::*;
 use conversation_export::export::{self, Table};
 use conversation_export::model::Conversation;
+use conversation_export::store::Contents;
 use conversation_export::vendors::VendorId;
 use sim::{humind, text};
 use support::{full_export, world, FULL_EXPORTS};
@@ -119,6 +120,8 @@ fn check_table<R, W, I>(
         );
         for (cell, column_name) in cells.iter().zip(header) {
             let expected = match columns.iter().find(|c| c.name == column_name) {
+                // Empty where the row's vendor does not fill the column: never a 0.
+                Some(column) if !column.filled_by.includes(row.vendor()) => String::new(),
                 Some(column) => {
                     let mut value = String::new();
                     column.write.write_cell(&row, &mut value);
@@ -183,15 +186,18 @@ fn check_all_tables(conversations: &[Conversation], options: &CsvOptions) {
 
 #[test]
 fn every_csv_of_every_vendor_reads_back_cell_for_cell() {
-    for (_, conversations) in every_vendors_export() {
+    for (vendor, conversations) in every_vendors_export() {
         for delimiter in [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab] {
             for for_spreadsheet in [true, false] {
-                let options = CsvOptions {
-                    delimiter,
-                    for_spreadsheet,
-                    columns: None,
-                };
-                check_all_tables(&conversations, &options);
+                for layout in [Layout::Vendor(vendor), Layout::Unified] {
+                    let options = CsvOptions {
+                        delimiter,
+                        for_spreadsheet,
+                        columns: None,
+                        layout,
+                    };
+                    check_all_tables(&conversations, &options);
+                }
             }
         }
     }
@@ -418,5 +424,58 @@ fn humind_events_csv_lists_every_interaction() {
                 .unwrap_or_default()
         );
         assert_eq!(row[button], event.button_identifier.unwrap_or(""));
+    }
+}
+
+#[test]
+fn each_vendor_gets_its_own_columns_and_files_and_the_shared_layout_leaves_foreign_ones_empty() {
+    for (vendor, conversations) in every_vendors_export() {
+        let own = CsvOptions {
+            layout: Layout::Vendor(vendor),
+            ..database()
+        };
+        let (header, rows) = written(Table::Conversations, &conversations, &own);
+        // No column of the vendor's own file is empty in every row: nothing padded.
+        for (at, name) in header.iter().enumerate() {
+            let filled = rows.iter().any(|row| !row[at].is_empty());
+            let documented_optional = [
+                "ended_at",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "assignee_id",
+                "assignee_name",
+                "url",
+                "flags",
+                "extracted_data",
+                "languages",
+            ];
+            assert!(
+                filled || documented_optional.contains(&name.as_str()),
+                "{vendor}: {name} is always empty"
+            );
+        }
+        let offered: Vec<Table> = Table::ALL
+            .into_iter()
+            .filter(|t| t.offered(Layout::Vendor(vendor), &Contents::of(&conversations)))
+            .collect();
+        assert_eq!(
+            offered.contains(&Table::Messages),
+            vendor != VendorId::TalkToHumans,
+            "{vendor}: TalkToHumans has no messages file of its own"
+        );
+        let (shared, shared_rows) = written(Table::Conversations, &conversations, &database());
+        let criteria = column(&shared, "criteria_passed");
+        let expected_empty = vendor != VendorId::VoiceWidget;
+        assert!(
+            shared_rows
+                .iter()
+                .all(|row| row[criteria].is_empty() == expected_empty),
+            "{vendor}: criteria_passed is empty, not 0, where the vendor has no criteria"
+        );
+        assert!(
+            shared.len() > header.len(),
+            "{vendor}: the shared layout has every column"
+        );
     }
 }

@@ -7,10 +7,16 @@ mod support;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use conversation_export::engine::{Export, RunStatus};
+use conversation_export::engine::cancel::CancelToken;
+use conversation_export::engine::{run, Export, RunStatus};
 use conversation_export::error::ErrorKind;
-use conversation_export::journal::{read_lines, replay, EntryRef, Journal, StorageError};
+use conversation_export::export::csv::{CsvOptions, Layout};
+use conversation_export::journal::{
+    read_lines, replay, written, EntryRef, Journal, StorageError, Write,
+};
+use conversation_export::store::Summary;
 use conversation_export::vendors::{Page, Task, VendorId};
+use futures_executor::block_on;
 use proptest::prelude::*;
 use serde_json::value::RawValue;
 use support::*;
@@ -25,7 +31,10 @@ struct Lines {
 }
 
 impl Lines {
-    fn starting(export: &Export, room: Option<usize>) -> Self {
+    fn starting<K: conversation_export::store::Keep>(
+        export: &Export<K>,
+        room: Option<usize>,
+    ) -> Self {
         let start = EntryRef::Started {
             query: &export.query,
             settings: &export.settings,
@@ -37,7 +46,7 @@ impl Lines {
         }
     }
 
-    fn write(&mut self, entry: EntryRef<'_>) -> Result<(), StorageError> {
+    fn write(&mut self, entry: EntryRef<'_>) -> Result<u32, StorageError> {
         if self.room.is_some_and(|room| *self.written.borrow() >= room) {
             return Err(StorageError {
                 full: true,
@@ -48,17 +57,27 @@ impl Lines {
         let mut text = self.text.borrow_mut();
         text.push_str(&entry.to_line());
         text.push('\n');
-        Ok(())
+        // Entry 0 is the question; the pages count from 1.
+        Ok(*self.written.borrow() as u32)
     }
 }
 
 impl Journal for Lines {
-    fn page(&mut self, task: &Task, page: &Page) -> Result<(), StorageError> {
-        self.write(EntryRef::page(task, page))
+    fn page(&mut self, task: &Task, page: &Page) -> Write {
+        written(self.write(EntryRef::page(task, page)))
     }
 
-    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<(), StorageError> {
-        self.write(EntryRef::Partial { task, records })
+    fn partial(
+        &mut self,
+        task: &Task,
+        records: &[Box<RawValue>],
+        fetched_at: conversation_export::model::Timestamp,
+    ) -> Write {
+        written(self.write(EntryRef::Partial {
+            task,
+            records,
+            fetched_at: Some(fetched_at),
+        }))
     }
 }
 
@@ -103,8 +122,16 @@ proptest! {
         let (live, journal) = stopped_export(vendor, pages);
         let live = live.into_inner();
         let entries = read_lines(&journal.text.borrow()).unwrap();
-        let replayed = replay(entries, now()).unwrap();
+        let replayed = replay(entries, now()).unwrap().whole;
         prop_assert_eq!(contents(&replayed), contents(&live), "{}", vendor);
+        // Kept as summaries, the same conversations in the same order, counted the same.
+        let lean: Export<Summary> = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap().whole;
+        let ids = |ids: Vec<&str>| ids.join(",");
+        prop_assert_eq!(
+            ids(lean.store.conversations().iter().map(|s| s.id.as_str()).collect()),
+            ids(live.store.conversations().iter().map(|c| c.id.as_str()).collect())
+        );
+        prop_assert_eq!(&lean.store.contents, &live.store.contents);
         prop_assert_eq!(pending(&replayed), pending(&live), "{}", vendor);
         prop_assert_eq!(replayed.can_resume(), live.pending().next().is_some());
     }
@@ -114,7 +141,9 @@ proptest! {
 fn an_export_resumed_from_its_journal_finishes_with_the_ground_truth() {
     for &vendor in VendorId::ALL {
         let (_, journal) = stopped_export(vendor, 1);
-        let replayed = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap();
+        let replayed = replay(read_lines(&journal.text.borrow()).unwrap(), now())
+            .unwrap()
+            .whole;
         assert_eq!(replayed.status, RunStatus::Cancelled, "{vendor}");
         let resumed = RefCell::new(replayed);
         let world = world(WORLD);
@@ -129,7 +158,7 @@ fn a_line_cut_short_by_a_crash_is_dropped_and_that_page_fetched_again() {
     let (live, journal) = stopped_export(VendorId::Humind, 3);
     let text = journal.text.borrow().clone();
     let cut = &text[..text.len() - 40];
-    let replayed = replay(read_lines(cut).unwrap(), now()).unwrap();
+    let replayed = replay(read_lines(cut).unwrap(), now()).unwrap().whole;
     assert!(replayed.store.len() < live.borrow().store.len());
     let resumed = RefCell::new(replayed);
     let world = world(WORLD);
@@ -155,11 +184,58 @@ fn a_full_disk_stops_cleanly_and_resume_finishes_once_there_is_room() {
             error.summary()
         );
         // What the journal kept reads back, and goes on from there once there is room.
-        let kept = replay(read_lines(&journal.text.borrow()).unwrap(), now()).unwrap();
+        let kept = replay(read_lines(&journal.text.borrow()).unwrap(), now())
+            .unwrap()
+            .whole;
         assert!(kept.can_resume(), "{vendor}");
         let resumed = RefCell::new(kept);
         drive(&resumed, &transport, &key(vendor));
         assert_ground_truth(&world, &resumed.borrow());
+    }
+}
+
+/// Runs `vendor`'s full export kept as summaries, with a journal.
+fn stored_export(vendor: VendorId) -> (Export<Summary>, Vec<String>) {
+    let (_, filters) = FULL_EXPORTS.iter().find(|(v, _)| *v == vendor).unwrap();
+    let export: RefCell<Export<Summary>> =
+        RefCell::new(Export::new(query(vendor, filters), Default::default()));
+    let journal = Lines::starting(&export.borrow(), None);
+    export.borrow_mut().set_journal(Box::new(journal.clone()));
+    let world = world(WORLD);
+    let transport = transport(&world);
+    block_on(run(
+        &export,
+        &transport,
+        transport.clock(),
+        &key(vendor),
+        &CancelToken::new(),
+        &mut || {},
+    ));
+    let lines = journal.text.borrow().lines().map(str::to_string).collect();
+    (export.into_inner(), lines)
+}
+
+#[test]
+fn an_export_kept_as_summaries_writes_the_same_files_as_one_held_whole() {
+    for &vendor in VendorId::ALL {
+        let (stored, lines) = stored_export(vendor);
+        let whole = full_export(&world(WORLD), vendor);
+        assert_eq!(stored.store.len(), whole.store.len(), "{vendor}");
+        assert_eq!(stored.store.contents, whole.store.contents, "{vendor}");
+        for layout in [Layout::Vendor(vendor), Layout::Unified] {
+            let options = CsvOptions {
+                layout,
+                ..CsvOptions::default()
+            };
+            let from_storage = stored_files(&stored, &lines, &options, now());
+            let from_memory = memory_files(&whole, &options, now());
+            assert_eq!(from_storage.len(), from_memory.len(), "{vendor}");
+            for ((name, bytes), (expected_name, expected)) in from_storage.iter().zip(&from_memory)
+            {
+                assert_eq!(name, expected_name, "{vendor}");
+                assert!(bytes == expected, "{vendor}: {name} differs");
+            }
+        }
     }
 }
 
@@ -169,14 +245,33 @@ struct Told {
     events: Rc<RefCell<Vec<(&'static str, String)>>>,
 }
 
+impl Told {
+    /// Entries written so far: the number of the one just written (the question is entry 0).
+    fn entries(&self) -> u32 {
+        self.events
+            .borrow()
+            .iter()
+            .filter(|e| e.0 != "stored")
+            .count() as u32
+    }
+}
+
 impl Journal for Told {
-    fn page(&mut self, task: &Task, _page: &Page) -> Result<(), StorageError> {
+    fn page(&mut self, task: &Task, _page: &Page) -> Write {
         self.events.borrow_mut().push(("page", task.request().url));
-        Ok(())
+        written(Ok(self.entries()))
     }
 
-    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>]) -> Result<(), StorageError> {
-        Ok(())
+    fn partial(
+        &mut self,
+        task: &Task,
+        _records: &[Box<RawValue>],
+        _fetched_at: conversation_export::model::Timestamp,
+    ) -> Write {
+        self.events
+            .borrow_mut()
+            .push(("partial", task.request().url));
+        written(Ok(self.entries()))
     }
 
     fn stored(&mut self, task: &Task) {

@@ -129,7 +129,7 @@ proptest! {
             messages: texts.iter().enumerate().map(|(p, text)| Message { id: format!("m{p}"), position: p, text: text.clone(), ..Default::default() }).collect(),
             ..Default::default()
         }).collect();
-        let options = CsvOptions { delimiter, for_spreadsheet, columns: Some(vec!["conversation_id".into(), "title".into(), "text".into()]) };
+        let options = CsvOptions { delimiter, for_spreadsheet, columns: Some(vec!["conversation_id".into(), "title".into(), "text".into()]), ..CsvOptions::default() };
         let expect = |value: &str| {
             let mut cell = value.to_string();
             if for_spreadsheet {

@@ -1,6 +1,6 @@
-//! The files the app downloads for one view, made the way the app makes them (the engine over
-//! the simulator in process, as Demo mode runs it, then `ExportContext`), for
-//! `scripts/warehouse.sh` to compare with `conversation-export export`:
+//! The files the app downloads for one view (with the CSV options a new view has), made the way
+//! the app makes them (the engine over the simulator in process, as Demo mode runs it, then
+//! `ExportContext`), for `scripts/warehouse.sh` to compare with `conversation-export export`:
 //!
 //! `cargo run -p conversation-export-cli --example app_files -- CONVERSATIONS VENDOR BASE_URL OUT [name=value ...]`
 //!
@@ -16,10 +16,10 @@ use conversation_export::engine::cancel::CancelToken;
 use conversation_export::engine::clock::{Clock, FakeClock};
 use conversation_export::engine::{run, Export, Settings};
 use conversation_export::export::bundle::ExportContext;
-use conversation_export::export::csv::CsvOptions;
 use conversation_export::secret::ApiKey;
 use conversation_export::transport::sim::SimTransport;
 use conversation_export::vendors::{ExportQuery, VendorId};
+use conversation_export::view_state::ViewState;
 use sim::{World, WorldConfig};
 
 fn main() {
@@ -62,7 +62,7 @@ fn main() {
         query: &export.query,
         conversations: export.store.conversations(),
         warnings: &export.store.warnings,
-        options: &CsvOptions::default(),
+        options: &ViewState::for_vendor(vendor).csv_options(),
         columns: &columns,
         exported_at: clock.wall(),
         missing: &missing,

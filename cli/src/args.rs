@@ -78,6 +78,10 @@ pub struct ExportArgs {
     /// CSV for a database: no byte-order mark, every cell exactly as sent.
     #[arg(long, conflicts_with = "link")]
     pub for_database: bool,
+    /// CSV with the same columns for every vendor (to combine vendors in one table), instead of
+    /// only the columns this vendor fills.
+    #[arg(long, conflicts_with = "link")]
+    pub same_columns: bool,
     /// Requests at once, for vendors whose requests can run side by side (1 to 16).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub concurrency: Option<u16>,

@@ -73,6 +73,7 @@ fn started(args: &ExportArgs) -> Result<(Export, PathBuf, FileOptions, ApiKey), 
         filters: args.filters.0.clone(),
         delimiter: args.delimiter.as_deref().and_then(Delimiter::parse),
         for_database: args.for_database,
+        same_columns: args.same_columns,
         concurrency: args.concurrency.map(usize::from),
         in_config: false,
     };
@@ -103,7 +104,7 @@ fn stopped(
     dir: &Path,
     args: &ExportArgs,
 ) -> Result<(Export, PathBuf, FileOptions, ApiKey), Failure> {
-    let mut export = read_back(dir)?;
+    let (mut export, journal_end) = read_back(dir)?;
     let mut options = FileOptions::load(dir)?;
     if args.no_zip {
         options.zip = false;
@@ -112,7 +113,7 @@ fn stopped(
         export.settings.concurrency = usize::from(concurrency);
     }
     let key = read_key(export.vendor(), true)?;
-    export.set_journal(Box::new(FileJournal::append(dir)?));
+    export.set_journal(Box::new(FileJournal::append(dir, journal_end)?));
     Ok((export, dir.to_path_buf(), options, key))
 }
 

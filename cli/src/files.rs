@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use conversation_export::engine::Export;
 use conversation_export::export::bundle::{ExportContext, ExportFile};
-use conversation_export::export::csv::{CsvOptions, Delimiter};
+use conversation_export::export::csv::{CsvOptions, Delimiter, Layout};
+use conversation_export::vendors::VendorId;
 use serde::{Deserialize, Serialize};
 
 use crate::clock;
@@ -19,6 +20,8 @@ use crate::exit::{io_failure, Failure};
 pub struct FileOptions {
     pub delimiter: String,
     pub for_database: bool,
+    /// The same columns for every vendor, rather than the vendor's own.
+    pub same_columns: bool,
     pub columns: BTreeMap<String, Vec<String>>,
     pub zip: bool,
 }
@@ -32,16 +35,22 @@ impl FileOptions {
         FileOptions {
             delimiter: csv.delimiter.as_str().to_string(),
             for_database: !csv.for_spreadsheet,
+            same_columns: csv.layout == Layout::Unified,
             columns,
             zip,
         }
     }
 
-    fn csv(&self) -> CsvOptions {
+    fn csv(&self, vendor: VendorId) -> CsvOptions {
         CsvOptions {
             delimiter: Delimiter::parse(&self.delimiter).unwrap_or_default(),
             for_spreadsheet: !self.for_database,
             columns: None,
+            layout: if self.same_columns {
+                Layout::Unified
+            } else {
+                Layout::Vendor(vendor)
+            },
         }
     }
 
@@ -73,7 +82,7 @@ pub fn write_all(
     options: &FileOptions,
 ) -> Result<Vec<Written>, Failure> {
     let missing = export.missing();
-    let csv = options.csv();
+    let csv = options.csv(export.vendor());
     let context = ExportContext {
         query: &export.query,
         conversations: export.store.conversations(),

@@ -1,12 +1,15 @@
 //! An export's journal in its folder (`.journal.ndjson`): the question, then each page as it
-//! arrived. `--resume DIR` reads it back and goes on, fetching nothing twice.
+//! arrived, a line each. `--resume DIR` reads it back and goes on, fetching nothing twice.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use conversation_export::engine::Export;
-use conversation_export::journal::{read_lines, replay, EntryRef, Journal, StorageError};
+use conversation_export::journal::{
+    read_lines, replay, written, EntryRef, Journal, StorageError, Write as Written,
+};
+use conversation_export::model::Timestamp;
 use conversation_export::vendors::{Page, Task};
 use serde_json::value::RawValue;
 
@@ -19,9 +22,20 @@ pub fn path_in(dir: &Path) -> PathBuf {
     dir.join(JOURNAL)
 }
 
-/// Appends entries to the journal file, each a line, flushed as it is written.
+/// Appends entries to the journal file, each a line, flushed as it is written. Entries are
+/// numbered as the core numbers them: the question is entry 0, each page after it the next.
 pub struct FileJournal {
     out: BufWriter<File>,
+    /// The number the next entry gets.
+    next: u32,
+}
+
+/// Where the journal of a stopped export goes on: after its last whole line.
+pub struct JournalEnd {
+    /// Whole entries in the file.
+    entries: u32,
+    /// Bytes up to the end of the last whole line.
+    bytes: u64,
 }
 
 impl FileJournal {
@@ -31,6 +45,7 @@ impl FileJournal {
         let file = File::create(&path).map_err(|e| io_failure("create", &path, &e))?;
         let mut journal = FileJournal {
             out: BufWriter::new(file),
+            next: 0,
         };
         let start = EntryRef::Started {
             query: &export.query,
@@ -42,19 +57,24 @@ impl FileJournal {
         Ok(journal)
     }
 
-    /// The journal of a stopped export, to go on writing after what it holds.
-    pub fn append(dir: &Path) -> Result<Self, Failure> {
+    /// The journal of a stopped export, to go on writing after what `read_back` read of it. A
+    /// line cut short (the process died while writing it) is cut off first, so the next entry
+    /// starts a line of its own.
+    pub fn append(dir: &Path, end: JournalEnd) -> Result<Self, Failure> {
         let path = path_in(dir);
         let file = OpenOptions::new()
             .append(true)
             .open(&path)
             .map_err(|e| io_failure("open", &path, &e))?;
+        file.set_len(end.bytes)
+            .map_err(|e| io_failure("write", &path, &e))?;
         Ok(FileJournal {
             out: BufWriter::new(file),
+            next: end.entries,
         })
     }
 
-    fn write(&mut self, entry: EntryRef<'_>) -> Result<(), StorageError> {
+    fn write(&mut self, entry: EntryRef<'_>) -> Result<u32, StorageError> {
         let mut line = entry.to_line();
         line.push('\n');
         self.out
@@ -63,22 +83,34 @@ impl FileJournal {
             .map_err(|error| StorageError {
                 full: error.kind() == std::io::ErrorKind::StorageFull,
                 detail: error.to_string(),
-            })
+            })?;
+        let number = self.next;
+        self.next += 1;
+        Ok(number)
     }
 }
 
 impl Journal for FileJournal {
-    fn page(&mut self, task: &Task, page: &Page) -> Result<(), StorageError> {
-        self.write(EntryRef::page(task, page))
+    fn page(&mut self, task: &Task, page: &Page) -> Written {
+        written(self.write(EntryRef::page(task, page)))
     }
 
-    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<(), StorageError> {
-        self.write(EntryRef::Partial { task, records })
+    fn partial(
+        &mut self,
+        task: &Task,
+        records: &[Box<RawValue>],
+        fetched_at: Timestamp,
+    ) -> Written {
+        written(self.write(EntryRef::Partial {
+            task,
+            records,
+            fetched_at: Some(fetched_at),
+        }))
     }
 }
 
-/// The export saved in `dir`, as it was when it stopped.
-pub fn read_back(dir: &Path) -> Result<Export, Failure> {
+/// The export saved in `dir`, as it was when it stopped, and where its journal goes on.
+pub fn read_back(dir: &Path) -> Result<(Export, JournalEnd), Failure> {
     let path = path_in(dir);
     let text = std::fs::read_to_string(&path).map_err(|error| {
         if error.kind() == std::io::ErrorKind::NotFound {
@@ -90,8 +122,66 @@ pub fn read_back(dir: &Path) -> Result<Export, Failure> {
             io_failure("read", &path, &error)
         }
     })?;
-    let entries = read_lines(&text)
-        .map_err(|error| Failure::failed(format!("{}: {error}.", path.display())))?;
-    replay(entries, clock::now())
-        .map_err(|error| Failure::failed(format!("{}: {error}.", path.display())))
+    // Only whole lines are entries: a page whose line was cut short is fetched again.
+    let whole = &text[..text.rfind('\n').map_or(0, |last| last + 1)];
+    let unreadable =
+        |error: &dyn std::fmt::Display| Failure::failed(format!("{}: {error}.", path.display()));
+    let entries = read_lines(whole).map_err(|error| unreadable(&error))?;
+    let end = JournalEnd {
+        entries: entries.len() as u32,
+        bytes: whole.len() as u64,
+    };
+    let replayed = replay(entries, clock::now()).map_err(|error| unreadable(&error))?;
+    // This command writes one run per journal; a run of only what changed after it would
+    // be the app's, which keeps its journals elsewhere.
+    if replayed.update.is_some() {
+        return Err(unreadable(&"it holds more than one export"));
+    }
+    Ok((replayed.whole, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use conversation_export::engine::Settings;
+    use conversation_export::vendors::{plan, ExportQuery, VendorId};
+
+    fn page() -> Page {
+        Page {
+            records: Vec::new(),
+            next: Vec::new(),
+            total: None,
+            fetched_at: None,
+        }
+    }
+
+    #[test]
+    fn entries_are_numbered_as_the_core_reads_them_and_go_on_after_a_line_cut_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let export: Export = Export::new(ExportQuery::new(VendorId::Humind), Settings::default());
+        let task = plan(&export.query).remove(0);
+        let mut journal = FileJournal::create(dir.path(), &export).unwrap();
+        let now = clock::now();
+        let numbers = |write: Written| futures_executor::block_on(write).unwrap();
+        assert_eq!(
+            numbers(journal.page(&task, &page())),
+            1,
+            "the question is 0"
+        );
+        assert_eq!(numbers(journal.partial(&task, &[], now)), 2);
+        drop(journal);
+        // The process died midway through a line.
+        let path = path_in(dir.path());
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"{\"page\": {\"task\"").unwrap();
+        drop(file);
+
+        let (_, end) = read_back(dir.path()).unwrap();
+        assert_eq!(end.entries, 3);
+        let mut journal = FileJournal::append(dir.path(), end).unwrap();
+        assert_eq!(numbers(journal.page(&task, &page())), 3);
+        drop(journal);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(read_lines(&text).unwrap().len(), 4, "{text}");
+    }
 }

@@ -39,6 +39,8 @@ pub struct Given {
     pub filters: BTreeMap<String, String>,
     pub delimiter: Option<Delimiter>,
     pub for_database: bool,
+    /// The same CSV columns for every vendor, as the app's "same columns" option.
+    pub same_columns: bool,
     pub concurrency: Option<usize>,
     /// Problems are named as a tap's config names them (`filters.from`), not as flags.
     pub in_config: bool,
@@ -76,19 +78,19 @@ impl Given {
             }
             view.filters.insert(name.clone(), value.clone());
         }
+        if let Some(delimiter) = self.delimiter {
+            view.delimiter = delimiter;
+        }
+        view.for_database = self.for_database;
+        view.same_columns = self.same_columns;
         let mut query = view.export_query();
         if let Some(base_url) = &self.base_url {
             query.base_url = base_url.trim().to_string();
         }
-        let mut csv = CsvOptions::default();
-        if let Some(delimiter) = self.delimiter {
-            csv.delimiter = delimiter;
-        }
-        csv.for_spreadsheet = !self.for_database;
         Ok(Source {
             query,
             settings: self.settings(view.concurrency),
-            csv,
+            csv: view.csv_options(),
             columns: BTreeMap::new(),
             asked: BTreeMap::new(),
         })
@@ -143,15 +145,10 @@ impl Given {
                 view.vendor.spec().name
             )));
         }
-        let csv = CsvOptions {
-            delimiter: view.delimiter,
-            for_spreadsheet: !view.for_database,
-            columns: None,
-        };
         Ok(Source {
             query,
             settings: self.settings(view.concurrency),
-            csv,
+            csv: view.csv_options(),
             columns: view.columns,
             asked: BTreeMap::new(),
         })
@@ -243,6 +240,7 @@ fn check(query: &ExportQuery, in_config: bool) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use conversation_export::export::csv::Layout;
 
     fn link(link: &str) -> Given {
         Given {
@@ -262,6 +260,34 @@ mod tests {
         assert_eq!(source.csv.delimiter, Delimiter::Semicolon);
         assert!(!source.csv.for_spreadsheet);
         assert_eq!(source.columns["messages"], vec!["text", "sent_at"]);
+        assert_eq!(source.csv.layout, Layout::Vendor(VendorId::Humind));
+        let unified = link("?vendor=humind&layout=unified").source().unwrap();
+        assert_eq!(unified.csv.layout, Layout::Unified);
+    }
+
+    #[test]
+    fn flags_choose_the_csv_as_the_apps_options_do() {
+        let given = Given {
+            vendor: Some(VendorId::HueChat),
+            ..Given::default()
+        };
+        let csv = given.source().unwrap().csv;
+        assert_eq!(
+            csv.layout,
+            Layout::Vendor(VendorId::HueChat),
+            "the app's default"
+        );
+        assert!(csv.for_spreadsheet);
+        let chosen = Given {
+            delimiter: Some(Delimiter::Tab),
+            for_database: true,
+            same_columns: true,
+            ..given
+        };
+        let csv = chosen.source().unwrap().csv;
+        assert_eq!(csv.layout, Layout::Unified);
+        assert_eq!(csv.delimiter, Delimiter::Tab);
+        assert!(!csv.for_spreadsheet);
     }
 
     #[test]

@@ -13,10 +13,11 @@ use conversation_export::engine::cancel::CancelToken;
 use conversation_export::engine::clock::FakeClock;
 use conversation_export::engine::{run as run_engine, Export, Settings};
 use conversation_export::export::bundle::ExportContext;
-use conversation_export::export::csv::CsvOptions;
+use conversation_export::export::csv::{CsvOptions, Delimiter, Layout};
 use conversation_export::secret::ApiKey;
 use conversation_export::transport::sim::SimTransport;
 use conversation_export::vendors::{ExportQuery, VendorId};
+use conversation_export::view_state::ViewState;
 use support::files::{assert_same_files, files};
 use support::*;
 
@@ -80,6 +81,19 @@ fn export_args<'a>(server_base: &'a str, vendor: VendorId, out: &'a str) -> Vec<
     args
 }
 
+/// The question `export_args` asks.
+fn full_query(server_base: &str, vendor: VendorId) -> ExportQuery {
+    let mut query = ExportQuery::new(vendor);
+    query.base_url = server_base.to_string();
+    for (name, value) in full_filters(vendor) {
+        query = query.with(name, value);
+    }
+    if vendor == VendorId::Mindo {
+        query = query.with("to", "2026-07-31");
+    }
+    query
+}
+
 #[test]
 fn export_writes_the_apps_files_byte_for_byte() {
     let server = SimServer::start(80);
@@ -95,21 +109,51 @@ fn export_writes_the_apps_files_byte_for_byte() {
             "{vendor}: {}",
             text(&output.stderr)
         );
-        let mut query = ExportQuery::new(vendor);
-        query.base_url = base.clone();
-        for (name, value) in full_filters(vendor) {
-            query = query.with(name, value);
-        }
-        if vendor == VendorId::Mindo {
-            query = query.with("to", "2026-07-31");
-        }
-        let expected = app_files(query, &CsvOptions::default());
+        let expected = app_files(
+            full_query(&base, vendor),
+            &ViewState::for_vendor(vendor).csv_options(),
+        );
         let got = files(&out);
         assert_same_files(&got, &expected, vendor.slug());
         // Standard output lists the files, for scripts; the folder keeps no saved state.
         assert_eq!(text(&output.stdout).lines().count(), got.len());
         assert!(!out.join(".journal.ndjson").exists());
     }
+}
+
+#[test]
+fn csv_flags_write_what_the_apps_csv_options_write() {
+    let server = SimServer::start(80);
+    let vendor = VendorId::Humind;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let base = server.base_url(vendor);
+    let mut args = export_args(&base, vendor, out.to_str().unwrap());
+    args.extend(
+        [
+            "--same-columns",
+            "--for-database",
+            "--delimiter",
+            "semicolon",
+        ]
+        .map(String::from),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args, Some(sim_key(vendor)), dir.path());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let chosen = CsvOptions {
+        delimiter: Delimiter::Semicolon,
+        for_spreadsheet: false,
+        columns: None,
+        layout: Layout::Unified,
+    };
+    let expected = app_files(full_query(&base, vendor), &chosen);
+    let default = app_files(
+        full_query(&base, vendor),
+        &ViewState::for_vendor(vendor).csv_options(),
+    );
+    assert!(expected != default, "the options change the files");
+    assert_same_files(&files(&out), &expected, "--same-columns --for-database");
 }
 
 #[test]
@@ -127,6 +171,8 @@ fn a_stopped_export_resumes_from_its_folder_fetching_nothing_twice() {
         &base,
         "--out",
         out.to_str().unwrap(),
+        // An option the resumed run must take from the folder, not from its own flags.
+        "--same-columns",
         "--quiet",
     ];
     server.revoke_from.store(2, Ordering::SeqCst);
@@ -176,6 +222,7 @@ fn a_stopped_export_resumes_from_its_folder_fetching_nothing_twice() {
             &base,
             "--out",
             clean_dir.to_str().unwrap(),
+            "--same-columns",
             "--quiet",
         ],
         key,

@@ -7,6 +7,15 @@
 //!
 //! Test hooks live under `/_sim/`: the ground truth of each vendor's data, request counts, and
 //! faults that can be changed while running.
+//!
+//! The world itself can change while running too: `POST /_sim/later?changed=P&new=N` switches to
+//! the same world a day later (about P% of each vendor's conversations gained messages, N new
+//! ones; see `sim::Later`), so a test can export, switch, export what changed and compare it
+//! with a fresh export. `POST /_sim/later` without parameters switches back to the original
+//! world, and `/_sim/reset` back to the world the server started with (`--later-changed-percent`
+//! and `--later-new` start it in the later world). Each vendor's data is generated the first time
+//! it is asked for, so a switch costs nothing until then; `/_sim/dataset/{vendor}` answers the
+//! current world's truth.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -16,14 +25,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use sim::faults::{Fault, FaultSchedule};
-use sim::{SimRequest, World, WorldConfig};
+use sim::{Later, SimRequest, World, WorldConfig};
 use tower_http::services::{ServeDir, ServeFile};
 
 struct Options {
@@ -37,15 +46,17 @@ struct Options {
     app_base: String,
 }
 
-mod hooks;
-
 struct AppState {
-    /// Read by every answer; written only by `/_sim/touch`.
-    world: RwLock<World>,
+    /// The world vendors answer from: `/_sim/later` replaces it. A request keeps the world it
+    /// started with, so a switch never changes data under an answer being written.
+    world: RwLock<Arc<World>>,
+    /// What the server started with: `/_sim/reset` returns to it.
+    startup_config: WorldConfig,
+    /// HueChat's arrivals as `/_sim/arrivals` last set them, carried over to a switched world.
+    arrivals_every: Mutex<Option<usize>>,
     /// Added to every vendor answer; `/_sim/latency` changes it, `/_sim/reset` restores it.
     latency_ms: AtomicU64,
     startup_latency_ms: u64,
-    startup_arrivals: Option<usize>,
     slow_ms: u64,
     faults: Mutex<FaultSchedule>,
     /// Vendor requests answered (preflights and `/_sim` hooks excluded), and by vendor.
@@ -58,6 +69,44 @@ struct AppState {
 
 const TARGETS_KEPT: usize = 10_000;
 
+impl AppState {
+    fn new(options: &Options) -> Self {
+        AppState {
+            world: RwLock::new(Arc::new(World::generate(&options.config))),
+            startup_config: options.config.clone(),
+            arrivals_every: Mutex::new(options.config.huechat_arrivals_every),
+            latency_ms: AtomicU64::new(options.latency_ms),
+            startup_latency_ms: options.latency_ms,
+            slow_ms: options.slow_ms,
+            faults: Mutex::new(options.faults.clone()),
+            requests: AtomicUsize::new(0),
+            by_vendor: Mutex::new(HashMap::new()),
+            targets: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn world(&self) -> Arc<World> {
+        self.world.read().unwrap().clone()
+    }
+
+    /// Makes the startup world with `later` (`None`: the original world) the current one, with
+    /// HueChat's arrivals as currently set. A world already so is kept, with the data it generated: returns whether
+    /// the world was replaced.
+    fn switch_world(&self, later: Option<Later>) -> bool {
+        let mut world = self.world.write().unwrap();
+        if world.config().later == later {
+            return false;
+        }
+        let config = WorldConfig {
+            later,
+            huechat_arrivals_every: *self.arrivals_every.lock().unwrap(),
+            ..self.startup_config.clone()
+        };
+        *world = Arc::new(World::generate(&config));
+        true
+    }
+}
+
 fn no_delay(stream: &mut tokio::net::TcpStream) {
     if let Err(error) = stream.set_nodelay(true) {
         eprintln!("simulator: TCP_NODELAY not set: {error}");
@@ -69,6 +118,8 @@ fn usage() -> ! {
         "usage: sim-server [--port 8787] [--conversations 250] [--count VENDOR=N ...] [--seed 42] [--anchor 2026-06-30T00:00:00Z]\n\
          \x20                 [--latency-ms 0] [--slow-ms 60000] [--fault-every N --fault KIND] [--fault-at N:KIND ...]\n\
          \x20                 [--arrivals-every N]   (HueChat: a new conversation every N requests)\n\
+         \x20                 [--later-changed-percent P] [--later-new N]   (start in the world a day later:\n\
+         \x20                  about P% of each vendor's conversations gained messages, N new ones)\n\
          \x20                 [--app-dir dist --app-port 8080 --app-base /]\n\
          KIND: 429[:retry-after[:hidden]] | 500 | 502 | 503 | drop | slow | truncate | malformed | stream_error\n\
          \x20     | reject_cursor | revoked | nocors"
@@ -89,6 +140,7 @@ fn parse_options() -> Options {
     };
     let mut every: Option<usize> = None;
     let mut every_fault: Option<Fault> = None;
+    let mut later: Option<Later> = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_else(|| usage());
@@ -104,6 +156,11 @@ fn parse_options() -> Options {
             "--seed" => options.config.seed = number(),
             "--anchor" => options.config.anchor = value.parse().unwrap_or_else(|_| usage()),
             "--arrivals-every" => options.config.huechat_arrivals_every = Some(number() as usize),
+            "--later-changed-percent" => {
+                let percent = parse_percent(&value).unwrap_or_else(|| usage());
+                later.get_or_insert(NO_CHANGE).changed_percent = percent;
+            }
+            "--later-new" => later.get_or_insert(NO_CHANGE).new_conversations = number() as usize,
             "--latency-ms" => options.latency_ms = number(),
             "--slow-ms" => options.slow_ms = number(),
             "--fault-every" => every = Some(number() as usize),
@@ -123,35 +180,37 @@ fn parse_options() -> Options {
     if let (Some(period), Some(fault)) = (every, every_fault) {
         options.faults = std::mem::take(&mut options.faults).every(period, fault);
     }
+    options.config.later = later;
     options
+}
+
+/// A later world before its flags say what changed: nothing yet.
+const NO_CHANGE: Later = Later {
+    changed_percent: 0.0,
+    new_conversations: 0,
+};
+
+/// A percentage: a finite number, not negative.
+fn parse_percent(text: &str) -> Option<f64> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|percent| percent.is_finite() && *percent >= 0.0)
 }
 
 #[tokio::main]
 async fn main() {
     let options = parse_options();
-    let world = World::generate(&options.config);
-    let startup_arrivals = options.config.huechat_arrivals_every;
-    let state = Arc::new(AppState {
-        world: RwLock::new(world),
-        latency_ms: AtomicU64::new(options.latency_ms),
-        startup_latency_ms: options.latency_ms,
-        startup_arrivals,
-        slow_ms: options.slow_ms,
-        faults: Mutex::new(options.faults),
-        requests: AtomicUsize::new(0),
-        by_vendor: Mutex::new(HashMap::new()),
-        targets: Mutex::new(Vec::new()),
-    });
+    let state = Arc::new(AppState::new(&options));
     let api = Router::new()
         .route("/_sim/health", get(|| async { "ok" }))
-        .route("/_sim/dataset/{vendor}", get(hooks::dataset))
-        .route("/_sim/warm/{vendor}", post(hooks::warm))
-        .route("/_sim/stats", get(hooks::stats))
-        .route("/_sim/reset", post(hooks::reset))
-        .route("/_sim/faults", post(hooks::set_faults))
-        .route("/_sim/latency", post(hooks::set_latency))
-        .route("/_sim/arrivals", post(hooks::set_arrivals))
-        .route("/_sim/touch", post(hooks::touch))
+        .route("/_sim/dataset/{vendor}", get(dataset))
+        .route("/_sim/warm/{vendor}", post(warm))
+        .route("/_sim/stats", get(stats))
+        .route("/_sim/reset", post(reset))
+        .route("/_sim/faults", post(set_faults))
+        .route("/_sim/latency", post(set_latency))
+        .route("/_sim/arrivals", post(set_arrivals))
+        .route("/_sim/later", post(set_later))
         .route("/{vendor}", any(vendor_api))
         .route("/{vendor}/{*rest}", any(vendor_api))
         .layer(axum::middleware::map_response(allow_any_origin))
@@ -215,7 +274,7 @@ async fn allow_any_origin(mut response: Response) -> Response {
     response
 }
 
-pub(crate) fn cors(response: &mut Response, expose_retry_after: bool) {
+fn cors(response: &mut Response, expose_retry_after: bool) {
     let headers = response.headers_mut();
     headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
     if expose_retry_after {
@@ -277,7 +336,7 @@ async fn vendor_api(
             request = request.with_header(name.as_str(), value);
         }
     }
-    let mut answer = state.world.read().unwrap().respond(vendor, &request);
+    let mut answer = state.world().respond(vendor, &request);
     let mut expose_retry_after = true;
     match &fault {
         Some(Fault::Drop) => return dropped_connection(),
@@ -328,4 +387,313 @@ fn dropped_connection() -> Response {
         .insert("content-length", HeaderValue::from_static("1000"));
     cors(&mut response, true);
     response
+}
+
+async fn dataset(State(state): State<Arc<AppState>>, Path(vendor): Path<String>) -> Response {
+    let sequence = state.requests.load(Ordering::SeqCst);
+    match state.world().dataset_json(&vendor, sequence) {
+        Some(value) => {
+            let mut response = axum::Json(value).into_response();
+            cors(&mut response, false);
+            response
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Generates a vendor's data now, so a benchmark's clock does not include it.
+async fn warm(State(state): State<Arc<AppState>>, Path(vendor): Path<String>) -> Response {
+    let world = state.world();
+    let records = match vendor.as_str() {
+        "humind" => world.humind().conversations.len(),
+        "talktohumans" => world.talktohumans().conversations.len(),
+        "huechat" => world.huechat().conversations.len(),
+        "voice-widget" => world.voice_widget().conversations.len(),
+        "mindo" => world.mindo().messages.len(),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    axum::Json(serde_json::json!({ "records": records })).into_response()
+}
+
+async fn stats(State(state): State<Arc<AppState>>) -> Response {
+    let by_vendor = state.by_vendor.lock().unwrap().clone();
+    let body = serde_json::json!({
+        "requests": state.requests.load(Ordering::SeqCst),
+        "by_vendor": by_vendor,
+        "targets": *state.targets.lock().unwrap(),
+    });
+    let mut response = axum::Json(body).into_response();
+    cors(&mut response, false);
+    response
+}
+
+/// Back to the start: no request counted, no fault, the startup latency, arrivals and world.
+async fn reset(State(state): State<Arc<AppState>>) -> Response {
+    state.requests.store(0, Ordering::SeqCst);
+    state.by_vendor.lock().unwrap().clear();
+    state.targets.lock().unwrap().clear();
+    *state.faults.lock().unwrap() = FaultSchedule::none();
+    state
+        .latency_ms
+        .store(state.startup_latency_ms, Ordering::Relaxed);
+    let arrivals = state.startup_config.huechat_arrivals_every;
+    *state.arrivals_every.lock().unwrap() = arrivals;
+    if !state.switch_world(state.startup_config.later) {
+        state.world().huechat().set_arrivals_every(arrivals);
+    }
+    "reset".into_response()
+}
+
+/// `POST /_sim/later?changed=10&new=3`: the same world a day later, about 10% of each vendor's
+/// conversations with new messages and 3 new conversations per vendor (either parameter alone
+/// leaves the other at 0). Without parameters: the original world. Answers what is now current.
+async fn set_later(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let changed = params.get("changed").map(|text| parse_percent(text));
+    let new = params.get("new").map(|text| text.parse::<usize>().ok());
+    let later = match (changed, new) {
+        (Some(None), _) | (_, Some(None)) => {
+            return (StatusCode::BAD_REQUEST, "changed=PERCENT&new=N").into_response()
+        }
+        (None, None) => None,
+        (changed, new) => Some(Later {
+            changed_percent: changed.flatten().unwrap_or(0.0),
+            new_conversations: new.flatten().unwrap_or(0),
+        }),
+    };
+    state.switch_world(later);
+    let body = match later {
+        Some(later) => serde_json::json!({
+            "later": {
+                "changed_percent": later.changed_percent,
+                "new_conversations": later.new_conversations,
+            }
+        }),
+        None => serde_json::json!({ "later": null }),
+    };
+    let mut response = axum::Json(body).into_response();
+    cors(&mut response, false);
+    response
+}
+
+/// `POST /_sim/latency?ms=100`.
+async fn set_latency(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    match params.get("ms").and_then(|ms| ms.parse::<u64>().ok()) {
+        Some(ms) => {
+            state.latency_ms.store(ms, Ordering::Relaxed);
+            "latency set".into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, "ms=N").into_response(),
+    }
+}
+
+/// `POST /_sim/arrivals?every=5`: a new HueChat conversation every 5 requests (`every=0`: none).
+async fn set_arrivals(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    match params.get("every").and_then(|n| n.parse::<usize>().ok()) {
+        Some(every) => {
+            let every = (every > 0).then_some(every);
+            *state.arrivals_every.lock().unwrap() = every;
+            state.world().huechat().set_arrivals_every(every);
+            "arrivals set".into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, "every=N").into_response(),
+    }
+}
+
+/// `POST /_sim/faults?every=3&fault=503`, `?at=0:429:2,1:drop` or `?from=5:revoked` replaces the
+/// fault schedule; with no parameters it clears it. Request numbers count from the last reset.
+async fn set_faults(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let mut schedule = FaultSchedule::none();
+    if let Some(at) = params.get("at") {
+        for item in at.split(',').filter(|s| !s.is_empty()) {
+            let Some((index, kind)) = item.split_once(':') else {
+                return (StatusCode::BAD_REQUEST, "at=N:KIND,...").into_response();
+            };
+            match (index.parse::<usize>(), Fault::parse(kind)) {
+                (Ok(index), Some(fault)) => schedule = schedule.at(index, fault),
+                _ => return (StatusCode::BAD_REQUEST, format!("bad fault {item}")).into_response(),
+            }
+        }
+    }
+    if let Some(from) = params.get("from") {
+        match from
+            .split_once(':')
+            .and_then(|(n, kind)| Some((n.parse::<usize>().ok()?, Fault::parse(kind)?)))
+        {
+            Some((first, fault)) => schedule = schedule.from(first, fault),
+            None => return (StatusCode::BAD_REQUEST, "from=N:KIND").into_response(),
+        }
+    }
+    if let (Some(every), Some(kind)) = (params.get("every"), params.get("fault")) {
+        match (every.parse::<usize>(), Fault::parse(kind)) {
+            (Ok(every), Some(fault)) => schedule = schedule.every(every, fault),
+            _ => return (StatusCode::BAD_REQUEST, "every=N&fault=KIND").into_response(),
+        }
+    }
+    *state.faults.lock().unwrap() = schedule;
+    "faults set".into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(config: WorldConfig) -> Options {
+        Options {
+            port: 0,
+            config,
+            latency_ms: 0,
+            slow_ms: 0,
+            faults: FaultSchedule::none(),
+            app_dir: None,
+            app_port: 0,
+            app_base: "/".into(),
+        }
+    }
+
+    fn small_world() -> WorldConfig {
+        WorldConfig {
+            conversations: 30,
+            ..WorldConfig::default()
+        }
+    }
+
+    fn params(pairs: &[(&str, &str)]) -> Query<HashMap<String, String>> {
+        Query(
+            pairs
+                .iter()
+                .map(|(key, value)| (key.to_string(), value.to_string()))
+                .collect(),
+        )
+    }
+
+    async fn json(response: Response) -> (StatusCode, serde_json::Value) {
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap_or_default())
+    }
+
+    async fn truth(state: &Arc<AppState>, vendor: &str) -> serde_json::Value {
+        let (status, body) =
+            json(dataset(State(state.clone()), Path(vendor.to_string())).await).await;
+        assert_eq!(status, StatusCode::OK);
+        body
+    }
+
+    fn expected_truth(config: WorldConfig, vendor: &str) -> serde_json::Value {
+        World::generate(&config).dataset_json(vendor, 0).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_later_hook_switches_the_truth_and_back() {
+        let state = Arc::new(AppState::new(&options(small_world())));
+        let original = expected_truth(small_world(), "humind");
+        let later = Later {
+            changed_percent: 10.0,
+            new_conversations: 2,
+        };
+        let later_truth = expected_truth(
+            WorldConfig {
+                later: Some(later),
+                ..small_world()
+            },
+            "humind",
+        );
+        assert_ne!(original, later_truth);
+        assert_eq!(truth(&state, "humind").await, original);
+
+        let (status, body) = json(
+            set_later(
+                State(state.clone()),
+                params(&[("changed", "10"), ("new", "2")]),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["later"]["changed_percent"], 10.0);
+        assert_eq!(body["later"]["new_conversations"], 2);
+        assert_eq!(truth(&state, "humind").await, later_truth);
+
+        let (status, body) = json(set_later(State(state.clone()), params(&[])).await).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["later"], serde_json::Value::Null);
+        assert_eq!(truth(&state, "humind").await, original);
+
+        set_later(
+            State(state.clone()),
+            params(&[("new", "2"), ("changed", "10")]),
+        )
+        .await;
+        reset(State(state.clone())).await;
+        assert_eq!(
+            truth(&state, "humind").await,
+            original,
+            "reset: the startup world"
+        );
+
+        for bad in [
+            ("changed", "ten"),
+            ("changed", "-1"),
+            ("changed", "NaN"),
+            ("new", "-2"),
+        ] {
+            let (status, _) = json(set_later(State(state.clone()), params(&[bad])).await).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}");
+        }
+        assert_eq!(
+            truth(&state, "humind").await,
+            original,
+            "a refused switch changes nothing"
+        );
+    }
+
+    #[tokio::test]
+    async fn started_later_resets_to_later_and_keeps_the_arrivals_across_a_switch() {
+        let later = WorldConfig {
+            later: Some(Later {
+                changed_percent: 5.0,
+                new_conversations: 1,
+            }),
+            ..small_world()
+        };
+        let state = Arc::new(AppState::new(&options(later.clone())));
+        set_arrivals(State(state.clone()), params(&[("every", "4")])).await;
+        set_later(State(state.clone()), params(&[])).await;
+        // Eight requests in, two conversations arrived in the switched world too.
+        let expected = World::generate(&WorldConfig {
+            huechat_arrivals_every: Some(4),
+            ..small_world()
+        })
+        .dataset_json("huechat", 8)
+        .unwrap();
+        assert_eq!(expected.as_array().unwrap().len(), 32);
+        assert_eq!(state.world().dataset_json("huechat", 8).unwrap(), expected);
+        reset(State(state.clone())).await;
+        assert_eq!(truth(&state, "mindo").await, expected_truth(later, "mindo"));
+        assert_eq!(
+            state
+                .world()
+                .dataset_json("huechat", 8)
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            31,
+            "reset: no arrivals, one new conversation"
+        );
+    }
 }

@@ -9,6 +9,19 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// The latest RFC 3339 instant anywhere in `value` (every string is tried; a bare date is not an
+/// instant), `None` when it holds none.
+pub fn latest_instant(value: &Value) -> Option<DateTime<Utc>> {
+    match value {
+        Value::String(text) => DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|at| at.with_timezone(&Utc)),
+        Value::Array(items) => items.iter().filter_map(latest_instant).max(),
+        Value::Object(fields) => fields.values().filter_map(latest_instant).max(),
+        _ => None,
+    }
+}
+
 /// The bearer token of a request, or the 401 a vendor answers without one.
 pub fn bearer(request: &SimRequest) -> Result<&str, SimResponse> {
     let token = request
@@ -94,4 +107,23 @@ pub fn page<T>(items: &[T], offset: usize, limit: usize) -> (&[T], Option<String
     let end = (offset + limit).min(items.len());
     let next = (end < items.len()).then(|| crate::cursor::encode(end));
     (&items[start..end], next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_instant_looks_everywhere() {
+        let value = json!({
+            "at": "2026-06-01T10:00:00Z",
+            "steps": [{ "due": "2026-06-03T08:00:00+02:00" }, { "due": null }],
+            "event_date": "2026-12-31",
+            "text": "2027-01-01T00:00:00Z is not a date-time with words around it",
+            "count": 3,
+        });
+        let expected = DateTime::parse_from_rfc3339("2026-06-03T06:00:00Z").unwrap();
+        assert_eq!(latest_instant(&value), Some(expected.with_timezone(&Utc)));
+        assert_eq!(latest_instant(&json!({ "a": [1, "x"] })), None);
+    }
 }

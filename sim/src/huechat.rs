@@ -3,6 +3,10 @@
 //! Offset pagination with a total. New conversations can arrive while an export runs
 //! (`arrivals_every`): they appear at the top of the default order, shifting every offset, as
 //! they do on the real inbox.
+//!
+//! In the later world (`Later`), some conversations gained messages during the day after
+//! everything the original data holds (a long conversation may go on past the anchor) and some
+//! are new; the arrivals then come after that day.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -11,6 +15,7 @@ use serde_json::{json, Value};
 
 use crate::common::{bad_request, header_key, invalid_key, not_found, timestamp};
 use crate::http::{SimRequest, SimResponse};
+use crate::later::{Day, Later, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
 use crate::rng::Rng;
 use crate::text;
 
@@ -56,38 +61,62 @@ pub struct Dataset {
     pub conversations: Vec<Conversation>,
     /// Conversations that arrive during an export, oldest first, newer than everything else.
     pub arrivals: Vec<Conversation>,
+    /// In the later world, the day its changes fall in (the arrivals come after it).
+    pub later_day: Option<Day>,
     /// One arrival every this many requests (0: none). Atomic, so a running server can change it.
     arrivals_every: AtomicUsize,
 }
 
+/// The longest gap between two messages of a conversation, in seconds. The original world's are
+/// up to an hour apart; a conversation that starts during the later world's day keeps to a
+/// few minutes, so that even one of the long ones (over a hundred messages) fits in the day.
+const ORIGINAL_PACE: u64 = 3_600;
+const NEW_CONVERSATION_PACE: u64 = 600;
+
 impl Dataset {
-    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>) -> Self {
+    /// `count` conversations that started in the 90 days before `anchor`, and with `later`, the
+    /// day after everything they hold (see `Later`).
+    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x4855_4543); // "HUEC"
         let mut conversations: Vec<Conversation> = (0..count)
             .map(|index| {
                 let mut rng = root.fork(index as u64);
                 let created = anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64);
-                generate(&mut rng, index, created)
+                generate(&mut rng, index, created, ORIGINAL_PACE)
             })
             .collect();
+        let later_day = later.map(|later| {
+            // A conversation's latest instant is its last message, or its creation without one.
+            let latest = conversations
+                .iter()
+                .map(|c| c.created_at.max(c.last_message_at))
+                .max();
+            let day = Day::after(anchor, latest);
+            add_the_day(&mut conversations, &root, day, later);
+            day
+        });
         conversations.sort_by(|a, b| {
             b.created_at
                 .cmp(&a.created_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
+        // Arrivals are newer than everything else: in the later world, they come after its day.
+        let arrivals_from = later_day.map_or(anchor, |day| day.horizon());
         let arrivals = (0..200)
             .map(|index| {
                 let mut rng = root.fork(1_000_000 + index as u64);
                 generate(
                     &mut rng,
                     count + index,
-                    anchor + Duration::seconds(60 * (index as i64 + 1)),
+                    arrivals_from + Duration::seconds(60 * (index as i64 + 1)),
+                    ORIGINAL_PACE,
                 )
             })
             .collect();
         Dataset {
             conversations,
             arrivals,
+            later_day,
             arrivals_every: AtomicUsize::new(0),
         }
     }
@@ -126,7 +155,123 @@ impl Dataset {
     }
 }
 
-fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation {
+/// The later `day`: some conversations gained messages, and new ones started.
+fn add_the_day(conversations: &mut Vec<Conversation>, root: &Rng, day: Day, later: Later) {
+    let streams = Streams::new(root);
+    for index in later.changed_indices(conversations.len()) {
+        add_messages(
+            &mut conversations[index],
+            &mut streams.extra_messages(index),
+            index,
+            day,
+        );
+    }
+    let existing = conversations.len();
+    for number in 0..later.new_conversations {
+        let index = existing + number;
+        let rng = streams.new_conversation(number);
+        // Generated once at the day's start to learn how long it lasts, then where it fits in the
+        // day: the same stream both times, so the same conversation.
+        let probe = generate(&mut rng.clone(), index, day.start, NEW_CONVERSATION_PACE);
+        let span = probe.last_message_at - day.start;
+        let start = streams.new_conversation_start(number, day, span);
+        conversations.push(generate(
+            &mut rng.clone(),
+            index,
+            start,
+            NEW_CONVERSATION_PACE,
+        ));
+    }
+}
+
+/// One or two messages during the day, continuing the conversation (generated at `index`).
+/// What HueChat derives from messages follows: `message_count`, `last_message_at`,
+/// `last_message_preview`, `unread_count` (the contact's new messages are unread), and a closed
+/// conversation is reopened by a new customer message, as the status flow says.
+fn add_messages(conversation: &mut Conversation, rng: &mut Rng, index: usize, day: Day) {
+    let (earliest, latest) = FIRST_EXTRA_MESSAGE_SECONDS;
+    let mut at = day.start + Duration::seconds(rng.range(earliest, latest) as i64);
+    let mut from_contact_added = 0;
+    let assignee = conversation
+        .assignee
+        .and_then(|id| AGENTS.iter().find(|(agent, _)| *agent == id).copied());
+    for added in 0..rng.range(1, 2) {
+        if added > 0 {
+            at += Duration::seconds(rng.range(20, ORIGINAL_PACE) as i64);
+        }
+        let position = conversation.messages.len();
+        let from_contact = is_from_contact(position);
+        let message = generate_message(rng, &conversation.id, index, position, at, assignee);
+        conversation.messages.push(message);
+        from_contact_added += usize::from(from_contact);
+    }
+    conversation.last_message_at = at;
+    if from_contact_added > 0 && conversation.status == "closed" {
+        conversation.status = "open";
+    }
+    let json = &mut conversation.json;
+    json["status"] = json!(conversation.status);
+    json["message_count"] = json!(conversation.messages.len());
+    json["unread_count"] =
+        json!(json["unread_count"].as_u64().unwrap_or(0) + from_contact_added as u64);
+    json["last_message_at"] = json!(timestamp(at));
+    if let Some(last) = conversation.messages.last() {
+        json["last_message_preview"] = json!(preview(last));
+    }
+}
+
+/// The contact and the team take turns, the contact first.
+fn is_from_contact(position: usize) -> bool {
+    position.is_multiple_of(2)
+}
+
+/// What the list shows of a message: the start of its text.
+fn preview(message: &Value) -> String {
+    message["content"]
+        .as_str()
+        .unwrap_or("")
+        .chars()
+        .take(80)
+        .collect()
+}
+
+/// The message at `position` of the conversation generated at `index`, sent at `at`.
+fn generate_message(
+    rng: &mut Rng,
+    conversation_id: &str,
+    index: usize,
+    position: usize,
+    at: DateTime<Utc>,
+    assignee: Option<(&'static str, &'static str)>,
+) -> Value {
+    let from_contact = is_from_contact(position);
+    let text = if from_contact && (index * 2 + position).is_multiple_of(7) {
+        text::HOSTILE[(index + position) % text::HOSTILE.len()].to_string()
+    } else if from_contact {
+        rng.pick(text::USER_LINES).to_string()
+    } else {
+        rng.pick(text::OPERATOR_LINES).to_string()
+    };
+    let message_type = if rng.chance(8) { "image" } else { "text" };
+    let mut message = json!({
+        "id": format!("msg_{}", rng.hex(12)),
+        "conversation_id": conversation_id,
+        "content": text,
+        "message_type": message_type,
+        "sent_by": if from_contact { "contact" } else { "user" },
+        "sent_at": timestamp(at),
+        "status": if from_contact { "received" } else { *rng.pick(&["delivered", "read"]) },
+    });
+    if !from_contact {
+        let (agent_id, agent_name) = assignee.unwrap_or(AGENTS[0]);
+        message["sender"] = json!({ "id": agent_id, "name": agent_name });
+    }
+    message
+}
+
+/// The conversation generated at `index`, started at `created`, its messages at most `pace`
+/// seconds apart.
+fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>, pace: u64) -> Conversation {
     let id = format!("conv_{}", rng.hex(12));
     let contact_id = format!("cnt_{}", rng.hex(8));
     let channel = CHANNELS[rng.below(CHANNELS.len() as u64) as usize];
@@ -154,30 +299,8 @@ fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation
     let mut at = created;
     let mut messages = Vec::with_capacity(count);
     for position in 0..count {
-        at += Duration::seconds(rng.range(20, 3_600) as i64);
-        let from_contact = position % 2 == 0;
-        let text = if from_contact && (index * 2 + position).is_multiple_of(7) {
-            text::HOSTILE[(index + position) % text::HOSTILE.len()].to_string()
-        } else if from_contact {
-            rng.pick(text::USER_LINES).to_string()
-        } else {
-            rng.pick(text::OPERATOR_LINES).to_string()
-        };
-        let message_type = if rng.chance(8) { "image" } else { "text" };
-        let mut message = json!({
-            "id": format!("msg_{}", rng.hex(12)),
-            "conversation_id": id,
-            "content": text,
-            "message_type": message_type,
-            "sent_by": if from_contact { "contact" } else { "user" },
-            "sent_at": timestamp(at),
-            "status": if from_contact { "received" } else { *rng.pick(&["delivered", "read"]) },
-        });
-        if !from_contact {
-            let (agent_id, agent_name) = assignee.unwrap_or(AGENTS[0]);
-            message["sender"] = json!({ "id": agent_id, "name": agent_name });
-        }
-        messages.push(message);
+        at += Duration::seconds(rng.range(20, pace) as i64);
+        messages.push(generate_message(rng, &id, index, position, at, assignee));
     }
     let last_message_at = if messages.is_empty() { created } else { at };
     let subject = rng
@@ -214,12 +337,7 @@ fn generate(rng: &mut Rng, index: usize, created: DateTime<Utc>) -> Conversation
         json["contact"]["phone"] = json!(format!("+1555{:07}", rng.below(10_000_000)));
     }
     if let Some(last) = messages.last() {
-        json["last_message_preview"] = json!(last["content"]
-            .as_str()
-            .unwrap_or("")
-            .chars()
-            .take(80)
-            .collect::<String>());
+        json["last_message_preview"] = json!(preview(last));
     }
     Conversation {
         id,

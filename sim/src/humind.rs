@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use crate::http::{SimRequest, SimResponse};
+use crate::later::{Day, Later, Start, Streams, FIRST_EXTRA_MESSAGE_SECONDS};
 use crate::rng::Rng;
 use crate::text;
 
@@ -81,6 +82,16 @@ impl Conversation {
 
     pub fn last_message_at(&self) -> Option<DateTime<Utc>> {
         self.messages.last().map(|message| message.created_at)
+    }
+
+    /// The latest instant anything happened in the conversation: its update, a message or an
+    /// event (an event is logged a few seconds after its message).
+    pub fn last_activity(&self) -> DateTime<Utc> {
+        self.messages
+            .iter()
+            .map(|message| message.created_at)
+            .chain(self.events().map(|event| event.created_at))
+            .fold(self.updated_at, DateTime::max)
     }
 
     /// The conversation as the API returns it, with the documented opt-ins.
@@ -203,13 +214,19 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub conversations: Vec<Conversation>,
+    /// In the later world, the day its changes fall in.
+    pub later_day: Option<Day>,
 }
 
+type Product = (String, String, &'static str, f64);
+
 impl Dataset {
-    /// `count` conversations that started in the 90 days before `anchor`.
-    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>) -> Self {
+    /// `count` conversations that started in the 90 days before `anchor` (the last activity of
+    /// one that started just before may come after it), and with `later`, the day after all of
+    /// them (see `Later`).
+    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x4855_4d49_4e44); // "HUMIND"
-        let products: Vec<(String, String, &str, f64)> = text::PRODUCTS
+        let products: Vec<Product> = text::PRODUCTS
             .iter()
             .enumerate()
             .map(|(index, (title, price))| {
@@ -223,18 +240,36 @@ impl Dataset {
                 generate_conversation(
                     &mut root.fork(index as u64),
                     index,
-                    anchor,
+                    Start::Before(anchor),
                     &products,
                     &mut user_messages,
                 )
             })
             .collect();
+        let later_day = later.map(|later| {
+            let latest = conversations.iter().map(Conversation::last_activity).max();
+            let day = Day::after(anchor, latest);
+            // After every original conversation, so the counter that spreads the hostile strings
+            // over the first customer messages has already moved past them.
+            add_the_day(
+                &mut conversations,
+                &root,
+                day,
+                later,
+                &products,
+                &mut user_messages,
+            );
+            day
+        });
         conversations.sort_by(|a, b| {
             b.created_at
                 .cmp(&a.created_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        Dataset { conversations }
+        Dataset {
+            conversations,
+            later_day,
+        }
     }
 
     /// Every conversation with messages and contact: the simulator's ground truth.
@@ -248,14 +283,92 @@ impl Dataset {
     }
 }
 
+/// The later `day`: some conversations gained messages, and new ones started.
+fn add_the_day(
+    conversations: &mut Vec<Conversation>,
+    root: &Rng,
+    day: Day,
+    later: Later,
+    products: &[Product],
+    user_messages: &mut usize,
+) {
+    let streams = Streams::new(root);
+    for index in later.changed_indices(conversations.len()) {
+        let rng = &mut streams.extra_messages(index);
+        add_messages(&mut conversations[index], rng, day, products, user_messages);
+    }
+    let existing = conversations.len();
+    for number in 0..later.new_conversations {
+        let index = existing + number;
+        let rng = streams.new_conversation(number);
+        // Generated once at the day's start to learn how long it lasts, then where it fits in the
+        // day: the same stream both times, so the same conversation.
+        let probe = generate_conversation(
+            &mut rng.clone(),
+            index,
+            Start::At(day.start),
+            products,
+            &mut user_messages.clone(),
+        );
+        let span = probe.last_activity() - day.start;
+        let start = streams.new_conversation_start(number, day, span);
+        conversations.push(generate_conversation(
+            &mut rng.clone(),
+            index,
+            Start::At(start),
+            products,
+            user_messages,
+        ));
+    }
+}
+
+/// One or two messages during the day, continuing the conversation's turns. Everything Humind
+/// derives from messages follows: `updated_at` (the last activity), `last_message_at`, the
+/// counts and `has_triggered_cart`.
+fn add_messages(
+    conversation: &mut Conversation,
+    rng: &mut Rng,
+    day: Day,
+    products: &[Product],
+    user_messages: &mut usize,
+) {
+    let (earliest, latest) = FIRST_EXTRA_MESSAGE_SECONDS;
+    let mut at = day.start + Duration::seconds(rng.range(earliest, latest) as i64);
+    for added in 0..rng.range(1, 2) {
+        if added > 0 {
+            at += Duration::seconds(rng.range(5, 240) as i64);
+        }
+        let turn = conversation.messages.len();
+        let from = sender(turn, conversation.handoff_status);
+        let message = generate_message(rng, turn, from, at, products, user_messages);
+        conversation.messages.push(message);
+    }
+    conversation.updated_at = conversation.last_activity();
+}
+
+/// Who sends a conversation's `turn`th message: the shopper and the assistant take turns, and
+/// an operator answers from the fourth message on once a human took over.
+fn sender(turn: usize, handoff_status: &str) -> &'static str {
+    if turn.is_multiple_of(2) {
+        "user"
+    } else if handoff_status == "human_active" && turn >= 3 {
+        "operator"
+    } else {
+        "assistant"
+    }
+}
+
 fn generate_conversation(
     rng: &mut Rng,
     index: usize,
-    anchor: DateTime<Utc>,
-    products: &[(String, String, &str, f64)],
+    start: Start,
+    products: &[Product],
     user_messages: &mut usize,
 ) -> Conversation {
-    let created_at = anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64);
+    let created_at = match start {
+        Start::Before(anchor) => anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64),
+        Start::At(at) => at,
+    };
     let handoff_status = match rng.below(10) {
         0 => "queued",
         1 | 2 => "human_active",
@@ -271,13 +384,7 @@ fn generate_conversation(
     let mut messages = Vec::with_capacity(turns);
     for turn in 0..turns {
         at += Duration::seconds(rng.range(5, 240) as i64);
-        let from = if turn % 2 == 0 {
-            "user"
-        } else if handoff_status == "human_active" && turn >= 3 {
-            "operator"
-        } else {
-            "assistant"
-        };
+        let from = sender(turn, handoff_status);
         messages.push(generate_message(
             rng,
             turn,
@@ -351,7 +458,7 @@ fn generate_message(
     turn: usize,
     from: &'static str,
     at: DateTime<Utc>,
-    products: &[(String, String, &str, f64)],
+    products: &[Product],
     user_messages: &mut usize,
 ) -> Message {
     let slot = *user_messages;
@@ -419,11 +526,7 @@ fn generate_message(
     message
 }
 
-fn generate_event(
-    rng: &mut Rng,
-    at: DateTime<Utc>,
-    products: &[(String, String, &str, f64)],
-) -> Event {
+fn generate_event(rng: &mut Rng, at: DateTime<Utc>, products: &[Product]) -> Event {
     let kind = *rng.pick(&[
         "add_product",
         "add_product",

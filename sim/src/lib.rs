@@ -10,11 +10,11 @@ pub mod faults;
 pub mod http;
 pub mod huechat;
 pub mod humind;
+pub mod later;
 pub mod mindo;
 pub mod rng;
 pub mod talktohumans;
 pub mod text;
-pub mod touch;
 pub mod voice_widget;
 
 use std::sync::OnceLock;
@@ -23,6 +23,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 
 pub use http::{SimRequest, SimResponse};
+pub use later::{Day, Later};
 
 /// Splits a full URL such as `http://host:8787/humind/public/v1/conversations?x=1` into the
 /// vendor (`humind`) and the vendor's own path and query (`/public/v1/conversations?x=1`).
@@ -61,6 +62,10 @@ pub struct WorldConfig {
     pub huechat_arrivals_every: Option<usize>,
     /// Per-vendor overrides of `conversations`, by slug (benchmarks size each vendor apart).
     pub counts: Vec<(String, usize)>,
+    /// When set, the same world a day later: some conversations gained messages and some are
+    /// new, all within each vendor's `Day` (after everything its original data holds);
+    /// everything else is exactly as without it.
+    pub later: Option<Later>,
 }
 
 impl WorldConfig {
@@ -81,6 +86,7 @@ impl Default for WorldConfig {
             anchor: Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap(),
             huechat_arrivals_every: None,
             counts: Vec::new(),
+            later: None,
         }
     }
 }
@@ -95,8 +101,6 @@ pub struct World {
     huechat: OnceLock<huechat::Dataset>,
     voice_widget: OnceLock<voice_widget::Dataset>,
     mindo: OnceLock<mindo::Dataset>,
-    /// Touches so far, per vendor (in `VENDORS` order).
-    rounds: [u32; 5],
 }
 
 impl World {
@@ -108,97 +112,31 @@ impl World {
             huechat: OnceLock::new(),
             voice_widget: OnceLock::new(),
             mindo: OnceLock::new(),
-            rounds: [0; 5],
         }
     }
 
-    /// Changes `count` conversations of `vendor` as people chatting would (see `touch`), on the
-    /// minute after its newest record; `None` for an unknown vendor. The ground truth
-    /// (`dataset_json`) and every answer from then on show the change.
-    pub fn touch(&mut self, vendor: &str, count: usize) -> Option<touch::Touched> {
-        let slot = VENDORS.iter().position(|v| *v == vendor)?;
-        self.rounds[slot] += 1;
-        let round = self.rounds[slot];
-        let (seed, anchor) = (self.config.seed, self.config.anchor);
-        let (at, ids) = match vendor {
-            "humind" => {
-                let at = touch::start(
-                    anchor,
-                    self.humind().conversations.iter().map(|c| c.updated_at),
-                );
-                (
-                    at,
-                    touch::humind(self.humind.get_mut()?, seed, round, count, at),
-                )
-            }
-            "talktohumans" => {
-                let at = touch::start(
-                    anchor,
-                    self.talktohumans()
-                        .conversations
-                        .iter()
-                        .map(|c| c.last_message_at),
-                );
-                (
-                    at,
-                    touch::talktohumans(self.talktohumans.get_mut()?, round, count, at),
-                )
-            }
-            "huechat" => {
-                let data = self.huechat();
-                let at = touch::start(
-                    anchor,
-                    data.conversations
-                        .iter()
-                        .chain(&data.arrivals)
-                        .map(|c| c.last_message_at),
-                );
-                (
-                    at,
-                    touch::huechat(self.huechat.get_mut()?, seed, round, count, at),
-                )
-            }
-            "voice-widget" => {
-                let at = touch::start(
-                    anchor,
-                    self.voice_widget()
-                        .conversations
-                        .iter()
-                        .map(|c| c.started_at),
-                );
-                (
-                    at,
-                    touch::voice_widget(self.voice_widget.get_mut()?, seed, round, count, at),
-                )
-            }
-            _ => {
-                let at = touch::start(anchor, self.mindo().messages.iter().map(|m| m.occurred_at));
-                (
-                    at,
-                    touch::mindo(self.mindo.get_mut()?, seed, round, count, at),
-                )
-            }
-        };
-        Some(touch::Touched { at, ids })
+    /// What this world was generated from.
+    pub fn config(&self) -> &WorldConfig {
+        &self.config
     }
 
     pub fn humind(&self) -> &humind::Dataset {
         let c = &self.config;
         self.humind
-            .get_or_init(|| humind::Dataset::generate(c.seed, c.count("humind"), c.anchor))
+            .get_or_init(|| humind::Dataset::generate(c.seed, c.count("humind"), c.anchor, c.later))
     }
 
     pub fn talktohumans(&self) -> &talktohumans::Dataset {
         let c = &self.config;
         self.talktohumans.get_or_init(|| {
-            talktohumans::Dataset::generate(c.seed, c.count("talktohumans"), c.anchor)
+            talktohumans::Dataset::generate(c.seed, c.count("talktohumans"), c.anchor, c.later)
         })
     }
 
     pub fn huechat(&self) -> &huechat::Dataset {
         let c = &self.config;
         self.huechat.get_or_init(|| {
-            let data = huechat::Dataset::generate(c.seed, c.count("huechat"), c.anchor);
+            let data = huechat::Dataset::generate(c.seed, c.count("huechat"), c.anchor, c.later);
             data.set_arrivals_every(c.huechat_arrivals_every);
             data
         })
@@ -207,14 +145,28 @@ impl World {
     pub fn voice_widget(&self) -> &voice_widget::Dataset {
         let c = &self.config;
         self.voice_widget.get_or_init(|| {
-            voice_widget::Dataset::generate(c.seed, c.count("voice-widget"), c.anchor)
+            voice_widget::Dataset::generate(c.seed, c.count("voice-widget"), c.anchor, c.later)
         })
     }
 
     pub fn mindo(&self) -> &mindo::Dataset {
         let c = &self.config;
         self.mindo
-            .get_or_init(|| mindo::Dataset::generate(c.seed, c.count("mindo"), c.anchor))
+            .get_or_init(|| mindo::Dataset::generate(c.seed, c.count("mindo"), c.anchor, c.later))
+    }
+
+    /// The later world's day of `vendor` (`None` in the original world, or for an unknown
+    /// vendor): after everything its original data holds, and every change at or before its
+    /// horizon.
+    pub fn later_day(&self, vendor: &str) -> Option<Day> {
+        match vendor {
+            "humind" => self.humind().later_day,
+            "talktohumans" => self.talktohumans().later_day,
+            "huechat" => self.huechat().later_day,
+            "voice-widget" => self.voice_widget().later_day,
+            "mindo" => self.mindo().later_day,
+            _ => None,
+        }
     }
 
     /// Answers a request addressed to `vendor` (e.g. `humind`); `request.path` is the vendor's own path.
@@ -232,8 +184,6 @@ impl World {
         }
     }
 
-    /// The whole dataset of a vendor, as the vendor would return it with every opt-in: the
-    /// ground truth end-to-end tests compare exports against.
     /// Answers a full URL, routing on the vendor segment of its path.
     pub fn respond_to_url(
         &self,

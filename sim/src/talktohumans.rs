@@ -6,8 +6,11 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
-use crate::common::{bad_request, bearer, cursor_offset, invalid_key, limit, page, timestamp};
+use crate::common::{
+    bad_request, bearer, cursor_offset, invalid_key, latest_instant, limit, page, timestamp,
+};
 use crate::http::{SimRequest, SimResponse};
+use crate::later::{Day, Later, Start, Streams};
 use crate::rng::Rng;
 use crate::text;
 
@@ -17,6 +20,16 @@ const MAX_LIMIT: usize = 25;
 const DEFAULT_LIMIT: usize = 10;
 const ACCOUNT_NAMES: [&str; 2] = ["Camille Martin (Sales)", "Growth team · Zoë"];
 const PARTICIPANT_TAGS: &[&str] = &["prospect", "customer", "partner", "investor", "hot lead"];
+const REPLIES: &[&str] = &[
+    "Merci pour votre message, je reviens vers vous.",
+    "Sounds good, let's talk Tuesday.",
+    "Pas intéressé, merci.",
+];
+/// What the connected account answers to a reply, in the later world.
+const ANSWERS: &[&str] = &[
+    "Avec plaisir, je vous envoie une invitation.",
+    "Great, I'll send over a calendar invite.",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Participant {
@@ -46,10 +59,15 @@ impl Conversation {
 pub struct Dataset {
     /// Most recent activity first, as the API lists them.
     pub conversations: Vec<Conversation>,
+    /// In the later world, the day its changes fall in.
+    pub later_day: Option<Day>,
 }
 
 impl Dataset {
-    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>) -> Self {
+    /// `count` conversations active in the 60 days before `anchor`, and with `later`, the day
+    /// after everything they hold (see `Later`): their sequences' steps are scheduled days ahead,
+    /// past the anchor, so the later day starts after the last of those.
+    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x5454_4855); // "TTHU"
         let accounts: Vec<Value> = (0..2)
             .map(|index| {
@@ -63,14 +81,34 @@ impl Dataset {
             })
             .collect();
         let mut conversations: Vec<Conversation> = (0..count)
-            .map(|index| generate(&mut root.fork(index as u64), index, anchor, &accounts))
+            .map(|index| {
+                generate(
+                    &mut root.fork(index as u64),
+                    index,
+                    Start::Before(anchor),
+                    &accounts,
+                )
+            })
             .collect();
+        let later_day = later.map(|later| {
+            let latest = conversations
+                .iter()
+                .filter_map(|c| latest_instant(&c.json))
+                .max();
+            let day = Day::after(anchor, latest);
+            add_the_day(&mut conversations, &root, day, later, &accounts);
+            day
+        });
+        // Most recent activity first: in the later world, what moved during the day leads.
         conversations.sort_by(|a, b| {
             b.last_message_at
                 .cmp(&a.last_message_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        Dataset { conversations }
+        Dataset {
+            conversations,
+            later_day,
+        }
     }
 
     pub fn to_full_json(&self) -> Value {
@@ -81,6 +119,54 @@ impl Dataset {
                 .collect(),
         )
     }
+}
+
+/// The later `day`: some conversations gained messages, and new ones started.
+fn add_the_day(
+    conversations: &mut Vec<Conversation>,
+    root: &Rng,
+    day: Day,
+    later: Later,
+    accounts: &[Value],
+) {
+    let streams = Streams::new(root);
+    for index in later.changed_indices(conversations.len()) {
+        add_messages(
+            &mut conversations[index],
+            &mut streams.extra_messages(index),
+            day,
+        );
+    }
+    let existing = conversations.len();
+    for number in 0..later.new_conversations {
+        // A conversation here is its last message: nothing to fit but that instant.
+        let start = streams.new_conversation_start(number, day, Duration::zero());
+        conversations.push(generate(
+            &mut streams.new_conversation(number),
+            existing + number,
+            Start::At(start),
+            accounts,
+        ));
+    }
+}
+
+/// One or two messages during the day. The API shows only the last one, so what changes is
+/// `last_message_at`, `last_message_text` and `current_state`: `replied` when the prospect wrote
+/// last, `awaiting_reply` when the account answered them.
+fn add_messages(conversation: &mut Conversation, rng: &mut Rng, day: Day) {
+    let mut at = day.start + Duration::seconds(rng.range(60, 20 * 3_600) as i64);
+    let mut text = *rng.pick(REPLIES);
+    let mut state = "replied";
+    if rng.chance(50) {
+        at += Duration::seconds(rng.range(60, 3 * 3_600) as i64);
+        text = *rng.pick(ANSWERS);
+        state = "awaiting_reply";
+    }
+    debug_assert!(day.contains(at));
+    conversation.last_message_at = at;
+    conversation.json["last_message_at"] = json!(timestamp(at));
+    conversation.json["last_message_text"] = json!(text);
+    conversation.json["current_state"] = json!(state);
 }
 
 fn participant(rng: &mut Rng, index: usize, is_self: bool) -> Participant {
@@ -131,13 +217,11 @@ fn participant(rng: &mut Rng, index: usize, is_self: bool) -> Participant {
     }
 }
 
-fn generate(
-    rng: &mut Rng,
-    index: usize,
-    anchor: DateTime<Utc>,
-    accounts: &[Value],
-) -> Conversation {
-    let last_message_at = anchor - Duration::seconds(rng.range(600, 60 * 86_400) as i64);
+fn generate(rng: &mut Rng, index: usize, start: Start, accounts: &[Value]) -> Conversation {
+    let last_message_at = match start {
+        Start::Before(anchor) => anchor - Duration::seconds(rng.range(600, 60 * 86_400) as i64),
+        Start::At(at) => at,
+    };
     let is_group = rng.chance(15);
     let mut participants = vec![participant(&mut rng.fork(1), 0, true)];
     for extra in 0..if is_group { 3 } else { 1 } {
@@ -151,12 +235,7 @@ fn generate(
     let last_message_text = if index < text::HOSTILE.len() {
         text::HOSTILE[index].to_string()
     } else {
-        rng.pick(&[
-            "Merci pour votre message, je reviens vers vous.",
-            "Sounds good, let's talk Tuesday.",
-            "Pas intéressé, merci.",
-        ])
-        .to_string()
+        rng.pick(REPLIES).to_string()
     };
     let sequence = (!is_group && rng.chance(70)).then(|| {
         let steps: Vec<Value> = (0..rng.range(1, 4))

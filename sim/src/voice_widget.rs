@@ -3,14 +3,20 @@
 //! The documentation shows the conversation object and the query parameters but not the list
 //! envelope; the simulator answers `{"data": [...], "next_cursor": "..." | null}`, the shape the
 //! connector expects first (it also reads a few common alternatives).
+//!
+//! A call is immutable once it ended, so in the later world (`Later`) no existing call changes:
+//! the day brings new calls only, `changed_percent` of the existing count (the conversations
+//! that would have gained messages at another vendor) plus `new_conversations`.
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 
 use crate::common::{
-    bad_request, bearer, cursor_offset, invalid_key, limit, not_found, page, timestamp,
+    bad_request, bearer, cursor_offset, invalid_key, latest_instant, limit, not_found, page,
+    timestamp,
 };
 use crate::http::{SimRequest, SimResponse};
+use crate::later::{Day, Later, Start, Streams};
 use crate::rng::Rng;
 use crate::text;
 
@@ -20,6 +26,8 @@ const MAX_LIMIT: usize = 200;
 const DEFAULT_LIMIT: usize = 50;
 pub const WIDGETS: &[&str] = &["wgt_abc123", "wgt_def456", "wgt_xyz789"];
 const OUTCOMES: &[&str] = &["completed", "abandoned", "error"];
+/// The longest call, in seconds (its transcript always ends sooner).
+const LONGEST_CALL_SECONDS: i64 = 600;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversation {
@@ -34,20 +42,48 @@ pub struct Conversation {
 pub struct Dataset {
     /// Newest first.
     pub conversations: Vec<Conversation>,
+    /// In the later world, the day its new calls fall in.
+    pub later_day: Option<Day>,
 }
 
 impl Dataset {
-    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>) -> Self {
+    /// `count` calls in the 90 days before `anchor`, and with `later`, the day after all of them
+    /// (see `Later`).
+    pub fn generate(seed: u64, count: usize, anchor: DateTime<Utc>, later: Option<Later>) -> Self {
         let root = Rng::new(seed).fork(0x564F_4943); // "VOIC"
         let mut conversations: Vec<Conversation> = (0..count)
-            .map(|index| generate(&mut root.fork(index as u64), index, anchor))
+            .map(|index| generate(&mut root.fork(index as u64), index, Start::Before(anchor)))
             .collect();
+        let later_day = later.map(|later| {
+            // Every instant a call holds: its start and end, its transcript's and tool calls'.
+            let latest = conversations
+                .iter()
+                .filter_map(|c| latest_instant(&c.json))
+                .max();
+            let day = Day::after(anchor, latest);
+            // A call that "changed" is a visitor calling again: a new call like the others.
+            let new_calls = later.changed_count(count) + later.new_conversations;
+            let streams = Streams::new(&root);
+            let span = Duration::seconds(LONGEST_CALL_SECONDS);
+            for number in 0..new_calls {
+                let start = streams.new_conversation_start(number, day, span);
+                conversations.push(generate(
+                    &mut streams.new_conversation(number),
+                    count + number,
+                    Start::At(start),
+                ));
+            }
+            day
+        });
         conversations.sort_by(|a, b| {
             b.started_at
                 .cmp(&a.started_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        Dataset { conversations }
+        Dataset {
+            conversations,
+            later_day,
+        }
     }
 
     pub fn to_full_json(&self) -> Value {
@@ -55,32 +91,16 @@ impl Dataset {
     }
 }
 
-fn generate(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> Conversation {
+fn generate(rng: &mut Rng, index: usize, start: Start) -> Conversation {
     // The very first conversation ended a second before the anchor: its extraction is still
     // being filled in, as the documentation warns.
-    let just_ended = index == 0;
-    let duration = rng.range(15, 600) as i64;
-    let started_at = if just_ended {
-        anchor - Duration::seconds(duration + 1)
-    } else {
-        anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64)
+    let just_ended = index == 0 && matches!(start, Start::Before(_));
+    let duration = rng.range(15, LONGEST_CALL_SECONDS as u64) as i64;
+    let started_at = match start {
+        Start::Before(anchor) if just_ended => anchor - Duration::seconds(duration + 1),
+        Start::Before(anchor) => anchor - Duration::seconds(rng.range(3_600, 90 * 86_400) as i64),
+        Start::At(at) => at,
     };
-    call(rng, index, started_at, duration, just_ended)
-}
-
-/// A call that started at `started_at`: what arrives when the simulator is touched.
-pub(crate) fn new_call(rng: &mut Rng, index: usize, started_at: DateTime<Utc>) -> Conversation {
-    let duration = rng.range(15, 600) as i64;
-    call(rng, index, started_at, duration, false)
-}
-
-fn call(
-    rng: &mut Rng,
-    index: usize,
-    started_at: DateTime<Utc>,
-    duration: i64,
-    just_ended: bool,
-) -> Conversation {
     let ended_at = started_at + Duration::seconds(duration);
     let outcome = if just_ended {
         "completed"

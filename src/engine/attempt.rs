@@ -13,6 +13,7 @@ use super::retry::retry_after_ms;
 use super::run::Context;
 use super::Export;
 use crate::error::{classify_response, ErrorKind, FetchError, Problem, Scope};
+use crate::store::Keep;
 use crate::transport::{read_to_end, Transport, TransportError};
 use crate::vendors::{Page, Task};
 
@@ -23,10 +24,10 @@ pub(super) struct TaskFailure {
 }
 
 /// Makes one request until it succeeds or the retry policy gives up.
-pub(super) async fn execute<T: Transport, C: Clock>(
+pub(super) async fn execute<T: Transport, C: Clock, K: Keep>(
     seq: u64,
     task: Task,
-    context: &Context<'_, T, C>,
+    context: &Context<'_, T, C, K>,
 ) -> (u64, Result<Page, TaskFailure>) {
     let result = attempt(&task, context)
         .await
@@ -42,9 +43,9 @@ pub(super) async fn execute<T: Transport, C: Clock>(
 /// The problem a request was given up for, and the rows read before.
 type GivenUp = (Problem, Vec<Box<RawValue>>);
 
-async fn attempt<T: Transport, C: Clock>(
+async fn attempt<T: Transport, C: Clock, K: Keep>(
     task: &Task,
-    context: &Context<'_, T, C>,
+    context: &Context<'_, T, C, K>,
 ) -> Result<Page, GivenUp> {
     let Context {
         export,
@@ -73,7 +74,10 @@ async fn attempt<T: Transport, C: Clock>(
                 if (200..300).contains(&head.status) {
                     let mark = export.borrow().query.changed_since;
                     match read_body(spec, task, mark, &mut body).await {
-                        Ok(page) => return Ok(page),
+                        Ok(mut page) => {
+                            page.fetched_at = Some(clock.wall());
+                            return Ok(page);
+                        }
                         Err((problem, rows)) => {
                             if rows.len() > partial.len() {
                                 partial = rows;
@@ -170,7 +174,10 @@ pub(super) fn transport_problem(
 /// A vendor that refuses a cursor (it expired, or the list changed) gets the list from its first
 /// page again, once per date window: pages already fetched come back as duplicates, which the
 /// store keeps once, so nothing is lost or counted twice. `None` when it does not apply.
-fn restart_after_rejected_cursor(export: &RefCell<Export>, task: &Task) -> Option<Page> {
+fn restart_after_rejected_cursor<K: Keep>(
+    export: &RefCell<Export<K>>,
+    task: &Task,
+) -> Option<Page> {
     if !task.step.is_list() {
         return None;
     }
@@ -189,11 +196,12 @@ fn restart_after_rejected_cursor(export: &RefCell<Export>, task: &Task) -> Optio
         records: Vec::new(),
         next: vec![task.from_start()],
         total: None,
+        fetched_at: None,
     })
 }
 
 /// Sleeps while a rate limit pauses the export, showing the wait.
-async fn wait_for_pause<C: Clock>(export: &RefCell<Export>, clock: &C) {
+async fn wait_for_pause<C: Clock, K: Keep>(export: &RefCell<Export<K>>, clock: &C) {
     loop {
         let until = export.borrow().pause_until_ms;
         let now = clock.now_ms();
@@ -209,7 +217,7 @@ async fn wait_for_pause<C: Clock>(export: &RefCell<Export>, clock: &C) {
     }
 }
 
-fn clear_waiting(export: &RefCell<Export>, now: f64) {
+fn clear_waiting<K: Keep>(export: &RefCell<Export<K>>, now: f64) {
     let mut export = export.borrow_mut();
     if export
         .progress

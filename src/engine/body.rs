@@ -78,6 +78,7 @@ async fn read_lines<B: Body>(
             records,
             next,
             total: None,
+            fetched_at: None,
         }),
         Err(problem) => Err((problem, records)),
     }

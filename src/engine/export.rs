@@ -11,14 +11,17 @@ use super::progress::{Progress, WindowProgress};
 use super::{RunStatus, Settings};
 use crate::journal::{Journal, NoJournal};
 use crate::model::{Conversation, Timestamp};
-use crate::store::Store;
+use crate::store::{Keep, Store};
+use crate::vendors::changes::stamp_of;
 use crate::vendors::paging::map_records;
 use crate::vendors::{plan, windows, ExportQuery, MapContext, Page, Step, Task, Update, VendorId};
 
-pub struct Export {
+/// `K`: what the store keeps of each conversation (the whole of it by default, or a summary
+/// pointing into the journal).
+pub struct Export<K: Keep = Conversation> {
     pub query: ExportQuery,
     pub settings: Settings,
-    pub store: Store,
+    pub store: Store<K>,
     pub progress: Progress,
     pub status: RunStatus,
     pub(super) pending: VecDeque<Task>,
@@ -34,9 +37,12 @@ pub struct Export {
     pub(super) vendor_answered: bool,
     /// Where pages are written as they arrive, to survive a reload or a crash.
     pub(super) journal: Box<dyn Journal>,
+    /// The latest change among the records kept: the mark an export of only what changed since
+    /// this one starts from.
+    pub latest_change: Option<Timestamp>,
 }
 
-impl Export {
+impl<K: Keep> Export<K> {
     pub fn new(query: ExportQuery, settings: Settings) -> Self {
         let pending: VecDeque<Task> = plan(&query).into();
         let progress = Progress {
@@ -64,7 +70,8 @@ impl Export {
             retries_at_run_start: 0,
             pause_until_ms: 0.0,
             vendor_answered: false,
-            journal: Box::new(NoJournal),
+            journal: Box::new(NoJournal { next: 0 }),
+            latest_change: None,
         }
     }
 
@@ -102,9 +109,9 @@ impl Export {
         self.journal = journal;
     }
 
-    /// A page read back from a journal: as if it had just arrived, stored at once. `now` is
-    /// the user's clock, for mapping.
-    pub(crate) fn replay_page(&mut self, task: Task, page: Page, now: Timestamp) {
+    /// A page read back from a journal (its entry `entry`): as if it had just arrived, stored
+    /// at once. `now` is the user's clock, for mapping.
+    pub(crate) fn replay_page(&mut self, task: Task, page: Page, entry: u32, now: Timestamp) {
         if let Some(at) = self.pending.iter().position(|pending| *pending == task) {
             self.pending.remove(at);
         }
@@ -113,7 +120,16 @@ impl Export {
         self.count_page(&task, &page);
         let Page { records, next, .. } = page;
         self.schedule(next);
-        self.store_records(&task, 0, records, now);
+        self.store_records(&task, 0, records, entry, now);
+    }
+
+    /// Starts a run of only what changed (`update` carries the mark), read back from a journal:
+    /// its requests replace any left, and its records sort after those kept so far. The query
+    /// stays the export's own: the files describe the whole set.
+    pub(crate) fn replay_update(&mut self, update: &ExportQuery) {
+        self.pending = plan(update).into();
+        self.scheduled.clear();
+        self.store.begin_segment();
     }
 
     /// Rows of a failed page read back from a journal: kept; its request stays to make.
@@ -121,9 +137,10 @@ impl Export {
         &mut self,
         task: Task,
         records: Vec<Box<RawValue>>,
+        entry: u32,
         now: Timestamp,
     ) {
-        self.store_records(&task, 0, records, now);
+        self.store_records(&task, 0, records, entry, now);
     }
 
     /// The main list's total is the export's; a follow-up list's is its own.
@@ -134,19 +151,25 @@ impl Export {
         }
     }
 
-    /// Maps records of `task`'s page (the first at index `first`) and stores them in the page's
-    /// place. `now` is the user's clock (a call that ended moments ago may still be filling in).
+    /// Maps records of `task`'s page (the first at index `first`; the page is journal entry
+    /// `entry`) and stores them in the page's place. `now` is the user's clock (a call that
+    /// ended moments ago may still be filling in).
     pub(super) fn store_records(
         &mut self,
         task: &Task,
         first: usize,
         records: Vec<Box<RawValue>>,
+        entry: u32,
         now: Timestamp,
     ) {
         let mut context = MapContext::new(&mut self.store.warnings, now);
         let updates = map_records(self.query.vendor, task, first, records, &mut context);
+        let stamp = self.query.vendor.spec().changes.field().kept;
+        if let Some(latest) = updates.iter().filter_map(|u| stamp_of(stamp, u)).max() {
+            self.latest_change = self.latest_change.max(Some(latest));
+        }
         self.store
-            .apply_from(task.step.order(), first as u32, updates);
+            .apply_from(task.step.order(), first as u32, updates, entry);
         self.progress.conversations = self.store.len();
         self.progress.messages = self.store.message_count();
     }

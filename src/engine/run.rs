@@ -17,6 +17,7 @@ use super::{Export, RunStatus, Settings};
 use crate::destination::ScopedKey;
 use crate::error::{FetchError, Problem};
 use crate::journal::StorageError;
+use crate::store::Keep;
 use crate::transport::Transport;
 use crate::vendors::{Task, VendorId};
 
@@ -25,8 +26,8 @@ use crate::vendors::{Task, VendorId};
 const BUSY_SLICE_MS: f64 = 25.0;
 
 /// What every request of a run shares.
-pub(super) struct Context<'a, T, C> {
-    pub export: &'a RefCell<Export>,
+pub(super) struct Context<'a, T, C, K: Keep> {
+    pub export: &'a RefCell<Export<K>>,
     pub transport: &'a T,
     pub clock: &'a C,
     pub key: &'a ScopedKey,
@@ -37,8 +38,8 @@ pub(super) struct Context<'a, T, C> {
 /// Runs (or resumes) an export until it finishes, fails for good, or `cancel` fires. Whatever
 /// happens, every record received stays in `export.store` and every request not yet completed
 /// stays pending. `on_change` is called after each step so the UI can show progress.
-pub async fn run<T: Transport, C: Clock>(
-    export: &RefCell<Export>,
+pub async fn run<T: Transport, C: Clock, K: Keep>(
+    export: &RefCell<Export<K>>,
     transport: &T,
     clock: &C,
     key: &ScopedKey,
@@ -97,7 +98,7 @@ pub async fn run<T: Transport, C: Clock>(
                     if !last {
                         backlog.push_front(received);
                     }
-                    commit(export, clock, part, last);
+                    commit(export, part, last);
                     on_change();
                     if clock.now_ms() - busy_since > BUSY_SLICE_MS {
                         export.borrow_mut().store.settle();
@@ -127,33 +128,42 @@ pub async fn run<T: Transport, C: Clock>(
         match result {
             Ok(mut page) => {
                 let task = in_flight.remove(&seq).expect("every flight is recorded");
-                let mut export = export.borrow_mut();
                 // Kept first: a page that cannot be kept is not counted, and is fetched again
                 // on Resume once there is room.
-                if let Err(refused) = export.journal.page(&task, &page) {
-                    failure = Some(storage_failure(vendor, refused));
-                    export.pending.push_front(task);
-                    continue;
-                }
+                let write = export.borrow_mut().journal.page(&task, &page);
+                let entry = match write.await {
+                    Ok(entry) => entry,
+                    Err(refused) => {
+                        failure = Some(storage_failure(vendor, refused));
+                        export.borrow_mut().pending.push_front(task);
+                        continue;
+                    }
+                };
+                let mut export = export.borrow_mut();
                 export.progress.pages += 1;
                 export.note_total(&task, &page);
                 export.count_page(&task, &page);
                 export.schedule(std::mem::take(&mut page.next));
-                backlog.push_back(Received::new(task, page.records));
+                let fetched_at = page.fetched_at.unwrap_or_else(|| clock.wall());
+                backlog.push_back(Received::new(task, page.records, entry, fetched_at));
             }
             Err(failure_of_task) => {
                 // Rows read before the failure are kept; the request stays pending for Resume.
                 let mut error = failure_of_task.error;
                 if !failure_of_task.partial.is_empty() {
                     if let Some(task) = in_flight.get(&seq) {
-                        let kept = export
-                            .borrow_mut()
-                            .journal
-                            .partial(task, &failure_of_task.partial);
-                        match kept {
-                            Ok(()) => backlog.push_back(Received::partial(
+                        let fetched_at = clock.wall();
+                        let write = export.borrow_mut().journal.partial(
+                            task,
+                            &failure_of_task.partial,
+                            fetched_at,
+                        );
+                        match write.await {
+                            Ok(entry) => backlog.push_back(Received::partial(
                                 task.clone(),
                                 failure_of_task.partial,
+                                entry,
+                                fetched_at,
                             )),
                             Err(refused) => error = storage_failure(vendor, refused),
                         }
@@ -167,7 +177,7 @@ pub async fn run<T: Transport, C: Clock>(
 
     drop(flights);
     for received in backlog.drain(..) {
-        commit(export, clock, received, true);
+        commit(export, received, true);
     }
     {
         let mut export = export.borrow_mut();
@@ -182,7 +192,8 @@ pub async fn run<T: Transport, C: Clock>(
         export.progress.waiting = None;
         export.status = match failure {
             Some(error) => RunStatus::Failed(error),
-            None if cancel.is_cancelled() => RunStatus::Cancelled,
+            // A cancel pressed once nothing was left to fetch stops nothing.
+            None if cancel.is_cancelled() && !export.pending.is_empty() => RunStatus::Cancelled,
             None => RunStatus::Finished,
         };
     }

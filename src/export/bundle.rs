@@ -7,9 +7,13 @@ use serde_json::{json, Value};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use futures_util::FutureExt;
+
 use super::buffer::Chunks;
-use super::csv::{CsvOptions, CsvReport};
-use super::{file_name, json, partial_name, transcript, Table};
+use super::csv::{CsvOptions, CsvReport, Layout};
+use super::files::{DataFile, FileWriter};
+use super::source::{MemorySource, ReadError, Source};
+use super::{file_name_spanning, partial_name, transcript, Table};
 use crate::model::{Conversation, Timestamp, Warning};
 use crate::vendors::ExportQuery;
 
@@ -44,20 +48,12 @@ pub struct FileSummary {
     pub report: Option<CsvReport>,
 }
 
-/// A data file of an export: a CSV table, the JSON, or the raw archive.
-#[derive(Clone, Copy)]
-enum DataFile {
-    Csv(Table),
-    Json,
-    Raw,
-}
-
-/// What an export is: for file names and the manifest.
-pub struct ExportContext<'a> {
+/// Every file of an export read from `source`: the data files, and the zip of them all with a
+/// transcript pair per conversation and a manifest. Each file is one pass over the source.
+pub struct Files<'a, S> {
     pub query: &'a ExportQuery,
-    pub conversations: &'a [Conversation],
-    pub warnings: &'a [Warning],
-    /// Delimiter and spreadsheet or database; `columns` is taken per table from `columns`.
+    pub source: S,
+    /// Delimiter, spreadsheet or database, layout; `columns` is taken per table from `columns`.
     pub options: &'a CsvOptions,
     /// Chosen columns per table kind (`messages`...), in order; a table not named has them all.
     pub columns: &'a BTreeMap<String, Vec<String>>,
@@ -66,14 +62,14 @@ pub struct ExportContext<'a> {
     pub missing: &'a [String],
 }
 
-impl ExportContext<'_> {
+impl<S: Source> Files<'_, S> {
     /// Whether the export ran to its end: nothing is missing.
     pub fn complete(&self) -> bool {
         self.missing.is_empty()
     }
 
     fn name(&self, kind: &str) -> String {
-        let name = file_name(self.query, self.conversations, kind);
+        let name = file_name_spanning(self.query, self.source.date_span(), kind);
         if self.complete() {
             name
         } else {
@@ -81,49 +77,17 @@ impl ExportContext<'_> {
         }
     }
 
-    pub fn csv(&self, table: Table) -> ExportFile {
-        self.data_file(DataFile::Csv(table))
-    }
-
-    pub fn json(&self) -> ExportFile {
-        self.data_file(DataFile::Json)
-    }
-
-    pub fn raw(&self) -> ExportFile {
-        self.data_file(DataFile::Raw)
-    }
-
-    /// The data files: CSV tables that have rows, the JSON, the raw archive.
-    pub fn data_files(&self) -> Vec<ExportFile> {
-        self.data_file_kinds()
-            .into_iter()
-            .map(|kind| self.data_file(kind))
-            .collect()
-    }
-
-    fn data_file_kinds(&self) -> Vec<DataFile> {
+    /// The data files this export has: its CSV tables, the JSON, the raw archive.
+    pub fn data_file_kinds(&self) -> Vec<DataFile> {
         Table::ALL
             .into_iter()
-            .filter(|table| table.applies(self.conversations))
+            .filter(|table| table.offered(self.options.layout, self.source.contents()))
             .map(DataFile::Csv)
             .chain([DataFile::Json, DataFile::Raw])
             .collect()
     }
 
-    fn data_file(&self, kind: DataFile) -> ExportFile {
-        let mut bytes = Chunks::new();
-        let (records, report) = self.write_data_file(kind, &mut bytes);
-        let (name, mime) = self.name_and_mime(kind);
-        ExportFile {
-            name,
-            mime,
-            bytes,
-            records,
-            report,
-        }
-    }
-
-    fn name_and_mime(&self, kind: DataFile) -> (String, &'static str) {
+    pub fn name_and_mime(&self, kind: DataFile) -> (String, &'static str) {
         match kind {
             DataFile::Csv(table) => (
                 self.name(&format!("{}.csv", table.kind())),
@@ -134,27 +98,50 @@ impl ExportContext<'_> {
         }
     }
 
-    /// Writes a data file into `out`: its records, and for a CSV what a spreadsheet could not hold.
-    fn write_data_file(&self, kind: DataFile, out: &mut dyn Write) -> (usize, Option<CsvReport>) {
-        match kind {
-            DataFile::Csv(table) => {
-                let options = CsvOptions {
-                    columns: self.columns.get(table.kind()).cloned(),
-                    ..self.options.clone()
-                };
-                let report = table.write_to(self.conversations, &options, out);
-                (report.rows, Some(report))
+    /// One data file, whole.
+    pub async fn file(&mut self, kind: DataFile) -> Result<ExportFile, ReadError> {
+        let mut bytes = Chunks::new();
+        let (records, report) = self.write_data_file(kind, &mut bytes).await?;
+        let (name, mime) = self.name_and_mime(kind);
+        Ok(ExportFile {
+            name,
+            mime,
+            bytes,
+            records,
+            report,
+        })
+    }
+
+    /// Writes a data file into `out`, a batch at a time: its records, and for a CSV what a
+    /// spreadsheet could not hold.
+    async fn write_data_file(
+        &mut self,
+        kind: DataFile,
+        out: &mut dyn Write,
+    ) -> Result<(usize, Option<CsvReport>), ReadError> {
+        let options = match kind {
+            DataFile::Csv(table) => CsvOptions {
+                columns: self.columns.get(table.kind()).cloned(),
+                ..self.options.clone()
+            },
+            _ => self.options.clone(),
+        };
+        let contents = self.source.contents().clone();
+        let mut writer = FileWriter::start(kind, &contents, &options, out);
+        self.source.rewind();
+        loop {
+            let batch = self.source.next_batch().await?;
+            if batch.is_empty() {
+                break;
             }
-            DataFile::Json => {
-                json::conversations_json(self.conversations, out);
-                (self.conversations.len(), None)
-            }
-            DataFile::Raw => (json::raw_ndjson(self.conversations, out), None),
+            writer.write(&batch);
         }
+        Ok(writer.finish())
     }
 
     pub fn manifest(&self, files: &[FileSummary]) -> Value {
         let spec = self.query.vendor.spec();
+        let contents = self.source.contents();
         let mut notes: Vec<&str> = spec.notes.to_vec();
         if self.options.for_spreadsheet {
             notes.push("CSV for spreadsheets: UTF-8 with a byte-order mark; text starting with = + - @ tab or carriage return is prefixed with '; cells over 32,767 characters are cut with a marker (the JSON has them whole).");
@@ -176,6 +163,10 @@ impl ExportContext<'_> {
             "csv": {
                 "delimiter": self.options.delimiter.as_str(),
                 "for": if self.options.for_spreadsheet { "spreadsheet" } else { "database" },
+                "layout": match self.options.layout {
+                    Layout::Vendor(_) => "vendor",
+                    Layout::Unified => "unified",
+                },
                 "columns": self.columns,
             },
             "files": files.iter().map(|file| {
@@ -187,14 +178,14 @@ impl ExportContext<'_> {
                 entry
             }).collect::<Vec<_>>(),
             "counts": {
-                "conversations": self.conversations.len(),
-                "messages": Table::Messages.rows(self.conversations),
-                "events": Table::Events.rows(self.conversations),
-                "participants": Table::Participants.rows(self.conversations),
-                "tool_calls": Table::ToolCalls.rows(self.conversations),
-                "criteria": Table::Criteria.rows(self.conversations),
+                "conversations": contents.conversations,
+                "messages": contents.messages,
+                "events": contents.events,
+                "participants": contents.participants,
+                "tool_calls": contents.tool_calls,
+                "criteria": contents.criteria,
             },
-            "warnings": sorted_warnings(self.warnings),
+            "warnings": sorted_warnings(self.source.warnings()),
             "notes": notes,
         })
     }
@@ -204,35 +195,110 @@ impl ExportContext<'_> {
     /// memory: "Download all" of 100,000 messages costs the zip, not the zip and every file.
     /// Entries carry no time, so the same export gives the same bytes (the manifest's
     /// `exported_at` apart).
-    pub fn zip(&self) -> ExportFile {
+    pub async fn zip(&mut self) -> Result<ExportFile, ReadError> {
         let mut zip = ZipStream::new();
         for kind in self.data_file_kinds() {
             let (name, _) = self.name_and_mime(kind);
-            zip.add(name, |out| self.write_data_file(kind, out));
+            zip.start(name);
+            let written = self.write_data_file(kind, zip.entry()).await?;
+            zip.end(written);
         }
         let mut used = HashSet::new();
-        for conversation in self.conversations {
-            let stem = unique_stem(&conversation.id, &mut used);
-            let complete = self.complete();
-            zip.add(format!("transcripts/{stem}.txt"), |out| {
-                write_text(out, &transcript::text(conversation, complete))
-            });
-            zip.add(format!("transcripts/{stem}.md"), |out| {
-                write_text(out, &transcript::markdown(conversation, complete))
-            });
+        let complete = self.complete();
+        self.source.rewind();
+        loop {
+            let batch = self.source.next_batch().await?;
+            if batch.is_empty() {
+                break;
+            }
+            for conversation in batch.iter() {
+                let stem = unique_stem(&conversation.id, &mut used);
+                zip.add(format!("transcripts/{stem}.txt"), |out| {
+                    write_text(out, &transcript::text(conversation, complete))
+                });
+                zip.add(format!("transcripts/{stem}.md"), |out| {
+                    write_text(out, &transcript::markdown(conversation, complete))
+                });
+            }
         }
         let manifest = self.manifest(&zip.files);
         zip.add("manifest.json".into(), |out| {
             serde_json::to_writer_pretty(out, &manifest).expect("writing to memory cannot fail");
             (1, None)
         });
-        ExportFile {
+        Ok(ExportFile {
             name: self.name("export.zip"),
             mime: "application/zip",
             records: zip.files.len(),
             bytes: zip.finish(),
             report: None,
+        })
+    }
+}
+
+/// An export held in memory, as files: what tests and the command line write from.
+pub struct ExportContext<'a> {
+    pub query: &'a ExportQuery,
+    pub conversations: &'a [Conversation],
+    pub warnings: &'a [Warning],
+    pub options: &'a CsvOptions,
+    pub columns: &'a BTreeMap<String, Vec<String>>,
+    pub exported_at: Timestamp,
+    pub missing: &'a [String],
+}
+
+impl<'a> ExportContext<'a> {
+    fn files(&self) -> Files<'a, MemorySource<'a>> {
+        Files {
+            query: self.query,
+            source: MemorySource::new(self.conversations, self.warnings),
+            options: self.options,
+            columns: self.columns,
+            exported_at: self.exported_at,
+            missing: self.missing,
         }
+    }
+
+    /// A memory source hands over everything at once: its files are ready without waiting.
+    fn now<T>(future: impl std::future::Future<Output = Result<T, ReadError>>) -> T {
+        future
+            .now_or_never()
+            .expect("an export in memory is read at once")
+            .expect("an export in memory always reads")
+    }
+
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    pub fn csv(&self, table: Table) -> ExportFile {
+        Self::now(self.files().file(DataFile::Csv(table)))
+    }
+
+    pub fn json(&self) -> ExportFile {
+        Self::now(self.files().file(DataFile::Json))
+    }
+
+    pub fn raw(&self) -> ExportFile {
+        Self::now(self.files().file(DataFile::Raw))
+    }
+
+    /// The data files: CSV tables that the export has, the JSON, the raw archive.
+    pub fn data_files(&self) -> Vec<ExportFile> {
+        let mut files = self.files();
+        files
+            .data_file_kinds()
+            .into_iter()
+            .map(|kind| Self::now(files.file(kind)))
+            .collect()
+    }
+
+    pub fn zip(&self) -> ExportFile {
+        Self::now(self.files().zip())
+    }
+
+    pub fn manifest(&self, files: &[FileSummary]) -> Value {
+        self.files().manifest(files)
     }
 }
 
@@ -241,6 +307,22 @@ struct ZipStream {
     writer: ZipWriter<zip::write::StreamWriter<Chunks>>,
     options: SimpleFileOptions,
     files: Vec<FileSummary>,
+    /// The entry being written: its name and its bytes so far.
+    open: Option<(String, usize)>,
+}
+
+impl Write for ZipStream {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let written = self.writer.write(data)?;
+        if let Some((_, bytes)) = &mut self.open {
+            *bytes += written;
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.flush()
+    }
 }
 
 impl ZipStream {
@@ -251,6 +333,7 @@ impl ZipStream {
                 .compression_method(CompressionMethod::Deflated)
                 .last_modified_time(zip::DateTime::default()),
             files: Vec::new(),
+            open: None,
         }
     }
 
@@ -260,15 +343,31 @@ impl ZipStream {
         name: String,
         write: impl FnOnce(&mut dyn Write) -> (usize, Option<CsvReport>),
     ) {
+        self.start(name);
+        let written = write(self.entry());
+        self.end(written);
+    }
+
+    /// Starts the entry `name`, to be written through `entry` (across awaits) and ended by `end`.
+    fn start(&mut self, name: String) {
         self.writer
             .start_file(name.as_str(), self.options)
             .expect("a zip in memory accepts entries");
-        let mut counted = Counted::new(&mut self.writer);
-        let (records, report) = write(&mut counted);
+        self.open = Some((name, 0));
+    }
+
+    /// The entry being written, counting its bytes.
+    fn entry(&mut self) -> &mut dyn Write {
+        self
+    }
+
+    /// Ends the entry with what its writer says it holds.
+    fn end(&mut self, (records, report): (usize, Option<CsvReport>)) {
+        let (name, bytes) = self.open.take().expect("an entry is open");
         self.files.push(FileSummary {
             name,
             records,
-            bytes: counted.bytes,
+            bytes,
             report,
         });
     }
@@ -285,30 +384,6 @@ fn write_text(out: &mut dyn Write, text: &str) -> (usize, Option<CsvReport>) {
     out.write_all(text.as_bytes())
         .expect("writing to memory cannot fail");
     (1, None)
-}
-
-/// Counts the bytes written through it, for the manifest.
-struct Counted<W> {
-    inner: W,
-    bytes: usize,
-}
-
-impl<W> Counted<W> {
-    fn new(inner: W) -> Self {
-        Counted { inner, bytes: 0 }
-    }
-}
-
-impl<W: Write> Write for Counted<W> {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let written = self.inner.write(data)?;
-        self.bytes += written;
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// Warnings in a stable order: pages mapped concurrently report them in any order.

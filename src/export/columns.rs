@@ -9,6 +9,7 @@ use chrono::SecondsFormat;
 use serde_json::Value;
 
 use crate::model::{Conversation, Event, Extras, Message, Timestamp};
+use crate::vendors::VendorId;
 
 /// Whether a spreadsheet could mistake the cell for a formula: only free text can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,12 +20,40 @@ pub enum CellKind {
     Plain,
 }
 
+/// Which vendors fill a column. A vendor's own files have only its columns; in the layout shared
+/// by every vendor, a column another vendor fills is empty, never a misleading 0.
+#[derive(Debug, Clone, Copy)]
+pub enum FilledBy {
+    All,
+    Only(&'static [VendorId]),
+}
+
+impl FilledBy {
+    pub fn includes(self, vendor: VendorId) -> bool {
+        match self {
+            FilledBy::All => true,
+            FilledBy::Only(vendors) => vendors.contains(&vendor),
+        }
+    }
+
+    /// "all", or the vendors' names, for the documentation.
+    pub fn describe(self) -> String {
+        match self {
+            FilledBy::All => "all".into(),
+            FilledBy::Only(vendors) => vendors
+                .iter()
+                .map(|v| v.spec().name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
 /// A column: `W` is the function that writes its cell for one row.
 pub struct Column<W> {
     pub name: &'static str,
     pub meaning: &'static str,
-    /// Which vendors fill it, for the documentation.
-    pub vendors: &'static str,
+    pub filled_by: FilledBy,
     pub kind: CellKind,
     pub write: W,
 }
@@ -69,18 +98,28 @@ impl<'a> WriteCell<EventRow<'a>> for fn(&EventRow<'_>, &mut String) {
     }
 }
 
-/// The vendor fields of a row that have no column of their own: they become `vendor_*` columns.
+/// What a row tells beyond its cells: its vendor (whose columns apply), and its vendor fields
+/// that have no column of their own (they become `extra_*` columns).
 pub trait HasExtras {
+    fn vendor(&self) -> VendorId;
     fn extras(&self) -> Option<&Extras>;
 }
 
 impl HasExtras for &Conversation {
+    fn vendor(&self) -> VendorId {
+        self.vendor
+    }
+
     fn extras(&self) -> Option<&Extras> {
         Some(&self.extras)
     }
 }
 
 impl HasExtras for EventRow<'_> {
+    fn vendor(&self) -> VendorId {
+        self.conversation.vendor
+    }
+
     fn extras(&self) -> Option<&Extras> {
         Some(&self.event.extras)
     }
@@ -92,6 +131,10 @@ pub trait ItemExtras {
 }
 
 impl<T: ItemExtras> HasExtras for ItemRow<'_, T> {
+    fn vendor(&self) -> VendorId {
+        self.conversation.vendor
+    }
+
     fn extras(&self) -> Option<&Extras> {
         self.item.item_extras()
     }

@@ -14,7 +14,8 @@ use csv::{QuoteStyle, Terminator, WriterBuilder};
 
 use super::buffer::Chunks;
 
-use super::columns::{raw_cell, CellKind, Column, HasExtras, WriteCell, EXTRA_PREFIX};
+use super::columns::{raw_cell, CellKind, Column, FilledBy, HasExtras, WriteCell, EXTRA_PREFIX};
+use crate::vendors::VendorId;
 
 /// Excel's limit on characters in a cell.
 pub const SPREADSHEET_MAX_CELL_CHARS: usize = 32_767;
@@ -55,13 +56,34 @@ impl Delimiter {
     }
 }
 
+/// Which columns a file has: one vendor's own, or the same for every vendor (for people who
+/// combine vendors in one table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// The columns the vendor fills: no column that would always be empty.
+    Vendor(VendorId),
+    /// Every column of every vendor; one a row's vendor does not fill is empty.
+    #[default]
+    Unified,
+}
+
+impl Layout {
+    pub fn shows(self, filled_by: FilledBy) -> bool {
+        match self {
+            Layout::Vendor(vendor) => filled_by.includes(vendor),
+            Layout::Unified => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvOptions {
     pub delimiter: Delimiter,
     /// For a spreadsheet (BOM, formula neutralising, cell limit) rather than a database.
     pub for_spreadsheet: bool,
-    /// The columns to write, in order; `None` writes them all.
+    /// The columns to write, in order; `None` writes those of the layout.
     pub columns: Option<Vec<String>>,
+    pub layout: Layout,
 }
 
 impl Default for CsvOptions {
@@ -70,6 +92,7 @@ impl Default for CsvOptions {
             delimiter: Delimiter::Comma,
             for_spreadsheet: true,
             columns: None,
+            layout: Layout::Unified,
         }
     }
 }
@@ -91,20 +114,17 @@ pub struct CsvFile {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The names of a table's columns, vendor-specific ones included, in default order.
-pub fn column_names<R, W, I>(columns: &[Column<W>], rows: impl Fn() -> I) -> Vec<String>
-where
-    R: HasExtras,
-    W: WriteCell<R>,
-    I: Iterator<Item = R>,
-{
-    let mut names: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
-    names.extend(
-        extra_columns(columns, rows())
-            .into_iter()
-            .map(|(_, name)| name),
-    );
-    names
+/// The vendor fields of `rows` that have no column.
+pub fn extra_keys<R: HasExtras>(rows: impl Iterator<Item = R>) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for row in rows {
+        for key in row.extras().into_iter().flat_map(|extras| extras.keys()) {
+            if !keys.contains(key) {
+                keys.insert(key.clone());
+            }
+        }
+    }
+    keys
 }
 
 /// The vendor fields of the rows that have no column, each with its column name:
@@ -114,16 +134,12 @@ pub fn extra_columns<R: HasExtras, W>(
     columns: &[Column<W>],
     rows: impl Iterator<Item = R>,
 ) -> Vec<(String, String)> {
-    let mut keys = BTreeSet::new();
-    for row in rows {
-        for key in row.extras().into_iter().flat_map(|extras| extras.keys()) {
-            if !keys.contains(key) {
-                keys.insert(key.clone());
-            }
-        }
-    }
+    extra_column_names(columns, &extra_keys(rows))
+}
+
+fn extra_column_names<W>(columns: &[Column<W>], keys: &BTreeSet<String>) -> Vec<(String, String)> {
     let mut taken: BTreeSet<String> = columns.iter().map(|c| c.name.to_string()).collect();
-    keys.into_iter()
+    keys.iter()
         .map(|key| {
             let snake: String = key
                 .chars()
@@ -142,20 +158,137 @@ pub fn extra_columns<R: HasExtras, W>(
                 name = format!("{base}_{counter}");
                 counter += 1;
             }
-            (key, name)
+            (key.clone(), name)
         })
         .collect()
 }
 
-enum Selected<'c, W> {
+/// A column of a file: one of the table's, or a vendor field.
+pub enum Selected<'c, W> {
     Fixed(&'c Column<W>),
     /// A vendor field: its key, and its column name.
     Extra(String, String),
 }
 
+impl<W> Selected<'_, W> {
+    pub fn name(&self) -> String {
+        match self {
+            Selected::Fixed(column) => column.name.to_string(),
+            Selected::Extra(_, name) => name.clone(),
+        }
+    }
+}
+
+/// The columns a file has: the table's columns of `layout`, then its vendor fields (`extras`,
+/// known before writing), or those `chosen`, in the order chosen.
+pub fn select_columns<'c, W>(
+    columns: &'c [Column<W>],
+    extras: &BTreeSet<String>,
+    layout: Layout,
+    chosen: Option<&[String]>,
+) -> Vec<Selected<'c, W>> {
+    let mut all: Vec<Selected<W>> = columns
+        .iter()
+        .filter(|column| layout.shows(column.filled_by))
+        .map(Selected::Fixed)
+        .chain(
+            extra_column_names(columns, extras)
+                .into_iter()
+                .map(|(key, name)| Selected::Extra(key, name)),
+        )
+        .collect();
+    match chosen {
+        None => all,
+        Some(names) => names
+            .iter()
+            .filter_map(|name| {
+                let at = all.iter().position(|column| column.name() == *name)?;
+                Some(all.remove(at))
+            })
+            .collect(),
+    }
+}
+
+/// A CSV file being written: the header at once, then rows as they come.
+pub struct CsvWriter<'o> {
+    writer: csv::Writer<&'o mut dyn Write>,
+    for_spreadsheet: bool,
+    cell: String,
+    report: CsvReport,
+}
+
+impl<'o> CsvWriter<'o> {
+    /// Starts a file with `header` (and, for a spreadsheet, a byte-order mark).
+    pub fn start(out: &'o mut dyn Write, options: &CsvOptions, header: &[String]) -> Self {
+        if options.for_spreadsheet {
+            out.write_all(BOM).expect("writing to memory cannot fail");
+        }
+        let mut writer = WriterBuilder::new()
+            .delimiter(options.delimiter.byte())
+            .terminator(Terminator::CRLF)
+            .quote_style(QuoteStyle::Necessary)
+            .from_writer(out);
+        writer
+            .write_record(header)
+            .expect("writing to memory cannot fail");
+        CsvWriter {
+            writer,
+            for_spreadsheet: options.for_spreadsheet,
+            cell: String::new(),
+            report: CsvReport::default(),
+        }
+    }
+
+    /// Writes one row: a cell per selected column.
+    pub fn row<R: HasExtras, W: WriteCell<R>>(&mut self, columns: &[Selected<W>], row: &R) {
+        for column in columns {
+            self.cell.clear();
+            let kind = match column {
+                // A column this row's vendor does not fill stays empty: not a 0 that reads as
+                // a count.
+                Selected::Fixed(column) if !column.filled_by.includes(row.vendor()) => column.kind,
+                Selected::Fixed(column) => {
+                    column.write.write_cell(row, &mut self.cell);
+                    column.kind
+                }
+                Selected::Extra(key, _) => {
+                    if let Some(value) = row.extras().and_then(|extras| extras.get(key)) {
+                        raw_cell(&mut self.cell, value);
+                    }
+                    CellKind::Text
+                }
+            };
+            if self.for_spreadsheet {
+                if kind == CellKind::Text {
+                    neutralise_formula(&mut self.cell);
+                }
+                if cut_to_spreadsheet_cell(&mut self.cell) {
+                    self.report.truncated_cells += 1;
+                }
+            }
+            self.writer
+                .write_field(self.cell.as_bytes())
+                .expect("writing to memory cannot fail");
+        }
+        self.writer
+            .write_record(None::<&[u8]>)
+            .expect("writing to memory cannot fail");
+        self.report.rows += 1;
+    }
+
+    /// Ends the file: what a reader of it should know.
+    pub fn finish(mut self) -> CsvReport {
+        if self.for_spreadsheet {
+            self.report.rows_beyond_spreadsheet =
+                (self.report.rows + 1).saturating_sub(SPREADSHEET_MAX_ROWS);
+        }
+        self.writer.flush().expect("writing to memory cannot fail");
+        self.report
+    }
+}
+
 /// Writes a table into `out`: a header, then one row per item of `rows()` (called twice: once to
-/// find the vendor-specific columns, once to write). `out` is dynamic so that each table's code
-/// is compiled once, not once per kind of output.
+/// find the vendor-specific columns, once to write).
 pub fn write_table<R, W, I>(
     columns: &[Column<W>],
     rows: impl Fn() -> I,
@@ -167,86 +300,14 @@ where
     W: WriteCell<R>,
     I: Iterator<Item = R>,
 {
-    let extras = extra_columns(columns, rows());
-    let all: Vec<Selected<W>> = columns
-        .iter()
-        .map(Selected::Fixed)
-        .chain(
-            extras
-                .into_iter()
-                .map(|(key, name)| Selected::Extra(key, name)),
-        )
-        .collect();
-    let selected: Vec<&Selected<W>> = match &options.columns {
-        None => all.iter().collect(),
-        Some(names) => names
-            .iter()
-            .filter_map(|name| all.iter().find(|column| selected_name(column) == *name))
-            .collect(),
-    };
-
-    if options.for_spreadsheet {
-        out.write_all(BOM).expect("writing to memory cannot fail");
-    }
-    let mut writer = WriterBuilder::new()
-        .delimiter(options.delimiter.byte())
-        .terminator(Terminator::CRLF)
-        .quote_style(QuoteStyle::Necessary)
-        .from_writer(out);
-    let mut report = CsvReport::default();
-    let header: Vec<String> = selected
-        .iter()
-        .map(|column| selected_name(column))
-        .collect();
-    writer
-        .write_record(&header)
-        .expect("writing to memory cannot fail");
-
-    let mut cell = String::new();
+    let keys = extra_keys(rows());
+    let selected = select_columns(columns, &keys, options.layout, options.columns.as_deref());
+    let header: Vec<String> = selected.iter().map(Selected::name).collect();
+    let mut writer = CsvWriter::start(out, options, &header);
     for row in rows() {
-        for column in &selected {
-            cell.clear();
-            let kind = match column {
-                Selected::Fixed(column) => {
-                    column.write.write_cell(&row, &mut cell);
-                    column.kind
-                }
-                Selected::Extra(key, _) => {
-                    if let Some(value) = row.extras().and_then(|extras| extras.get(key)) {
-                        raw_cell(&mut cell, value);
-                    }
-                    CellKind::Text
-                }
-            };
-            if options.for_spreadsheet {
-                if kind == CellKind::Text {
-                    neutralise_formula(&mut cell);
-                }
-                if cut_to_spreadsheet_cell(&mut cell) {
-                    report.truncated_cells += 1;
-                }
-            }
-            writer
-                .write_field(cell.as_bytes())
-                .expect("writing to memory cannot fail");
-        }
-        writer
-            .write_record(None::<&[u8]>)
-            .expect("writing to memory cannot fail");
-        report.rows += 1;
+        writer.row(&selected, &row);
     }
-    if options.for_spreadsheet {
-        report.rows_beyond_spreadsheet = (report.rows + 1).saturating_sub(SPREADSHEET_MAX_ROWS);
-    }
-    writer.flush().expect("writing to memory cannot fail");
-    report
-}
-
-fn selected_name<W>(column: &Selected<W>) -> String {
-    match column {
-        Selected::Fixed(column) => column.name.to_string(),
-        Selected::Extra(_, name) => name.clone(),
-    }
+    writer.finish()
 }
 
 /// Prefixes `'` to a cell a spreadsheet would read as a formula (OWASP: `=`, `+`, `-`, `@`,

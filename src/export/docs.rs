@@ -19,7 +19,7 @@ fn table<W>(out: &mut String, file: &str, about: &str, columns: &[Column<W>]) {
             "| `{}` | {} | {} |",
             column.name,
             column.meaning.replace('|', "\\|"),
-            column.vendors
+            column.filled_by.describe()
         );
     }
     out.push('\n');

@@ -5,22 +5,27 @@ pub mod bundle;
 pub mod columns;
 pub mod csv;
 pub mod docs;
+pub mod files;
 pub mod json;
+pub mod source;
 pub mod tables;
 pub mod transcript;
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
 use buffer::Chunks;
-use columns::{EventRow, ItemRow};
-use csv::{column_names, write_table, CsvFile, CsvOptions, CsvReport};
+use columns::FilledBy;
+use columns::{Column, EventRow, ItemRow};
+use csv::{select_columns, write_table, CsvFile, CsvOptions, CsvReport, Layout, Selected};
 use tables::{
     CONVERSATION_COLUMNS, CRITERION_COLUMNS, EVENT_COLUMNS, MESSAGE_COLUMNS, PARTICIPANT_COLUMNS,
     TOOL_CALL_COLUMNS,
 };
 
 use crate::model::{Conversation, Criterion, Message, Participant, ToolCall};
-use crate::vendors::ExportQuery;
+use crate::store::Contents;
+use crate::vendors::{ExportQuery, VendorId};
 
 /// The CSV files an export can have: conversations and messages always, the others when they
 /// have rows.
@@ -79,28 +84,69 @@ impl Table {
         }
     }
 
-    /// Conversations and messages are always written; the others only when they have rows.
-    pub fn applies(self, conversations: &[Conversation]) -> bool {
-        matches!(self, Table::Conversations | Table::Messages) || self.rows(conversations) > 0
+    /// The vendors whose data fills this file.
+    pub fn filled_by(self) -> FilledBy {
+        match self {
+            Table::Conversations => FilledBy::All,
+            Table::Messages => FilledBy::Only(&[
+                VendorId::Humind,
+                VendorId::HueChat,
+                VendorId::VoiceWidget,
+                VendorId::Mindo,
+            ]),
+            Table::Events => FilledBy::Only(&[VendorId::Humind]),
+            Table::Participants => FilledBy::Only(&[VendorId::TalkToHumans]),
+            Table::ToolCalls => FilledBy::Only(&[VendorId::VoiceWidget, VendorId::Mindo]),
+            Table::Criteria => FilledBy::Only(&[VendorId::VoiceWidget]),
+        }
     }
 
-    /// Its columns with the current data's vendor fields, in default order.
-    pub fn column_names(self, conversations: &[Conversation]) -> Vec<String> {
+    /// Whether this file is offered: a vendor's own files (never one its data cannot fill);
+    /// in the shared layout, conversations and messages always, the others when they have rows.
+    pub fn offered(self, layout: Layout, contents: &Contents) -> bool {
+        let always = match layout {
+            Layout::Vendor(vendor) if !self.filled_by().includes(vendor) => return false,
+            Layout::Vendor(_) | Layout::Unified => {
+                matches!(self, Table::Conversations | Table::Messages)
+            }
+        };
+        always || self.rows_in(contents) > 0
+    }
+
+    /// Rows this table has in an export of `contents`.
+    pub fn rows_in(self, contents: &Contents) -> usize {
         match self {
-            Table::Conversations => column_names(CONVERSATION_COLUMNS, || conversations.iter()),
-            Table::Messages => {
-                column_names(MESSAGE_COLUMNS, || items(conversations, |c| &c.messages))
+            Table::Conversations => contents.conversations,
+            Table::Messages => contents.messages,
+            Table::Events => contents.events,
+            Table::Participants => contents.participants,
+            Table::ToolCalls => contents.tool_calls,
+            Table::Criteria => contents.criteria,
+        }
+    }
+
+    /// Its columns in `layout`, with the current data's vendor fields, in default order.
+    /// The columns of this table, in order, for an export that holds `contents`.
+    pub fn column_names(self, layout: Layout, contents: &Contents) -> Vec<String> {
+        fn names<W>(
+            columns: &[Column<W>],
+            extras: &BTreeSet<String>,
+            layout: Layout,
+        ) -> Vec<String> {
+            select_columns(columns, extras, layout, None)
+                .iter()
+                .map(Selected::name)
+                .collect()
+        }
+        match self {
+            Table::Conversations => {
+                names(CONVERSATION_COLUMNS, &contents.conversation_extras, layout)
             }
-            Table::Events => column_names(EVENT_COLUMNS, || event_rows(conversations)),
-            Table::Participants => column_names(PARTICIPANT_COLUMNS, || {
-                items(conversations, |c| &c.participants)
-            }),
-            Table::ToolCalls => column_names(TOOL_CALL_COLUMNS, || {
-                items(conversations, |c| &c.tool_calls)
-            }),
-            Table::Criteria => {
-                column_names(CRITERION_COLUMNS, || items(conversations, |c| &c.criteria))
-            }
+            Table::Messages => names(MESSAGE_COLUMNS, &contents.message_extras, layout),
+            Table::Events => names(EVENT_COLUMNS, &contents.event_extras, layout),
+            Table::Participants => names(PARTICIPANT_COLUMNS, &contents.participant_extras, layout),
+            Table::ToolCalls => names(TOOL_CALL_COLUMNS, &contents.tool_call_extras, layout),
+            Table::Criteria => names(CRITERION_COLUMNS, &BTreeSet::new(), layout),
         }
     }
 
@@ -214,20 +260,29 @@ pub fn events_csv(conversations: &[Conversation], options: &CsvOptions) -> CsvFi
 /// `humind_2026-05-01_2026-06-01_messages.csv`: vendor, the date range, and what the file holds.
 /// The range comes from the date filters; where one is open, from the data itself.
 pub fn file_name(query: &ExportQuery, conversations: &[Conversation], kind: &str) -> String {
+    let span = source::span(
+        conversations
+            .iter()
+            .filter_map(|c| c.started_at.or(c.last_message_at))
+            .map(|at| at.date_naive()),
+    );
+    file_name_spanning(query, span, kind)
+}
+
+/// `file_name`, with the first and last days of the data known.
+pub fn file_name_spanning(
+    query: &ExportQuery,
+    span: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    kind: &str,
+) -> String {
     let spec = query.vendor.spec();
     let day = |name: &str| query.filter(name).get(..10).unwrap_or("").to_string();
     let (from, to) = spec
         .date_range
         .map(|range| (day(range.from), day(range.to)))
         .unwrap_or_default();
-    let dates = conversations
-        .iter()
-        .filter_map(|c| c.started_at.or(c.last_message_at));
-    let first = dates
-        .clone()
-        .min()
-        .map(|at| at.format("%Y-%m-%d").to_string());
-    let last = dates.max().map(|at| at.format("%Y-%m-%d").to_string());
+    let first = span.map(|(first, _)| first.to_string());
+    let last = span.map(|(_, last)| last.to_string());
     let from = if from.is_empty() {
         first.unwrap_or_default()
     } else {

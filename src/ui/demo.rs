@@ -63,8 +63,7 @@ fn world() -> Rc<World> {
                 seed: 7,
                 conversations: DEMO_CONVERSATIONS,
                 anchor,
-                huechat_arrivals_every: None,
-                counts: Vec::new(),
+                ..WorldConfig::default()
             }))
         })
         .clone()

@@ -1,17 +1,19 @@
 //! Step 4: the files, one click each, and how CSV is written (separator, spreadsheet or database,
 //! which columns in which order).
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::{browser, session, Ui};
 use crate::engine::clock::{BrowserClock, Clock};
-use crate::engine::Export;
-use crate::export::bundle::{ExportContext, ExportFile};
-use crate::export::csv::{CsvOptions, Delimiter};
+use crate::export::bundle::{ExportFile, Files};
+use crate::export::csv::Delimiter;
+use crate::export::files::DataFile;
+use crate::export::source::ReadError;
 use crate::export::Table;
 use crate::format;
+use crate::store::readback::StoredSource;
+use crate::view_state::ViewState;
 
 /// What a download button makes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,28 +35,67 @@ impl Kind {
     }
 }
 
-fn build(
-    export: &Export,
-    kind: Kind,
-    options: &CsvOptions,
-    columns: &BTreeMap<String, Vec<String>>,
-) -> ExportFile {
-    let missing = export.missing();
-    let context = ExportContext {
-        query: &export.query,
-        conversations: export.store.conversations(),
-        warnings: &export.store.warnings,
-        options,
-        columns,
+/// Writes one of the files of the export the results show, reading its conversations back
+/// from where its pages are kept, a batch at a time.
+async fn build(ui: Ui, kind: Kind) -> Option<Result<ExportFile, ReadError>> {
+    let view = ui.view.get_untracked();
+    let options = view.csv_options();
+    // A copy of the summaries: the export may go on running while the file is written.
+    let (query, summaries, contents, warnings, missing, kept) = ui.session.with_value(|s| {
+        let s = s.as_ref()?;
+        let shown = s.before_update.as_ref().unwrap_or(&s.export).borrow();
+        Some((
+            shown.query.clone(),
+            shown.store.conversations().to_vec(),
+            shown.store.contents.clone(),
+            shown.store.warnings.clone(),
+            shown.missing(),
+            s.kept.clone(),
+        ))
+    })?;
+    let mut files = Files {
+        query: &query,
+        source: StoredSource::new(&summaries, &contents, &warnings, kept),
+        options: &options,
+        columns: &view.columns,
         exported_at: BrowserClock.wall(),
         missing: &missing,
     };
-    match kind {
-        Kind::Csv(table) => context.csv(table),
-        Kind::Json => context.json(),
-        Kind::Raw => context.raw(),
-        Kind::All => context.zip(),
+    Some(match kind {
+        Kind::Csv(table) => files.file(DataFile::Csv(table)).await,
+        Kind::Json => files.file(DataFile::Json).await,
+        Kind::Raw => files.file(DataFile::Raw).await,
+        Kind::All => files.zip().await,
+    })
+}
+
+/// Makes a file and hands it to the browser; `note` says how it went.
+fn save(ui: Ui, kind: Kind) {
+    let (note, busy) = (ui.download_note, ui.downloading);
+    if busy.get_untracked().is_some() {
+        return;
     }
+    busy.set(Some(format!("Preparing {}…", kind.label())));
+    spawn_local(async move {
+        let built = build(ui, kind).await;
+        busy.set(None);
+        match built {
+            Some(Ok(file)) => {
+                browser::download_blob(&file.name, file.mime, &file.bytes.blob_parts());
+                note.set(report_note(&file));
+            }
+            Some(Err(failed)) => note.set(Some(format!(
+                "The file could not be written: a saved page could not be read back ({}). Reopen the export from the list and try again.",
+                failed.0
+            ))),
+            None => {}
+        }
+    });
+}
+
+/// Downloads every file at once (the zip), as "Download all" does.
+pub fn download_all(ui: Ui) {
+    save(ui, Kind::All);
 }
 
 /// A sentence about CSV cells or rows a spreadsheet cannot hold, if any.
@@ -78,37 +119,21 @@ fn report_note(file: &ExportFile) -> Option<String> {
 
 #[component]
 pub fn Downloads(ui: Ui) -> impl IntoView {
-    let note = RwSignal::new(None::<String>);
+    let (note, busy) = (ui.download_note, ui.downloading);
     let tables = move || {
         ui.with_export(|e| {
             Table::ALL
                 .into_iter()
-                .filter(|t| t.applies(e.store.conversations()))
+                .filter(|t| t.offered(ui.view.with(ViewState::layout), &e.store.contents))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
-    };
-    let save = move |kind: Kind| {
-        let view = ui.view.get_untracked();
-        let options = CsvOptions {
-            delimiter: view.delimiter,
-            for_spreadsheet: !view.for_database,
-            columns: None,
-        };
-        let built = ui.session.with_value(|s| {
-            s.as_ref()
-                .map(|s| build(&s.export.borrow(), kind, &options, &view.columns))
-        });
-        if let Some(file) = built {
-            browser::download_blob(&file.name, file.mime, &file.bytes.blob_parts());
-            note.set(report_note(&file));
-        }
     };
     let partial = Memo::new(move |_| session::partial(ui));
     // A partial set says so on every button: it must not pass for the whole export.
     let button = move |kind: Kind, class: &'static str| {
         view! {
-            <button type="button" class=class class:partial=move || partial.with(Option::is_some) on:click=move |_| save(kind)>
+            <button type="button" class=class class:partial=move || partial.with(Option::is_some) disabled=move || busy.with(Option::is_some) on:click=move |_| save(ui, kind)>
                 {kind.label()}
                 {move || partial.get().map(|label| view! { <span class="partial-label">{format!(", {label}")}</span> })}
             </button>
@@ -128,6 +153,7 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
                 {button(Kind::Raw, "download")}
                 {button(Kind::All, "download all")}
             </div>
+            {move || busy.get().map(|text| view! { <p class="note" role="status" aria-busy="true">{text}</p> })}
             {move || note.get().map(|text| view! { <p class="note" role="status">{text}</p> })}
             <div class="csv-options">
                 <div class="field">
@@ -165,6 +191,17 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
                     />
                     "For a database, not a spreadsheet (no byte-order mark, text exactly as sent)"
                 </label>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || ui.view.with(|v| v.same_columns)
+                        on:change=move |event| {
+                            let checked = event_target_checked(&event);
+                            ui.view.update(|v| v.same_columns = checked);
+                        }
+                    />
+                    "Same columns for every vendor (to combine exports of several vendors in one table)"
+                </label>
             </div>
             <ColumnPicker ui=ui />
         </section>
@@ -175,9 +212,20 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
 #[component]
 fn ColumnPicker(ui: Ui) -> impl IntoView {
     let table = RwSignal::new(Table::Conversations);
+    // Only the files this export has.
+    let offered = move || {
+        ui.with_export(|e| {
+            let layout = ui.view.with(ViewState::layout);
+            Table::ALL
+                .into_iter()
+                .filter(|t| t.offered(layout, &e.store.contents))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+    };
     let available = Memo::new(move |_| {
         let table = table.get();
-        ui.with_export(|e| table.column_names(e.store.conversations()))
+        ui.with_export(|e| table.column_names(ui.view.with(ViewState::layout), &e.store.contents))
             .unwrap_or_default()
     });
     // The chosen columns in order, or every column when nothing is chosen for this file.
@@ -240,7 +288,7 @@ fn ColumnPicker(ui: Ui) -> impl IntoView {
                         table.set(chosen);
                     }
                 }>
-                    {Table::ALL.into_iter().map(|t| view! {
+                    {move || offered().into_iter().map(|t| view! {
                         <option value=t.kind() selected=move || table.get() == t>{format!("{}.csv", t.kind())}</option>
                     }).collect_view()}
                 </select>

@@ -11,11 +11,14 @@ mod calendar;
 mod charts;
 mod connection;
 mod demo;
+mod device;
 mod downloads;
 mod filters;
 mod form;
+mod kept;
 mod preview;
 mod progress;
+mod saved_list;
 mod session;
 mod source;
 mod storage;
@@ -28,6 +31,7 @@ use leptos::prelude::*;
 use crate::destination::{Destination, ScopedKey, TrustedHosts};
 use crate::engine::Export;
 use crate::secret::ApiKey;
+use crate::store::Summary;
 use crate::vendors::{FieldError, VendorId};
 use crate::view_state::ViewState;
 use session::{Rejection, Session};
@@ -60,6 +64,17 @@ pub struct Ui {
     pub selected: RwSignal<Option<String>>,
     /// The engine clock, refreshed while running, for elapsed time and countdowns.
     pub now_ms: RwSignal<f64>,
+    /// The exports saved on this device, and its storage.
+    pub device: RwSignal<device::DeviceState>,
+    /// The saved export being read back, while it is.
+    pub opening: RwSignal<Option<String>>,
+    /// A saved export was opened to go on, and the key must be given again.
+    pub key_needed: RwSignal<bool>,
+    /// What the last run of only what changed brought, once merged.
+    pub update_report: RwSignal<Option<String>>,
+    /// The file being prepared for download, and what the last one said.
+    pub downloading: RwSignal<Option<String>>,
+    pub download_note: RwSignal<Option<String>>,
 }
 
 impl Ui {
@@ -81,23 +96,37 @@ impl Ui {
             running: RwSignal::new(false),
             selected: RwSignal::new(None),
             now_ms: RwSignal::new(0.0),
+            device: RwSignal::new(device::DeviceState::default()),
+            opening: RwSignal::new(None),
+            key_needed: RwSignal::new(false),
+            update_report: RwSignal::new(None),
+            downloading: RwSignal::new(None),
+            download_note: RwSignal::new(None),
         }
     }
 
-    /// Reads the current export, subscribing to changes of its data. `None` before the first
-    /// fetch.
-    pub fn with_export<T>(&self, read: impl FnOnce(&Export) -> T) -> Option<T> {
+    /// Reads the export the results show (while an update of only what changed runs, the
+    /// whole set it updates), subscribing to changes of its data. `None` before the first fetch.
+    pub fn with_export<T>(&self, read: impl FnOnce(&Export<Summary>) -> T) -> Option<T> {
         self.data_tick.track();
-        self.read_export(read)
+        self.session.with_value(|session| {
+            let session = session.as_ref()?;
+            let shown = session.before_update.as_ref().unwrap_or(&session.export);
+            Some(read(&shown.borrow()))
+        })
     }
 
-    /// Reads the current export, subscribing to changes of its progress (several a second).
-    pub fn with_progress<T>(&self, read: impl FnOnce(&Export) -> T) -> Option<T> {
+    /// Reads the run going on (or the last), subscribing to changes of its progress (several
+    /// a second).
+    pub fn with_progress<T>(&self, read: impl FnOnce(&Export<Summary>) -> T) -> Option<T> {
         self.tick.track();
-        self.read_export(read)
+        self.with_progress_untracked(read)
     }
 
-    fn read_export<T>(&self, read: impl FnOnce(&Export) -> T) -> Option<T> {
+    pub fn with_progress_untracked<T>(
+        &self,
+        read: impl FnOnce(&Export<Summary>) -> T,
+    ) -> Option<T> {
         self.session.with_value(|session| {
             session
                 .as_ref()
@@ -221,6 +250,7 @@ fn App() -> impl IntoView {
         ui.view.set(view);
         ui.reset_form();
     });
+    device::refresh(ui);
     let has_results = move || {
         ui.with_export(|export| !export.store.is_empty())
             .unwrap_or(false)
@@ -235,6 +265,7 @@ fn App() -> impl IntoView {
             </p>
         </header>
         <main>
+            <saved_list::SavedExports ui=ui />
             <form
                 class="panel"
                 novalidate=true

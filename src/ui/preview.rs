@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::Ui;
 use crate::format;
-use crate::model::Conversation;
 use crate::preview::{select, PreviewQuery, SortKey};
+use crate::store::{Keep, Summary};
 use crate::words;
 
 const PAGE_SIZE: usize = 25;
@@ -23,9 +23,9 @@ struct Row {
 }
 
 impl Row {
-    fn of(conversation: &Conversation) -> Self {
+    fn of(conversation: &Summary) -> Self {
         // TalkToHumans gives no start time: its last message's time stands in.
-        let when = conversation.started_at.or(conversation.last_message_at);
+        let when = conversation.date();
         Row {
             id: conversation.id.clone(),
             started: format::time(&when),
@@ -37,7 +37,7 @@ impl Row {
                 .map(|code| words::status(conversation.vendor, code))
                 .unwrap_or_default(),
             tags: conversation.tags.join(", "),
-            messages: conversation.messages.len(),
+            messages: conversation.message_count(),
             cart: match conversation.has_cart {
                 Some(true) => "Yes",
                 Some(false) => "No",

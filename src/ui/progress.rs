@@ -59,6 +59,8 @@ struct RunView {
     windows: Vec<WindowProgress>,
     total_changed: Option<(u64, u64)>,
     notices: Vec<String>,
+    /// The mark of a run of only what changed.
+    since: Option<String>,
 }
 
 impl RunView {
@@ -76,13 +78,21 @@ impl RunView {
 
     fn headline(&self) -> String {
         match &self.status {
-            RunStatus::Ready | RunStatus::Running => format!("Fetching from {}…", self.vendor),
+            RunStatus::Ready | RunStatus::Running => match &self.since {
+                Some(since) => format!("Fetching what changed at {} since {since}…", self.vendor),
+                None => format!("Fetching from {}…", self.vendor),
+            },
+            RunStatus::Cancelled | RunStatus::Failed(_) if self.since.is_some() => format!(
+                "Stopped while fetching what changed ({} so far): the export below is as it was before. Resume to finish the update.",
+                self.fetched()
+            ),
             RunStatus::Finished if !self.has_data() => {
                 format!(
                     "Done: {} has no conversations that match these filters.",
                     self.vendor
                 )
             }
+            RunStatus::Finished if self.read_back() => format!("Done: {}.", self.fetched()),
             RunStatus::Finished => format!(
                 "Done: {} in {}.",
                 self.fetched(),
@@ -103,8 +113,17 @@ impl RunView {
         }
     }
 
+    /// Read back from this device's storage, not fetched in this page: how long it took and
+    /// how it went step by step are not known here.
+    fn read_back(&self) -> bool {
+        self.elapsed_ms == 0.0 && !matches!(self.status, RunStatus::Ready | RunStatus::Running)
+    }
+
     /// What the bar measures now, in words.
     fn step(&self) -> String {
+        if self.read_back() {
+            return "Read back from this device's storage.".into();
+        }
         match self.stage {
             Stage::Listing {
                 listed,
@@ -136,7 +155,7 @@ impl RunView {
     fn rate(&self) -> String {
         let seconds = (self.elapsed_ms / 1000.0).max(0.001);
         match self.holds {
-            _ if self.conversations == 0 && self.messages == 0 => "—".into(),
+            _ if (self.conversations == 0 && self.messages == 0) || self.read_back() => "—".into(),
             Holds::Conversations => {
                 format!("{:.0} conversations/s", self.conversations as f64 / seconds)
             }
@@ -198,6 +217,10 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
                     .iter()
                     .map(|n| n.describe(spec.name))
                     .collect(),
+                since: export
+                    .query
+                    .changed_since
+                    .map(|at| format::local_time(at, super::browser::utc_offset_minutes())),
             }
         })
     });
@@ -227,6 +250,14 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
             && form_matches_run(ui)
     };
     let try_again = move || stopped() && !resumable() && form_matches_run(ui);
+    let update_since = move || {
+        ui.tick.track();
+        (!ui.running.get() && form_matches_run(ui))
+            .then(|| session::update_mark(ui))
+            .flatten()
+            .map(|at| format::local_time(at, super::browser::utc_offset_minutes()))
+    };
+    let key_needed = move || ui.key_needed.get() && ui.key.with(|k| k.trim().is_empty());
     let changed = move || !ui.running.get() && run.with(Option::is_some) && !form_matches_run(ui);
     view! {
         <Show when=move || run.with(Option::is_some)>
@@ -347,7 +378,18 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
                     <Show when=try_again>
                         <button type="button" class="primary" on:click=move |_| session::start(ui)>"Try again"</button>
                     </Show>
+                    {move || update_since().map(|since| view! {
+                        <button type="button" class="primary" on:click=move |_| session::start_update(ui)>
+                            {format!("Fetch only what changed since {since}")}
+                        </button>
+                    })}
                 </div>
+                {move || ui.update_report.get().map(|report| view! { <p class="note" role="status" data-update-report="">{report}</p> })}
+                <Show when=key_needed>
+                    <p class="note" role="status" data-key-needed="">
+                        "Paste the API key in step 1 to go on: keys are not saved with exports unless you ask this device to remember them."
+                    </p>
+                </Show>
             </section>
         </Show>
     }

@@ -8,17 +8,32 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::connection::Connection;
-use super::{browser, demo, form, progress, Ui};
+use super::kept::Kept;
+use super::{browser, demo, device, form, progress, Ui};
 use crate::engine::cancel::CancelToken;
 use crate::engine::clock::{BrowserClock, Clock};
 use crate::engine::{run, Export, RunStatus, Settings};
 use crate::error::{ErrorKind, Problem};
+use crate::journal::MemoryJournal;
 use crate::key_check::check_key;
+use crate::saved::SavedExport;
+use crate::store::Summary;
 use crate::view_state::ViewState;
+
+/// An export as the page holds it: summaries, pointing at pages kept in storage.
+pub type Held = Rc<RefCell<Export<Summary>>>;
 
 /// The export on screen, where its requests go, how to stop it, and the form that asked for it.
 pub(super) struct Session {
-    pub export: Rc<RefCell<Export>>,
+    /// The run going on, or the last one: the export, or an update of only what changed.
+    pub export: Held,
+    /// While an update of only what changed has not finished: the whole set it updates, which
+    /// the results and files show until the update is merged in.
+    pub before_update: Option<Held>,
+    /// Where the pages are kept, for transcripts and files.
+    pub kept: Kept,
+    /// What the list of saved exports says of it (exports saved on this device).
+    pub saved: Option<SavedExport>,
     pub connection: Rc<Connection>,
     pub cancel: CancelToken,
     pub demo: bool,
@@ -65,17 +80,149 @@ pub fn start(ui: Ui) {
         concurrency: view.concurrency,
         ..Settings::default()
     };
-    let export = Export::new(query, settings);
-    ui.session.set_value(Some(Session {
-        export: Rc::new(RefCell::new(export)),
-        connection: Rc::new(Connection::new(view.demo)),
-        cancel: CancelToken::new(),
-        demo: view.demo,
-        view,
-    }));
     ui.rejected.set(None);
     ui.selected.set(None);
-    drive(ui);
+    ui.key_needed.set(false);
+    ui.update_report.set(None);
+    let account = crate::saved::account(&ui.key.get_untracked(), &query.base_url);
+    spawn_local(async move {
+        let mut export = Export::new(query, settings);
+        // Demo data is made up: it is not worth keeping. A real export is kept on this device
+        // as it arrives, where the browser lets it.
+        let device = if view.demo {
+            None
+        } else {
+            device::start(ui, &export, &view, account).await
+        };
+        let (kept, saved) = match device {
+            Some((kept, saved)) => (kept, Some(saved)),
+            None => {
+                let journal = MemoryJournal::starting(&export.query, &export.settings);
+                (Kept::Memory(journal.lines.clone()), None)
+            }
+        };
+        export.set_journal(kept.journal(1));
+        ui.session.set_value(Some(Session {
+            export: Rc::new(RefCell::new(export)),
+            before_update: None,
+            kept,
+            saved,
+            connection: Rc::new(Connection::new(view.demo)),
+            cancel: CancelToken::new(),
+            demo: view.demo,
+            view,
+        }));
+        drive(ui);
+    });
+}
+
+/// Fetches only what changed since the export on screen finished (a saved one), and merges
+/// the changes into it once they are all in.
+pub fn start_update(ui: Ui) {
+    let Some((whole, kept, saved, demo)) = ui.session.with_value(|s| {
+        s.as_ref()
+            .and_then(|s| Some((s.export.clone(), s.kept.clone(), s.saved.clone()?, s.demo)))
+    }) else {
+        return;
+    };
+    let Some(mark) = saved
+        .mark
+        .filter(|_| whole.borrow().status == RunStatus::Finished)
+    else {
+        return;
+    };
+    let (vendor, base_url) = {
+        let whole = whole.borrow();
+        (whole.vendor(), whole.query.base_url.clone())
+    };
+    if check_key(vendor, &ui.key.get_untracked()).blocks()
+        || ui.scoped_key(vendor, &base_url, demo).is_none()
+    {
+        ui.submitted.set(true);
+        browser::focus(&form::field_id("api_key"));
+        return;
+    }
+    let mut query = whole.borrow().query.clone();
+    query.changed_since = Some(mark);
+    let settings = whole.borrow().settings;
+    ui.rejected.set(None);
+    ui.key_needed.set(false);
+    ui.update_report.set(None);
+    spawn_local(async move {
+        let mut update = Export::new(query, settings);
+        let Some(saved) = device::start_update(&kept, saved, &update).await else {
+            return;
+        };
+        let next = saved.runs.last().copied().unwrap_or(0) + 1;
+        update.set_journal(kept.journal(next));
+        ui.session.update_value(|s| {
+            if let Some(session) = s {
+                session.before_update = Some(whole);
+                session.export = Rc::new(RefCell::new(update));
+                session.saved = Some(saved);
+                session.cancel = CancelToken::new();
+            }
+        });
+        drive(ui);
+    });
+}
+
+/// The mark an export of only what changed would start from: the export on screen is saved on
+/// this device, finished, and not being updated.
+pub fn update_mark(ui: Ui) -> Option<crate::model::Timestamp> {
+    ui.session.with_value(|s| {
+        let s = s.as_ref()?;
+        let finished = s.export.borrow().status == RunStatus::Finished;
+        (finished && s.before_update.is_none() && !s.demo)
+            .then(|| s.saved.as_ref()?.mark)
+            .flatten()
+    })
+}
+
+/// Shows a saved export (read back from storage) as the export on screen.
+/// `next`: the number the journal's next entry gets, for what a Resume fetches.
+pub fn show_saved(
+    ui: Ui,
+    kept: Kept,
+    saved: SavedExport,
+    mut whole: Export<Summary>,
+    update: Option<Export<Summary>>,
+    next: u32,
+) {
+    cancel(ui);
+    let view = ViewState::from_query(&saved.view);
+    let (export, before_update) = match update {
+        Some(mut update) => {
+            update.set_journal(kept.journal(next));
+            (
+                Rc::new(RefCell::new(update)),
+                Some(Rc::new(RefCell::new(whole))),
+            )
+        }
+        None => {
+            whole.set_journal(kept.journal(next));
+            (Rc::new(RefCell::new(whole)), None)
+        }
+    };
+    ui.session.set_value(Some(Session {
+        export,
+        before_update,
+        kept,
+        saved: Some(saved),
+        connection: Rc::new(Connection::new(false)),
+        cancel: CancelToken::new(),
+        demo: false,
+        view: view.clone(),
+    }));
+    if view.vendor != ui.view.with_untracked(|v| v.vendor) {
+        form::load_vendor_device_state(ui, view.vendor);
+    }
+    ui.view.set(view);
+    ui.address_from_link.set(false);
+    ui.reset_form();
+    ui.rejected.set(None);
+    ui.selected.set(None);
+    ui.refresh_all();
 }
 
 /// How often progress follows a running export.
@@ -129,6 +276,7 @@ fn drive(ui: Ui) {
             let data_every = DATA_REFRESH_MS.max(conversations * DATA_REFRESH_MS_PER_CONVERSATION);
             if now - last_data.get() >= data_every {
                 last_data.set(now);
+                device::save_progress(ui);
                 // In a task of its own: redrawing the data views of 20,000 conversations takes
                 // tens of milliseconds, and run here it would add them to the engine's slice of
                 // work (the views' effects run as microtasks, right after the engine yields).
@@ -156,6 +304,7 @@ fn drive(ui: Ui) {
                 &base_url,
             ));
         }
+        device::run_ended(ui).await;
         // The final redraw of every view gets a task of its own, not the tail of the engine's
         // last slice of work.
         gloo_timers::future::TimeoutFuture::new(0).await;
@@ -227,6 +376,7 @@ pub fn resume(ui: Ui) {
         }
     });
     ui.rejected.set(None);
+    ui.key_needed.set(false);
     drive(ui);
 }
 

@@ -14,6 +14,8 @@ use crate::export::partial_name;
 use crate::export::transcript::{self, describe_event};
 use crate::format;
 use crate::model::{Conversation, Flag, Message, Timestamp};
+use crate::store::readback::PageCache;
+use crate::store::Keep;
 use crate::vendors::ExportQuery;
 
 const TIMEOUT_MS: u64 = 30_000;
@@ -64,13 +66,51 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
         reloaded.set(None);
         error.set(None);
     });
+    // The conversation read back from where its pages are kept, again whenever its messages
+    // grow (a running export).
+    let read_back = RwSignal::new(None::<Conversation>);
+    let read_failed = RwSignal::new(None::<String>);
+    let wanted = Memo::new(move |_| {
+        let id = ui.selected.get()?;
+        ui.with_export(|export| {
+            export
+                .store
+                .get(&id)
+                .map(|s| (s.id.clone(), s.message_count()))
+        })
+        .flatten()
+    });
+    Effect::new(move |_| {
+        let Some((id, _)) = wanted.get() else {
+            read_back.set(None);
+            return;
+        };
+        let Some((summary, kept)) = ui.session.with_value(|s| {
+            let s = s.as_ref()?;
+            let shown = s.before_update.as_ref().unwrap_or(&s.export).borrow();
+            Some((shown.store.get(&id)?.clone(), s.kept.clone()))
+        }) else {
+            return;
+        };
+        read_failed.set(None);
+        spawn_local(async move {
+            let result = PageCache::new(kept, 2).conversation(&summary).await;
+            // Another conversation may have been chosen meanwhile.
+            if ui.selected.get_untracked().as_deref() != Some(summary.id.as_str()) {
+                return;
+            }
+            match result {
+                Ok(conversation) => read_back.set(Some(conversation)),
+                Err(failed) => read_failed.set(Some(failed.0)),
+            }
+        });
+    });
     let current = move || {
         let id = ui.selected.get()?;
         if let Some(fresh) = reloaded.get().filter(|c| c.id == id) {
             return Some(fresh);
         }
-        ui.with_export(|export| export.store.get(&id).cloned())
-            .flatten()
+        read_back.get().filter(|c| c.id == id)
     };
     // Re-render only when what is shown changes, not on every page of a running export.
     let shown = Memo::new(move |_| {
@@ -183,7 +223,13 @@ pub fn TranscriptPanel(ui: Ui) -> impl IntoView {
             {move || match conversation() {
                 None => view! {
                     <h2 id="transcript-heading">"Transcript"</h2>
-                    <p class="note">"Choose a conversation in the table to read it here."</p>
+                    {move || match (ui.selected.with(Option::is_some), read_failed.get()) {
+                        (true, Some(problem)) => view! {
+                            <p class="error" role="alert">{format!("This conversation could not be read back from this device's storage ({problem}). Reload it from the vendor, or reopen the export from the list.")}</p>
+                        }.into_any(),
+                        (true, None) => view! { <p class="note" aria-busy="true">"Reading the conversation…"</p> }.into_any(),
+                        (false, _) => view! { <p class="note">"Choose a conversation in the table to read it here."</p> }.into_any(),
+                    }}
                 }
                 .into_any(),
                 Some(conversation) => {

@@ -8,7 +8,10 @@
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
-use super::spec::{Changes, FollowUpSpec, Holds, ListSpec, PageSize, Paginator, Selector};
+use super::spec::{
+    ChangeField, Changes, FollowUpSpec, Holds, ListOrder, ListSpec, Order, OrderBy, PageSize,
+    Paginator, Selector, Stamp,
+};
 use super::{
     object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
     Step, Update, VendorId, VendorSpec,
@@ -131,7 +134,18 @@ pub static SPEC: VendorSpec = VendorSpec {
         id_field: "id",
     }),
     windows: None,
-    changes: Changes::Sorted { filter: "sort", value: "last_message_at:desc", field: "last_message_at" },
+    changes: Changes::Sorted {
+        filter: "sort",
+        value: "last_message_at:desc",
+        field: ChangeField { record: "last_message_at", kept: Stamp::LastMessage },
+    },
+    order: Order::Chosen {
+        filter: "sort",
+        choices: &[
+            ("created_at:desc", ListOrder { by: OrderBy::Started, newest_first: true }),
+            ("last_message_at:desc", ListOrder { by: OrderBy::LastMessage, newest_first: true }),
+        ],
+    },
     holds: Holds::Conversations,
     status_title: "By status",
     status_words: STATUSES,

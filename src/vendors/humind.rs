@@ -3,7 +3,10 @@
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
-use super::spec::{Changes, DateRange, Holds, ListSpec, PageSize, Paginator, Selector};
+use super::spec::{
+    ChangeField, Changes, DateRange, Holds, ListOrder, ListSpec, Order, OrderBy, PageSize,
+    Paginator, Selector, Stamp,
+};
 use super::{
     json_body, object_of, Auth, BodyFormat, Choice, Connector, ExportQuery, FilterKind, FilterSpec,
     MapContext, RecordAt, Update, VendorId, VendorSpec,
@@ -89,7 +92,12 @@ pub static SPEC: VendorSpec = VendorSpec {
     follow_up: None,
     windows: None,
     // "Pull only what changed since your last run ... pass it as updated_after."
-    changes: Changes::Filter { filter: "updated_after", field: "updated_at" },
+    changes: Changes::Filter {
+        filter: "updated_after",
+        field: ChangeField { record: "updated_at", kept: Stamp::ConversationUpdated },
+    },
+    // "newest-first": by creation.
+    order: Order::Fixed(ListOrder { by: OrderBy::Started, newest_first: true }),
     transcript_note: None,
     holds: Holds::Conversations,
     status_title: "Handled by, now",

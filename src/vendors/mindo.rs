@@ -6,7 +6,10 @@
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
-use super::spec::{Changes, DateRange, Holds, ListSpec, PageSize, Paginator, Selector, Windows};
+use super::spec::{
+    ChangeField, Changes, DateRange, Holds, ListOrder, ListSpec, Order, OrderBy, PageSize,
+    Paginator, Selector, Stamp, Windows,
+};
 use super::{
     object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
     Update, VendorId, VendorSpec,
@@ -103,7 +106,9 @@ pub static SPEC: VendorSpec = VendorSpec {
     },
     follow_up: None,
     windows: Some(Windows { from: "from", to: "to", max_days: MAX_WINDOW_DAYS }),
-    changes: Changes::Range { field: "occurred_at" },
+    changes: Changes::Range { field: ChangeField { record: "occurred_at", kept: Stamp::MessageSent } },
+    // Messages oldest first: a conversation where its first message is.
+    order: Order::Fixed(ListOrder { by: OrderBy::Started, newest_first: false }),
     holds: Holds::Messages,
     status_title: "By status",
     status_words: &[],

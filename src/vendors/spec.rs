@@ -134,6 +134,9 @@ pub struct VendorSpec {
     pub windows: Option<Windows>,
     /// How to fetch only what changed since the last export.
     pub changes: Changes,
+    /// The order of the main list: where conversations an export of only what changed brought
+    /// back go among those kept.
+    pub order: Order,
     pub errors: &'static [ErrorRule],
     /// Said plainly in the transcript view when the vendor's API has no full transcript.
     pub transcript_note: Option<&'static str>,
@@ -164,6 +167,64 @@ impl VendorSpec {
     }
 }
 
+/// The time a change shows in: a record field as the vendor sends it, and the same time in the
+/// unified model (where the next mark is read from as records are kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeField {
+    pub record: &'static str,
+    pub kept: Stamp,
+}
+
+/// The order of a vendor's main list, by a time every conversation keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListOrder {
+    pub by: OrderBy,
+    pub newest_first: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderBy {
+    Started,
+    LastMessage,
+}
+
+/// The order of a vendor's main list: fixed, or chosen with a filter (the first choice when the
+/// filter is not set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Fixed(ListOrder),
+    Chosen {
+        filter: &'static str,
+        choices: &'static [(&'static str, ListOrder)],
+    },
+}
+
+impl Order {
+    /// The order of the list `query` asks for.
+    pub fn of(self, query: &ExportQuery) -> ListOrder {
+        match self {
+            Order::Fixed(order) => order,
+            Order::Chosen { filter, choices } => {
+                let chosen = query.filter(filter);
+                choices
+                    .iter()
+                    .find(|(value, _)| *value == chosen)
+                    .unwrap_or(&choices[0])
+                    .1
+            }
+        }
+    }
+}
+
+/// A time of the unified model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    ConversationUpdated,
+    ConversationStarted,
+    LastMessage,
+    MessageSent,
+}
+
 /// How a vendor can be asked for only what changed since a moment (the mark): for nightly
 /// syncs and "only what changed" exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,26 +232,25 @@ pub enum Changes {
     /// A filter that takes the mark: Humind's `updated_after`, the voice widget's `since`.
     Filter {
         filter: &'static str,
-        /// The record field the next mark is read from (the latest value seen).
-        field: &'static str,
+        field: ChangeField,
     },
     /// A date range that starts at the mark and ends now (Mindo's `from`, `to`, in windows).
-    Range { field: &'static str },
+    Range { field: ChangeField },
     /// A list sorted by a field, newest first, read until past the mark (HueChat by
     /// `last_message_at:desc`).
     Sorted {
         filter: &'static str,
         value: &'static str,
-        field: &'static str,
+        field: ChangeField,
     },
     /// No way to ask: the whole list, keeping only records whose field moved past the mark
     /// (TalkToHumans' `last_message_at`).
-    WholeList { field: &'static str },
+    WholeList { field: ChangeField },
 }
 
 impl Changes {
-    /// The record field the mark is compared with, and read from.
-    pub fn field(self) -> &'static str {
+    /// The field the mark is compared with, and read from.
+    pub fn field(self) -> ChangeField {
         match self {
             Changes::Filter { field, .. }
             | Changes::Range { field }

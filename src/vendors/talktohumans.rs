@@ -5,7 +5,10 @@
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
-use super::spec::{Changes, Holds, ListSpec, PageSize, Paginator, Selector};
+use super::spec::{
+    ChangeField, Changes, Holds, ListOrder, ListSpec, Order, OrderBy, PageSize, Paginator,
+    Selector, Stamp,
+};
 use super::{
     object_of, Auth, BodyFormat, Choice, Connector, FilterKind, FilterSpec, MapContext, RecordAt,
     Update, VendorId, VendorSpec,
@@ -61,7 +64,8 @@ pub static SPEC: VendorSpec = VendorSpec {
     },
     follow_up: None,
     windows: None,
-    changes: Changes::WholeList { field: "last_message_at" },
+    changes: Changes::WholeList { field: ChangeField { record: "last_message_at", kept: Stamp::LastMessage } },
+    order: Order::Fixed(ListOrder { by: OrderBy::LastMessage, newest_first: true }),
     holds: Holds::Conversations,
     status_title: "By state",
     status_words: &[

@@ -204,6 +204,9 @@ pub struct Page {
     pub next: Vec<Task>,
     /// The total the vendor reports, when it does.
     pub total: Option<u64>,
+    /// When it arrived, on the user's clock: its records are mapped as of then, whenever they
+    /// are read again (a call that had just ended is marked as still filling in, for good).
+    pub fetched_at: Option<Timestamp>,
 }
 
 /// Where one record of a page sits, for mapping and for warnings.
@@ -246,6 +249,19 @@ pub enum Update {
         shell: Box<Conversation>,
         message: Box<Message>,
     },
+}
+
+impl Update {
+    /// The conversation the update belongs to.
+    pub fn conversation_id(&self) -> &str {
+        match self {
+            Update::Conversation(conversation) => &conversation.id,
+            Update::Message {
+                conversation_id, ..
+            } => conversation_id,
+            Update::Loose { shell, .. } => &shell.id,
+        }
+    }
 }
 
 /// What mapping may need beyond the records.

@@ -15,7 +15,10 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::fields::Fields;
-use super::spec::{Changes, DateRange, Holds, ListSpec, PageSize, Paginator, Selector};
+use super::spec::{
+    ChangeField, Changes, DateRange, Holds, ListOrder, ListSpec, Order, OrderBy, PageSize,
+    Paginator, Selector, Stamp,
+};
 use super::{
     json_body, object_of, Auth, BodyFormat, Choice, Connector, ExportQuery, FilterKind, FilterSpec,
     MapContext, RecordAt, Update, VendorId, VendorSpec,
@@ -102,7 +105,11 @@ pub static SPEC: VendorSpec = VendorSpec {
     follow_up: None,
     windows: None,
     // A call does not change once it ended: the calls started since the mark are what is new.
-    changes: Changes::Filter { filter: "since", field: "started_at" },
+    changes: Changes::Filter {
+        filter: "since",
+        field: ChangeField { record: "started_at", kept: Stamp::ConversationStarted },
+    },
+    order: Order::Fixed(ListOrder { by: OrderBy::Started, newest_first: true }),
     holds: Holds::Conversations,
     status_title: "By outcome",
     status_words: OUTCOMES,

@@ -38,9 +38,12 @@ test('Download all: every file, a transcript pair per conversation and a manifes
       assert.equal(entries.get(file.name).length, file.bytes, `${vendor}: ${file.name} size`);
     }
     const names = [...entries.keys()];
-    for (const kind of ['conversations.csv', 'messages.csv', 'conversations.json', 'raw.ndjson']) {
+    // TalkToHumans' API has no messages, only each conversation's last one: no messages file.
+    const kinds = ['conversations.csv', 'conversations.json', 'raw.ndjson', ...(vendor === 'talktohumans' ? [] : ['messages.csv'])];
+    for (const kind of kinds) {
       assert.ok(names.some((n) => n.endsWith(`_${kind}`)), `${vendor}: ${kind}`);
     }
+    assert.equal(names.some((n) => n.endsWith('_messages.csv')), vendor !== 'talktohumans', `${vendor}: a messages file only where the vendor has messages`);
     assert.equal(names.filter((n) => /^transcripts\/.*\.txt$/.test(n)).length, conversations, `${vendor}: one text transcript each`);
     assert.equal(names.filter((n) => /^transcripts\/.*\.md$/.test(n)).length, conversations, `${vendor}: one Markdown transcript each`);
     const csv = parseCsv(entries.get(names.find((n) => n.endsWith('_conversations.csv'))));
@@ -95,7 +98,9 @@ test('the column picker chooses and orders columns, and the link remembers', asy
   await page.getByText('Choose and order CSV columns').click();
   await page.getByLabel('File', { exact: true }).selectOption('messages');
   const picker = page.locator('.column-picker');
-  for (const name of ['vendor', 'position', 'vendor_role', 'author_id', 'author_name', 'source', 'kind', 'direction', 'channel', 'delivery_status', 'product_ids', 'referenced_product_ids', 'attachments', 'event_count', 'classifications', 'extra_role']) {
+  // Humind's own columns (columns other vendors fill are not offered).
+  assert.equal(await picker.getByRole('checkbox', { name: 'delivery_status', exact: true }).count(), 0, 'a HueChat column is not offered for Humind');
+  for (const name of ['vendor', 'position', 'vendor_role', 'source', 'product_ids', 'referenced_product_ids', 'attachments', 'event_count', 'extra_role']) {
     await picker.getByRole('checkbox', { name, exact: true }).uncheck();
   }
   // Left: conversation_id, message_id, sent_at, author_role, text. Text moves up three places.

@@ -215,3 +215,30 @@ test('the address waits under Advanced where the vendor documents one', async ()
   await fillVendor(page, 'voice-widget');
   await page.context().close();
 });
+
+test("each vendor's own columns and files by default; the same columns for every vendor on request", async () => {
+  await resetSim();
+  const page = await openPage(browser);
+  await fetchVendor(page, 'humind');
+  await waitForEnd(page);
+  const header = (bytes) => bytes.toString('utf8').replace(/^\ufeff/, '').split('\r\n')[0].split(',');
+  const own = header((await download(page, 'Conversations CSV')).bytes);
+  assert.ok(!own.includes('criteria_passed') && !own.includes('participant_count'), own.join(','));
+  await page.getByText('Choose and order CSV columns').click();
+  const files = await page.getByLabel('File', { exact: true }).locator('option').allTextContents();
+  assert.deepEqual(files, ['conversations.csv', 'messages.csv', 'events.csv'], "only Humind's files");
+  await page.getByLabel('Same columns for every vendor (to combine exports of several vendors in one table)').check();
+  assert.equal(new URL(page.url()).searchParams.get('layout'), 'unified');
+  const shared = await download(page, 'Conversations CSV');
+  const rows = parseCsv(shared.bytes);
+  assert.ok(header(shared.bytes).includes('criteria_passed'));
+  assert.ok(rows.every((row) => row.criteria_passed === ''), 'empty, not 0, for a vendor without criteria');
+  await page.context().close();
+
+  const outreach = await openPage(browser);
+  await fetchVendor(outreach, 'talktohumans');
+  await waitForEnd(outreach);
+  assert.equal(await outreach.getByRole('button', { name: 'Messages CSV', exact: true }).count(), 0, 'no header-only messages file');
+  assert.equal(await outreach.getByRole('button', { name: 'Participants CSV', exact: true }).count(), 1);
+  await outreach.context().close();
+});

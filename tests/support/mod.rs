@@ -22,10 +22,12 @@ use conversation_export::engine::cancel::CancelToken;
 use conversation_export::engine::clock::FakeClock;
 use conversation_export::engine::{run, Export, RunStatus, Settings};
 use conversation_export::error::Problem;
-use conversation_export::export::bundle::ExportContext;
+use conversation_export::export::bundle::{ExportContext, Files};
 use conversation_export::export::csv::CsvOptions;
-use conversation_export::model::{Conversation, Warning};
+use conversation_export::model::{Conversation, Timestamp, Warning};
 use conversation_export::secret::ApiKey;
+use conversation_export::store::readback::{LinePages, StoredSource};
+use conversation_export::store::{Keep, Summary};
 use conversation_export::transport::sim::SimTransport;
 use conversation_export::vendors::paging::map_records;
 use conversation_export::vendors::{plan, ExportQuery, MapContext, Task, Update, VendorId};
@@ -160,7 +162,11 @@ pub fn export_with(query: ExportQuery, settings: Settings) -> RefCell<Export> {
 }
 
 /// Runs (or resumes) an export until it finishes or stops, with the transport's fake clock.
-pub fn drive(export: &RefCell<Export>, transport: &SimTransport<FakeClock>, key: &ScopedKey) {
+pub fn drive<K: Keep>(
+    export: &RefCell<Export<K>>,
+    transport: &SimTransport<FakeClock>,
+    key: &ScopedKey,
+) {
     block_on(run(
         export,
         transport,
@@ -172,11 +178,11 @@ pub fn drive(export: &RefCell<Export>, transport: &SimTransport<FakeClock>, key:
 }
 
 /// Runs an export like `drive`, pressing Cancel as soon as `cancel_when` holds after a step.
-pub fn drive_until(
-    export: &RefCell<Export>,
+pub fn drive_until<K: Keep>(
+    export: &RefCell<Export<K>>,
     transport: &SimTransport<FakeClock>,
     key: &ScopedKey,
-    cancel_when: impl Fn(&Export) -> bool,
+    cancel_when: impl Fn(&Export<K>) -> bool,
 ) {
     let cancel = CancelToken::new();
     let button = cancel.clone();
@@ -290,4 +296,61 @@ pub fn conversation(update: &Update) -> &Conversation {
         Update::Conversation(conversation) => conversation,
         other => panic!("expected a conversation, got {other:?}"),
     }
+}
+
+/// Every file of an export kept as summaries, read back from its journal.
+pub fn stored_files(
+    export: &Export<Summary>,
+    lines: &[String],
+    options: &CsvOptions,
+    exported_at: Timestamp,
+) -> Vec<(String, Vec<u8>)> {
+    let columns = Default::default();
+    let mut files = Files {
+        query: &export.query,
+        source: StoredSource::new(
+            export.store.conversations(),
+            &export.store.contents,
+            &export.store.warnings,
+            LinePages { lines },
+        ),
+        options,
+        columns: &columns,
+        exported_at,
+        missing: &[],
+    };
+    let mut written = Vec::new();
+    for kind in files.data_file_kinds() {
+        let file = block_on(files.file(kind)).unwrap();
+        written.push((file.name, file.bytes.to_vec()));
+    }
+    let zip = block_on(files.zip()).unwrap();
+    written.push((zip.name, zip.bytes.to_vec()));
+    written
+}
+
+/// The same files from the same export held whole in memory.
+pub fn memory_files(
+    export: &Export,
+    options: &CsvOptions,
+    exported_at: Timestamp,
+) -> Vec<(String, Vec<u8>)> {
+    let columns = Default::default();
+    let context = ExportContext {
+        query: &export.query,
+        conversations: export.store.conversations(),
+        warnings: &export.store.warnings,
+        options,
+        columns: &columns,
+        exported_at,
+        missing: &[],
+    };
+    let mut written: Vec<(String, Vec<u8>)> = context
+        .data_files()
+        .into_iter()
+        .map(|file| (file.name, file.bytes.to_vec()))
+        .collect();
+    let zip = context.zip();
+    written.push((zip.name, zip.bytes.to_vec()));
+    written
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use conversation_export::model::{Conversation, Timestamp};
 use conversation_export::store::Store;
-use conversation_export::vendors::spec::Holds;
+use conversation_export::vendors::spec::{Holds, Stamp};
 use conversation_export::vendors::VendorId;
 
 use super::records;
@@ -21,8 +21,8 @@ pub struct Emitter<W: Write> {
     pub singer: Singer<W>,
     /// The vendor's records are messages (Mindo): the mark is a message's.
     messages_are_records: bool,
-    /// The field the mark is read from.
-    field: &'static str,
+    /// The time the mark is read from, as the vendor's spec row names it.
+    stamp: Stamp,
     mark: Option<Timestamp>,
     ids_at_mark: HashSet<String>,
     /// Conversations of an earlier run's pages, stored again as their id alone (`resuming`).
@@ -48,7 +48,7 @@ impl<W: Write> Emitter<W> {
         Emitter {
             singer,
             messages_are_records: spec.holds == Holds::Messages,
-            field: spec.changes.field(),
+            stamp: spec.changes.field().kept,
             mark,
             ids_at_mark: ids_at_mark.iter().cloned().collect(),
             placeholders: HashSet::new(),
@@ -72,12 +72,14 @@ impl<W: Write> Emitter<W> {
         self
     }
 
-    /// The time of a conversation's change, as its vendor marks changes.
+    /// The time of a conversation's change, as its vendor marks changes (a vendor whose
+    /// records are messages marks them on each message instead).
     fn changed_at(&self, conversation: &Conversation) -> Option<Timestamp> {
-        match self.field {
-            "updated_at" => conversation.updated_at,
-            "started_at" => conversation.started_at,
-            _ => conversation.last_message_at,
+        match self.stamp {
+            Stamp::ConversationUpdated => conversation.updated_at,
+            Stamp::ConversationStarted => conversation.started_at,
+            Stamp::LastMessage => conversation.last_message_at,
+            Stamp::MessageSent => None,
         }
     }
 

@@ -45,7 +45,7 @@ pub fn sync(source: Source, selection: Selection, state: State) -> Result<(), Fa
     })?;
     export.store.track_changes();
     let tracker = Rc::new(RefCell::new(Tracker::new(export.pending().cloned())));
-    export.set_journal(Box::new(Tracking(tracker.clone())));
+    export.set_journal(Box::new(Tracking::new(tracker.clone())));
     let query = export.query.clone();
     let mark = query.changed_since;
 

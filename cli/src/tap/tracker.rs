@@ -6,7 +6,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
-use conversation_export::journal::{Journal, StorageError};
+use conversation_export::journal::{written, Journal, Write};
+use conversation_export::model::Timestamp;
 use conversation_export::vendors::{Page, Task};
 use serde_json::value::RawValue;
 
@@ -74,20 +75,38 @@ impl Tracker {
     }
 }
 
-/// The engine's journal, telling the tracker what arrived and what is stored.
-pub struct Tracking(pub Rc<RefCell<Tracker>>);
+/// The engine's journal, telling the tracker what arrived and what is stored. It keeps no
+/// entry (the tap's records went out, its STATE says where the run is), only numbers them.
+pub struct Tracking {
+    tracker: Rc<RefCell<Tracker>>,
+    entries: u32,
+}
 
-impl Journal for Tracking {
-    fn page(&mut self, task: &Task, page: &Page) -> Result<(), StorageError> {
-        self.0.borrow_mut().arrived(task, &page.next);
-        Ok(())
+impl Tracking {
+    pub fn new(tracker: Rc<RefCell<Tracker>>) -> Self {
+        Tracking {
+            tracker,
+            entries: 0,
+        }
     }
 
-    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>]) -> Result<(), StorageError> {
-        Ok(())
+    fn next(&mut self) -> Write {
+        self.entries += 1;
+        written(Ok(self.entries))
+    }
+}
+
+impl Journal for Tracking {
+    fn page(&mut self, task: &Task, page: &Page) -> Write {
+        self.tracker.borrow_mut().arrived(task, &page.next);
+        self.next()
+    }
+
+    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>], _at: Timestamp) -> Write {
+        self.next()
     }
 
     fn stored(&mut self, task: &Task) {
-        self.0.borrow_mut().stored(task);
+        self.tracker.borrow_mut().stored(task);
     }
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 pub use server::SimServer;
 
 /// Filters of a full export of each vendor's simulated data, every opt-in on. Mindo's range
-/// is left open: it ends now, after every message (and every touch).
+/// is left open: it ends now, after every message (and all the day after brings).
 pub fn full_filters(vendor: VendorId) -> Vec<(&'static str, &'static str)> {
     match vendor {
         VendorId::Mindo => vec![

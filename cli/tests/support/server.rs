@@ -1,6 +1,6 @@
 //! The simulator over HTTP inside the test process: each test gets its own world on a port of
-//! its own, can change it (touch conversations) and make it fail (revoke the key from the n-th
-//! request on), and the CLI talks to it as it would to a vendor.
+//! its own, can move it on (the same world a day later, as `/_sim/later` does) and make it fail
+//! (revoke the key from the n-th request on), and the CLI talks to it as it would to a vendor.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -9,10 +9,12 @@ use std::sync::{Arc, RwLock};
 
 use conversation_export::vendors::VendorId;
 use sim::faults::Fault;
-use sim::{World, WorldConfig};
+use sim::{Later, World, WorldConfig};
 
 pub struct SimServer {
     pub origin: String,
+    /// What the world was started from.
+    config: WorldConfig,
     pub world: Arc<RwLock<World>>,
     /// Vendor requests answered.
     pub requests: Arc<AtomicUsize>,
@@ -24,14 +26,16 @@ pub struct SimServer {
 
 impl SimServer {
     pub fn start(conversations: usize) -> SimServer {
-        let world = World::generate(&WorldConfig {
+        let config = WorldConfig {
             conversations,
             ..WorldConfig::default()
-        });
+        };
+        let world = World::generate(&config);
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let origin = format!("http://{}", listener.local_addr().unwrap());
         let server = SimServer {
             origin,
+            config,
             world: Arc::new(RwLock::new(world)),
             requests: Arc::new(AtomicUsize::new(0)),
             revoke_from: Arc::new(AtomicUsize::new(usize::MAX)),
@@ -62,12 +66,16 @@ impl SimServer {
         vendor.simulator_base_url(&self.origin)
     }
 
-    pub fn touch(&self, vendor: VendorId, count: usize) -> sim::touch::Touched {
-        self.world
-            .write()
-            .unwrap()
-            .touch(vendor.slug(), count)
-            .unwrap()
+    /// Moves the world on a day: `changed_percent` of each vendor's conversations gained
+    /// messages and `new_conversations` started, all after everything it held before.
+    pub fn a_day_later(&self, changed_percent: f64, new_conversations: usize) {
+        *self.world.write().unwrap() = World::generate(&WorldConfig {
+            later: Some(Later {
+                changed_percent,
+                new_conversations,
+            }),
+            ..self.config.clone()
+        });
     }
 }
 

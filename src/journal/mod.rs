@@ -6,10 +6,16 @@
 //! The engine writes through the `Journal` trait as pages arrive; where the entries go (a file,
 //! IndexedDB, nowhere) is the shell's choice.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::engine::{Export, RunStatus, Settings};
+mod replay;
+pub use replay::{replay, segments, superseded, updated_ids, Replay, Replayed, Segment};
+
+use crate::engine::Settings;
 use crate::model::Timestamp;
 use crate::vendors::{ExportQuery, Page, Task};
 
@@ -22,27 +28,86 @@ pub struct StorageError {
     pub detail: String,
 }
 
-/// Where an export's entries are written as they happen.
+/// A write to a journal: done when the entry is kept, with the entry's number. It owns what it
+/// writes, so the engine holds no borrow of the export while storage works.
+pub type Write = Pin<Box<dyn Future<Output = Result<u32, StorageError>>>>;
+
+/// A write that is done at once.
+pub fn written(result: Result<u32, StorageError>) -> Write {
+    Box::pin(std::future::ready(result))
+}
+
+/// Where an export's entries are written as they happen. Entries are numbered from 0 (the
+/// export's question) in the order written; each write gives its entry's number, which the
+/// store keeps to read the records again.
 pub trait Journal {
     /// A page that arrived whole.
-    fn page(&mut self, task: &Task, page: &Page) -> Result<(), StorageError>;
-    /// Rows of a page that failed midway; its request stays to make.
-    fn partial(&mut self, task: &Task, records: &[Box<RawValue>]) -> Result<(), StorageError>;
+    fn page(&mut self, task: &Task, page: &Page) -> Write;
+    /// Rows of a page that failed midway (they arrived `fetched_at`); its request stays to make.
+    fn partial(&mut self, task: &Task, records: &[Box<RawValue>], fetched_at: Timestamp) -> Write;
     /// Every record of `task`'s page (one `page` told of before) is now in the store: a shell
     /// that streams records out as they come (the Singer tap) knows that page is done.
     fn stored(&mut self, _task: &Task) {}
 }
 
-/// A journal that keeps nothing: the export lives in memory only.
-pub struct NoJournal;
+/// A journal that keeps nothing (the export lives in memory only): it only counts entries.
+pub struct NoJournal {
+    pub next: u32,
+}
+
+impl NoJournal {
+    fn next(&mut self) -> Write {
+        self.next += 1;
+        written(Ok(self.next))
+    }
+}
 
 impl Journal for NoJournal {
-    fn page(&mut self, _task: &Task, _page: &Page) -> Result<(), StorageError> {
-        Ok(())
+    fn page(&mut self, _task: &Task, _page: &Page) -> Write {
+        self.next()
     }
 
-    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>]) -> Result<(), StorageError> {
-        Ok(())
+    fn partial(&mut self, _task: &Task, _records: &[Box<RawValue>], _at: Timestamp) -> Write {
+        self.next()
+    }
+}
+
+/// A journal kept in memory as its lines: Demo mode's, and the tests'. Shared, so that the
+/// export writes it and its files read it back.
+#[derive(Clone, Default)]
+pub struct MemoryJournal {
+    pub lines: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+}
+
+impl MemoryJournal {
+    /// A journal that starts with the export's question.
+    pub fn starting(query: &ExportQuery, settings: &Settings) -> Self {
+        let journal = MemoryJournal::default();
+        journal
+            .lines
+            .borrow_mut()
+            .push(EntryRef::Started { query, settings }.to_line());
+        journal
+    }
+
+    fn push(&mut self, entry: EntryRef<'_>) -> Write {
+        let mut lines = self.lines.borrow_mut();
+        lines.push(entry.to_line());
+        written(Ok(lines.len() as u32 - 1))
+    }
+}
+
+impl Journal for MemoryJournal {
+    fn page(&mut self, task: &Task, page: &Page) -> Write {
+        self.push(EntryRef::page(task, page))
+    }
+
+    fn partial(&mut self, task: &Task, records: &[Box<RawValue>], fetched_at: Timestamp) -> Write {
+        self.push(EntryRef::Partial {
+            task,
+            records,
+            fetched_at: Some(fetched_at),
+        })
     }
 }
 
@@ -62,15 +127,17 @@ pub enum EntryRef<'a> {
         records: &'a [Box<RawValue>],
         next: &'a [Task],
         total: Option<u64>,
+        fetched_at: Option<Timestamp>,
     },
     Partial {
         task: &'a Task,
         records: &'a [Box<RawValue>],
+        fetched_at: Option<Timestamp>,
     },
 }
 
 /// One entry, as read back.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entry {
     Started {
@@ -82,10 +149,14 @@ pub enum Entry {
         records: Vec<Box<RawValue>>,
         next: Vec<Task>,
         total: Option<u64>,
+        #[serde(default)]
+        fetched_at: Option<Timestamp>,
     },
     Partial {
         task: Task,
         records: Vec<Box<RawValue>>,
+        #[serde(default)]
+        fetched_at: Option<Timestamp>,
     },
 }
 
@@ -96,6 +167,7 @@ impl<'a> EntryRef<'a> {
             records: &page.records,
             next: &page.next,
             total: page.total,
+            fetched_at: page.fetched_at,
         }
     }
 
@@ -146,44 +218,4 @@ pub fn read_lines(text: &str) -> Result<Vec<Entry>, ReplayError> {
         }
     }
     Ok(entries)
-}
-
-/// Rebuilds an export from its journal: its records in the vendor's order, and the requests
-/// still to make, as if it had just been stopped. `now` is the user's clock, for mapping.
-pub fn replay(
-    entries: impl IntoIterator<Item = Entry>,
-    now: Timestamp,
-) -> Result<Export, ReplayError> {
-    let mut entries = entries.into_iter();
-    let Some(Entry::Started { query, settings }) = entries.next() else {
-        return Err(ReplayError::NoStart);
-    };
-    let mut export = Export::new(query, settings);
-    for entry in entries {
-        match entry {
-            Entry::Started { .. } => {}
-            Entry::Page {
-                task,
-                records,
-                next,
-                total,
-            } => export.replay_page(
-                task,
-                Page {
-                    records,
-                    next,
-                    total,
-                },
-                now,
-            ),
-            Entry::Partial { task, records } => export.replay_partial(task, records, now),
-        }
-    }
-    export.store.settle();
-    if export.pending().next().is_some() {
-        export.status = RunStatus::Cancelled;
-    } else if export.progress.pages > 0 {
-        export.status = RunStatus::Finished;
-    }
-    Ok(export)
 }

@@ -1,5 +1,6 @@
 //! The in-memory store: order, duplicates, follow-ups and loose messages.
 use super::*;
+use crate::store::RecordRef;
 
 fn conversation(id: &str) -> Update {
     Update::Conversation(Box::new(Conversation {
@@ -43,7 +44,7 @@ fn loose(conversation: &str, id: &str, at: &str) -> Update {
 
 #[test]
 fn keeps_vendor_order_when_pages_arrive_out_of_order() {
-    let mut store = Store::default();
+    let mut store = Store::<Conversation>::default();
     store.apply((0, 2), vec![conversation("e"), conversation("f")]);
     store.apply((0, 0), vec![conversation("a"), conversation("b")]);
     store.apply((0, 1), vec![conversation("c"), conversation("d")]);
@@ -54,7 +55,7 @@ fn keeps_vendor_order_when_pages_arrive_out_of_order() {
 
 #[test]
 fn a_page_fetched_twice_adds_nothing() {
-    let mut store = Store::default();
+    let mut store = Store::<Conversation>::default();
     store.apply((0, 0), vec![conversation("a"), conversation("b")]);
     store.apply((0, 0), vec![conversation("a"), conversation("b")]);
     store.apply((0, 1), vec![conversation("b"), conversation("c")]);
@@ -65,7 +66,7 @@ fn a_page_fetched_twice_adds_nothing() {
 
 #[test]
 fn changes_are_tracked_only_when_asked_and_each_once_until_taken() {
-    let mut store = Store::default();
+    let mut store = Store::<Conversation>::default();
     store.apply((0, 0), vec![conversation("a")]);
     assert!(store.take_changed().is_empty(), "off unless asked");
     store.track_changes();
@@ -90,7 +91,7 @@ fn changes_are_tracked_only_when_asked_and_each_once_until_taken() {
 
 #[test]
 fn follow_up_messages_join_their_conversation_in_order_once() {
-    let mut store = Store::default();
+    let mut store = Store::<Conversation>::default();
     store.apply(
         (0, 0),
         vec![Update::Conversation(Box::new(Conversation {
@@ -134,7 +135,7 @@ fn follow_up_messages_join_their_conversation_in_order_once() {
 
 #[test]
 fn a_conversation_sits_where_its_first_message_puts_it_whatever_arrives_first() {
-    let mut early_first = Store::default();
+    let mut early_first = Store::<Conversation>::default();
     early_first.apply(
         (0, 0),
         vec![
@@ -149,7 +150,7 @@ fn a_conversation_sits_where_its_first_message_puts_it_whatever_arrives_first() 
             loose("a", "a2", "2026-05-03T10:00:00Z"),
         ],
     );
-    let mut late_first = Store::default();
+    let mut late_first = Store::<Conversation>::default();
     late_first.apply(
         (1, 0),
         vec![
@@ -171,7 +172,7 @@ fn a_conversation_sits_where_its_first_message_puts_it_whatever_arrives_first() 
 
 #[test]
 fn loose_messages_group_into_conversations_in_stream_order() {
-    let mut store = Store::default();
+    let mut store = Store::<Conversation>::default();
     store.apply(
         (1, 0),
         vec![
@@ -273,18 +274,41 @@ mod arrival_order {
             (rows, page_size, parts) in arrivals()
         ) {
             let pages_per_window = 3;
-            let mut store = Store::default();
-            for (start, end, settle) in parts {
+            let mut store = Store::<Conversation>::default();
+            // The same arrivals kept as summaries: each part is an entry of the journal.
+            let mut summaries = Store::<crate::store::Summary>::default();
+            let mut row_at = std::collections::HashMap::new();
+            for (entry, (start, end, settle)) in parts.into_iter().enumerate() {
                 let page = start / page_size;
                 let order = ((page / pages_per_window) as u32, (page % pages_per_window) as u32);
                 let first = (start - page * page_size) as u32;
                 let updates = (start..end).map(|number| row_update(rows[number], number)).collect();
-                store.apply_from(order, first, updates);
+                store.apply_from(order, first, updates, 0);
+                let updates = (start..end).map(|number| row_update(rows[number], number)).collect();
+                summaries.apply_from(order, first, updates, entry as u32);
+                for number in start..end {
+                    row_at.insert(RecordRef { entry: entry as u32, index: first + (number - start) as u32 }, number);
+                }
                 if settle {
                     store.settle();
+                    summaries.settle();
                 }
             }
             store.settle();
+            summaries.settle();
+            // The summaries keep the same conversations, in the same order, and point at their
+            // messages' records in transcript order.
+            let summarised: Vec<(String, Vec<String>)> = summaries
+                .conversations()
+                .iter()
+                .map(|s| (s.id.clone(), s.parts.iter().map(|part| format!("m{}", row_at[&part.at])).collect()))
+                .collect();
+            let kept: Vec<(String, Vec<String>)> = store
+                .conversations()
+                .iter()
+                .map(|c| (c.id.clone(), c.messages.iter().map(|m| m.id.clone()).filter(|id| !id.is_empty()).collect()))
+                .collect();
+            proptest::prop_assert_eq!(summarised, kept);
 
             // Rows are numbered in the vendor's order: a conversation sits where its first row
             // does, its messages in the order of their rows.

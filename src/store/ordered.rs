@@ -1,0 +1,353 @@
+//! The records of an export: each conversation and each message once, in the vendor's order,
+//! whatever order the pages arrived in and however often a page was fetched again.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use super::contents::Contents;
+use super::keep::{Keep, RecordRef};
+use crate::model::{Conversation, Message, Warning};
+use crate::vendors::spec::ListOrder;
+use crate::vendors::Update;
+
+/// Where a record sorts: (segment, window, page, index in page). A segment is one run of the
+/// export: the first fetched everything, each later one only what changed.
+pub type OrderKey = (u32, u32, u32, u32);
+
+/// The conversations of an export, each once and in the vendor's order, kept whole
+/// (`Store<Conversation>`, the default) or as summaries (`Store<Summary>`).
+#[derive(Debug)]
+pub struct Store<K = Conversation> {
+    conversations: Vec<K>,
+    keys: Vec<OrderKey>,
+    index: HashMap<String, usize>,
+    /// Every message kept, as a hash of its conversation and its id, to keep each once. A hash
+    /// of 128 bits: a million messages would need a collision of odds about 10^-27 to lose one,
+    /// where the strings themselves would cost some 80 MB.
+    message_ids: HashSet<u128>,
+    hasher: std::collections::hash_map::RandomState,
+    /// For vendors that export messages: each conversation's messages' order keys.
+    message_keys: HashMap<String, Vec<OrderKey>>,
+    message_count: usize,
+    /// Set when a record arrived before one that sorts after it: `settle` sorts.
+    unsorted: bool,
+    pub warnings: Vec<Warning>,
+    /// Records received again (a page fetched twice, offsets shifted) and not added twice.
+    pub duplicates_skipped: usize,
+    /// Rows per file and vendor fields, counted as records are kept.
+    pub contents: Contents,
+    /// The run the records now arriving belong to (see `begin_segment`).
+    segment: u32,
+    /// Conversations a later run fetched again: their records in this run are left out.
+    superseded: HashSet<String>,
+    /// Conversations changed since `take_changed`, in the order they first changed, once
+    /// `track_changes` turned it on: a shell that streams records out (the Singer tap) reads
+    /// only those.
+    changed: Option<Changed>,
+}
+
+#[derive(Debug, Default)]
+struct Changed {
+    ids: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl<K> Default for Store<K> {
+    fn default() -> Self {
+        Store {
+            conversations: Vec::new(),
+            keys: Vec::new(),
+            index: HashMap::new(),
+            message_ids: HashSet::new(),
+            hasher: Default::default(),
+            message_keys: HashMap::new(),
+            message_count: 0,
+            unsorted: false,
+            warnings: Vec::new(),
+            duplicates_skipped: 0,
+            contents: Contents::default(),
+            segment: 0,
+            superseded: HashSet::new(),
+            changed: None,
+        }
+    }
+}
+
+impl<K: Keep> Store<K> {
+    /// The conversations, in the vendor's order once settled (see `settle`).
+    pub fn conversations(&self) -> &[K] {
+        &self.conversations
+    }
+
+    pub fn get(&self, id: &str) -> Option<&K> {
+        self.index.get(id).map(|&at| &self.conversations[at])
+    }
+
+    pub fn len(&self) -> usize {
+        self.conversations.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.conversations.is_empty()
+    }
+
+    pub fn message_count(&self) -> usize {
+        self.message_count
+    }
+
+    /// From now on, remembers which conversations change (see `take_changed`).
+    pub fn track_changes(&mut self) {
+        self.changed.get_or_insert_with(Changed::default);
+    }
+
+    /// The ids of the conversations that got a record since the last call (new, or with new
+    /// messages), in the order they changed; empty unless `track_changes` was called.
+    pub fn take_changed(&mut self) -> Vec<String> {
+        match &mut self.changed {
+            Some(changed) => {
+                changed.seen.clear();
+                std::mem::take(&mut changed.ids)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn note_change(&mut self, id: &str) {
+        if let Some(changed) = &mut self.changed {
+            if changed.seen.insert(id.to_string()) {
+                changed.ids.push(id.to_string());
+            }
+        }
+    }
+
+    /// Applies a page's updates, in order; `(window, page)` places the page's records.
+    pub fn apply(&mut self, order: (u32, u32), updates: Vec<Update>) {
+        self.apply_from(order, 0, updates, 0);
+        self.settle();
+    }
+
+    /// Applies updates that start at record `first` of their page (a page applied in parts);
+    /// `entry` is the page's entry in the journal, where the records can be read again.
+    /// Conversations of pages that arrived out of order wait at the end until `settle`.
+    pub fn apply_from(
+        &mut self,
+        (window, page): (u32, u32),
+        first: u32,
+        updates: Vec<Update>,
+        entry: u32,
+    ) {
+        for (position, update) in updates.into_iter().enumerate() {
+            let index = first + position as u32;
+            if !self.superseded.is_empty() && self.superseded.contains(update.conversation_id()) {
+                continue;
+            }
+            let key = (self.segment, window, page, index);
+            let at = RecordRef { entry, index };
+            match update {
+                Update::Conversation(conversation) => self.insert(key, *conversation, at),
+                Update::Message {
+                    conversation_id,
+                    message,
+                } => self.add_message(&conversation_id, *message, at),
+                Update::Loose { shell, message } => self.add_loose(key, *shell, *message, at),
+            }
+        }
+    }
+
+    fn insert(&mut self, key: OrderKey, conversation: Conversation, at: RecordRef) {
+        if self.index.contains_key(&conversation.id) {
+            self.duplicates_skipped += 1;
+            return;
+        }
+        for message in &conversation.messages {
+            let seen = self.message_key(&conversation.id, &message.id);
+            self.message_ids.insert(seen);
+        }
+        self.message_count += conversation.messages.len();
+        self.contents.conversation(&conversation);
+        self.note_change(&conversation.id);
+        self.append(key, K::keep(conversation, at));
+    }
+
+    /// Adds a conversation at the end; `settle` puts it in its place.
+    fn append(&mut self, key: OrderKey, conversation: K) -> usize {
+        if self.keys.last().is_some_and(|last| key < *last) {
+            self.unsorted = true;
+        }
+        self.index
+            .insert(conversation.id().to_string(), self.conversations.len());
+        self.conversations.push(conversation);
+        self.keys.push(key);
+        self.conversations.len() - 1
+    }
+
+    /// Starts the records of a later run of the export (one that fetched only what changed):
+    /// they sort after those kept so far until `order_by`.
+    pub fn begin_segment(&mut self) {
+        self.settle();
+        self.segment += 1;
+    }
+
+    /// Leaves out the records of `superseded` conversations from now on: a later run of the
+    /// export fetched them again, and its records replace these.
+    pub fn leave_out(&mut self, superseded: HashSet<String>) {
+        self.superseded = superseded;
+    }
+
+    /// Sorts the conversations by `order` (the vendor's list order), keeping the order they
+    /// have where times are equal: how the records of several runs take their places.
+    pub fn order_by(&mut self, order: ListOrder) {
+        self.settle();
+        let mut at: Vec<usize> = (0..self.conversations.len()).collect();
+        at.sort_by(|&a, &b| {
+            let (x, y) = (
+                self.conversations[a].time(order.by),
+                self.conversations[b].time(order.by),
+            );
+            if order.newest_first {
+                y.cmp(&x)
+            } else {
+                x.cmp(&y)
+            }
+        });
+        let mut taken: Vec<Option<K>> = self.conversations.drain(..).map(Some).collect();
+        self.conversations = at
+            .iter()
+            .map(|&from| taken[from].take().expect("each conversation is moved once"))
+            .collect();
+        let segment = self.segment;
+        self.keys = (0..self.conversations.len() as u32)
+            .map(|position| (segment, 0, 0, position))
+            .collect();
+        for (position, conversation) in self.conversations.iter().enumerate() {
+            *self
+                .index
+                .get_mut(conversation.id())
+                .expect("every conversation is indexed") = position;
+        }
+    }
+
+    /// Puts the conversations back in the vendor's order after pages arrived out of order.
+    /// The engine calls it whenever it hands the page a turn, not after every part: concurrent
+    /// date windows interleave thousands of records, and each settle moves conversations.
+    pub fn settle(&mut self) {
+        if !self.unsorted {
+            return;
+        }
+        // The conversations before the first one out of order, and before every key after it,
+        // are already in place: only the rest is sorted, moved and indexed again.
+        let first_descent = self
+            .keys
+            .windows(2)
+            .position(|pair| pair[1] < pair[0])
+            .map_or(self.keys.len(), |at| at + 1);
+        let start = match self.keys[first_descent..].iter().min() {
+            Some(smallest) => self.keys[..first_descent].partition_point(|key| key <= smallest),
+            None => self.keys.len(),
+        };
+        let mut order: Vec<usize> = (start..self.keys.len()).collect();
+        order.sort_by_key(|&at| self.keys[at]);
+        let mut displaced: Vec<Option<K>> = self.conversations.drain(start..).map(Some).collect();
+        self.conversations.extend(order.iter().map(|&at| {
+            displaced[at - start]
+                .take()
+                .expect("each conversation is moved once")
+        }));
+        let keys: Vec<OrderKey> = order.iter().map(|&at| self.keys[at]).collect();
+        self.keys.truncate(start);
+        self.keys.extend(keys);
+        for (position, conversation) in self.conversations.iter().enumerate().skip(start) {
+            *self
+                .index
+                .get_mut(conversation.id())
+                .expect("every conversation is indexed") = position;
+        }
+        self.unsorted = false;
+    }
+
+    /// Whether a message is new (and from now on, known).
+    fn first_sight(&mut self, conversation_id: &str, message: &Message) -> bool {
+        if message.id.is_empty() {
+            return true;
+        }
+        let seen = self.message_key(conversation_id, &message.id);
+        if self.message_ids.insert(seen) {
+            true
+        } else {
+            self.duplicates_skipped += 1;
+            false
+        }
+    }
+
+    /// The 128-bit hash a message is known by: two independent 64-bit hashes of its
+    /// conversation and id.
+    fn message_key(&self, conversation_id: &str, message_id: &str) -> u128 {
+        let half = |salt: u8| {
+            let mut hasher = self.hasher.build_hasher();
+            salt.hash(&mut hasher);
+            conversation_id.hash(&mut hasher);
+            message_id.hash(&mut hasher);
+            hasher.finish()
+        };
+        (u128::from(half(1)) << 64) | u128::from(half(2))
+    }
+
+    /// A message of a conversation already stored, at its `position` in the transcript.
+    fn add_message(&mut self, conversation_id: &str, message: Message, at: RecordRef) {
+        let Some(&index) = self.index.get(conversation_id) else {
+            self.warnings.push(Warning {
+                record: conversation_id.to_string(),
+                field: "messages".into(),
+                problem: "messages arrived for a conversation that is not in the export".into(),
+            });
+            return;
+        };
+        if !self.first_sight(conversation_id, &message) {
+            return;
+        }
+        self.note_change(conversation_id);
+        let position = message.position;
+        self.contents.message(&message);
+        self.conversations[index].add_at_position(K::part(message, at), position);
+        self.message_count += 1;
+    }
+
+    fn add_loose(&mut self, key: OrderKey, shell: Conversation, message: Message, at: RecordRef) {
+        if !self.first_sight(&shell.id, &message) {
+            return;
+        }
+        self.note_change(&shell.id);
+        self.contents.shell(&shell);
+        self.contents.message(&message);
+        let index = match self.index.get(&shell.id) {
+            Some(&index) => {
+                // An earlier message than any seen (date windows arrive in any order): the
+                // conversation moves to where its first message puts it, at the next settle.
+                let earlier = key < self.keys[index];
+                if earlier {
+                    self.keys[index] = key;
+                    self.unsorted = true;
+                }
+                self.conversations[index].merge_shell(K::shell(shell), earlier);
+                index
+            }
+            None => {
+                self.contents.conversations += 1;
+                self.append(key, K::shell(shell))
+            }
+        };
+        let conversation = &mut self.conversations[index];
+        let keys = self
+            .message_keys
+            .entry(conversation.id().to_string())
+            .or_default();
+        let slot = keys.partition_point(|existing| *existing < key);
+        keys.insert(slot, key);
+        conversation.insert_loose(slot, K::part(message, at));
+        self.message_count += 1;
+    }
+}
+
+#[cfg(test)]
+#[path = "ordered_tests.rs"]
+mod tests;

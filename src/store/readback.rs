@@ -1,0 +1,242 @@
+//! An export kept as summaries, read back whole from its journal: a conversation's records are
+//! found where its summary points, mapped again as of when they arrived, and put together as
+//! the store put them together then. Files and transcripts are made from these conversations, a
+//! batch at a time.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::rc::Rc;
+
+use chrono::NaiveDate;
+use serde_json::value::RawValue;
+
+use super::keep::{Keep, RecordRef};
+use super::summary::Summary;
+use super::Contents;
+use crate::export::source::{span, Batch, ReadError, Source};
+use crate::journal::Entry;
+use crate::model::{Conversation, Timestamp, Warning};
+use crate::vendors::paging::map_records;
+use crate::vendors::{MapContext, Task, Update, VendorId};
+
+/// A journal entry's page, as read back: its request, its records, when it arrived.
+pub struct StoredPage {
+    pub task: Task,
+    pub records: Vec<Box<RawValue>>,
+    pub fetched_at: Option<Timestamp>,
+}
+
+impl StoredPage {
+    /// The page of a journal entry written as a line.
+    pub fn parse(line: &str) -> Result<StoredPage, ReadError> {
+        let entry: Entry =
+            serde_json::from_str(line).map_err(|error| ReadError(error.to_string()))?;
+        StoredPage::of(entry).ok_or_else(|| ReadError("the question is not a page".into()))
+    }
+
+    /// The page of a journal entry; `None` for the entry that holds the question.
+    pub fn of(entry: Entry) -> Option<StoredPage> {
+        match entry {
+            Entry::Started { .. } => None,
+            Entry::Page {
+                task,
+                records,
+                fetched_at,
+                ..
+            }
+            | Entry::Partial {
+                task,
+                records,
+                fetched_at,
+            } => Some(StoredPage {
+                task,
+                records,
+                fetched_at,
+            }),
+        }
+    }
+}
+
+/// The journal's pages, by entry number.
+pub trait Pages {
+    fn read(&mut self, entry: u32) -> impl Future<Output = Result<StoredPage, ReadError>>;
+}
+
+/// Pages read once and kept while neighbours need them: conversations are read back in order,
+/// and those next to each other share pages.
+pub struct PageCache<P> {
+    pages: P,
+    kept: VecDeque<(u32, Rc<StoredPage>)>,
+    room: usize,
+}
+
+impl<P: Pages> PageCache<P> {
+    /// Keeps up to `room` pages (a Mindo page is ten thousand rows: a few suffice).
+    pub fn new(pages: P, room: usize) -> Self {
+        PageCache {
+            pages,
+            kept: VecDeque::new(),
+            room: room.max(1),
+        }
+    }
+
+    pub async fn page(&mut self, entry: u32) -> Result<Rc<StoredPage>, ReadError> {
+        if let Some(at) = self.kept.iter().position(|(kept, _)| *kept == entry) {
+            let found = self.kept.remove(at).expect("the position is in range");
+            let page = found.1.clone();
+            self.kept.push_front(found);
+            return Ok(page);
+        }
+        let page = Rc::new(self.pages.read(entry).await?);
+        self.kept.push_front((entry, page.clone()));
+        self.kept.truncate(self.room);
+        Ok(page)
+    }
+
+    /// The record `at` points to, mapped as when it arrived.
+    async fn update(&mut self, vendor: VendorId, at: RecordRef) -> Result<Update, ReadError> {
+        let page = self.page(at.entry).await?;
+        let raw = page
+            .records
+            .get(at.index as usize)
+            .ok_or_else(|| ReadError(format!("entry {} has no record {}", at.entry, at.index)))?
+            .clone();
+        let mut warnings = Vec::new();
+        let now = page.fetched_at.unwrap_or_default();
+        let mut context = MapContext::new(&mut warnings, now);
+        map_records(
+            vendor,
+            &page.task,
+            at.index as usize,
+            vec![raw],
+            &mut context,
+        )
+        .pop()
+        .ok_or_else(|| {
+            ReadError(format!(
+                "entry {} record {} maps to nothing",
+                at.entry, at.index
+            ))
+        })
+    }
+
+    /// The whole conversation `summary` stands for.
+    pub async fn conversation(&mut self, summary: &Summary) -> Result<Conversation, ReadError> {
+        let vendor = summary.vendor;
+        let mut conversation = match summary.record {
+            Some(at) => match self.update(vendor, at).await? {
+                Update::Conversation(conversation) => Some(*conversation),
+                _ => {
+                    return Err(ReadError(format!(
+                        "{} is not a conversation record",
+                        summary.id
+                    )))
+                }
+            },
+            None => None,
+        };
+        for part in &summary.parts {
+            match (self.update(vendor, part.at).await?, &mut conversation) {
+                (Update::Message { message, .. }, Some(conversation)) => {
+                    conversation.add_at_position(*message, part.position as usize)
+                }
+                (Update::Loose { shell, message }, kept) => {
+                    let conversation = match kept {
+                        Some(conversation) => {
+                            conversation.merge_shell(*shell, false);
+                            conversation
+                        }
+                        None => kept.insert(*shell),
+                    };
+                    let end = conversation.messages.len();
+                    conversation.insert_loose(end, *message);
+                }
+                _ => {
+                    return Err(ReadError(format!(
+                        "a message of {} has no conversation",
+                        summary.id
+                    )))
+                }
+            }
+        }
+        conversation.ok_or_else(|| ReadError(format!("{} has no records", summary.id)))
+    }
+}
+
+/// How many conversations a batch reads back: enough to amortise a page read, few enough to
+/// give the page its turn between batches.
+const BATCH: usize = 200;
+
+/// An export kept as summaries, as a source of whole conversations for its files.
+pub struct StoredSource<'a, P> {
+    summaries: &'a [Summary],
+    contents: &'a Contents,
+    warnings: &'a [Warning],
+    cache: PageCache<P>,
+    next: usize,
+}
+
+impl<'a, P: Pages> StoredSource<'a, P> {
+    pub fn new(
+        summaries: &'a [Summary],
+        contents: &'a Contents,
+        warnings: &'a [Warning],
+        pages: P,
+    ) -> Self {
+        StoredSource {
+            summaries,
+            contents,
+            warnings,
+            cache: PageCache::new(pages, 4),
+            next: 0,
+        }
+    }
+}
+
+impl<P: Pages> Source for StoredSource<'_, P> {
+    fn contents(&self) -> &Contents {
+        self.contents
+    }
+
+    fn date_span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        span(
+            self.summaries
+                .iter()
+                .filter_map(Summary::date)
+                .map(|at| at.date_naive()),
+        )
+    }
+
+    fn warnings(&self) -> &[Warning] {
+        self.warnings
+    }
+
+    fn rewind(&mut self) {
+        self.next = 0;
+    }
+
+    async fn next_batch(&mut self) -> Result<Batch<'_>, ReadError> {
+        let end = (self.next + BATCH).min(self.summaries.len());
+        let mut batch = Vec::with_capacity(end - self.next);
+        for summary in &self.summaries[self.next..end] {
+            batch.push(self.cache.conversation(summary).await?);
+        }
+        self.next = end;
+        Ok(Batch::Owned(batch))
+    }
+}
+
+/// A journal held in memory as its lines (the command line's, and tests'), read by entry.
+pub struct LinePages<'a> {
+    pub lines: &'a [String],
+}
+
+impl Pages for LinePages<'_> {
+    async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
+        let line = self
+            .lines
+            .get(entry as usize)
+            .ok_or_else(|| ReadError(format!("no entry {entry}")))?;
+        StoredPage::parse(line)
+    }
+}
