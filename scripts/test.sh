@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 SIM_PORT="${SIM_PORT:-18787}"
 APP_PORT="${APP_PORT:-18080}"
+RELAY_PORT="${RELAY_PORT:-18790}"
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -27,9 +28,9 @@ step "Exports opened in LibreOffice, DuckDB and pandas"
 cargo run --locked --quiet --example write_exports -- target/exports
 .venv/bin/python tests/consumers/check_exports.py target/exports
 
-step "Building the release app and the simulator server"
+step "Building the release app, the simulator server and the relay"
 scripts/build-app.sh
-cargo build --locked -p sim-server
+cargo build --locked -p sim-server -p relay
 
 step "Starting the simulator on :${SIM_PORT} and the app on :${APP_PORT}"
 target/debug/sim-server --port "$SIM_PORT" --app-dir dist --app-port "$APP_PORT" --slow-ms 3000 > target/sim-server.log 2>&1 &
@@ -38,7 +39,15 @@ SIM_PID=$!
 target/debug/sim-server --port "$((SIM_PORT + 1))" --app-dir dist --app-port "$((APP_PORT + 1))" --app-base /tools/export/ \
   --count voice-widget=10000 > target/sim-server-subpath.log 2>&1 &
 SUBPATH_PID=$!
-trap 'kill "$SIM_PID" "$SUBPATH_PID" 2>/dev/null || true' EXIT
+# The relay, for the app's page, to every vendor on the first simulator (a private address:
+# allowed for the tests only).
+SIM="http://127.0.0.1:${SIM_PORT}"
+target/debug/relay --listen "127.0.0.1:${RELAY_PORT}" --allow-origin "http://127.0.0.1:${APP_PORT}" --allow-private-upstreams \
+  --upstream "humind=${SIM}/humind/public/v1" --upstream "talktohumans=${SIM}/talktohumans/v1" \
+  --upstream "huechat=${SIM}/huechat/v2" --upstream "voice-widget=${SIM}/voice-widget" \
+  --upstream "mindo=${SIM}/mindo/api/v1" > target/relay.log 2>&1 &
+RELAY_PID=$!
+trap 'kill "$SIM_PID" "$SUBPATH_PID" "$RELAY_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:${SIM_PORT}/_sim/health" >/dev/null 2>&1 && break
   sleep 0.1
@@ -50,6 +59,7 @@ SIM_ORIGIN="http://127.0.0.1:${SIM_PORT}" cargo test --locked --target wasm32-un
 step "End-to-end tests (Playwright, headless Chromium)"
 APP_URL="http://127.0.0.1:${APP_PORT}/" SIM_URL="http://127.0.0.1:${SIM_PORT}" \
   SUBPATH_URL="http://127.0.0.1:$((APP_PORT + 1))/tools/export/" SIM2_URL="http://127.0.0.1:$((SIM_PORT + 1))" \
+  RELAY_URL="http://127.0.0.1:${RELAY_PORT}" RELAY_LOG="target/relay.log" \
   node --test --test-concurrency=1 tests/e2e/
 
 step "All tests passed"

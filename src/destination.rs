@@ -62,6 +62,26 @@ impl Origin {
         }
     }
 
+    /// Whether the host is this machine or a private network (an address a relay refuses to
+    /// forward to unless told to allow private upstreams).
+    pub fn is_private(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        if host == "localhost" || host.ends_with(".localhost") {
+            return true;
+        }
+        match host.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(ip)) => {
+                ip.is_loopback() || ip.is_private() || ip.is_link_local()
+            }
+            Ok(std::net::IpAddr::V6(ip)) => {
+                ip.is_loopback()
+                    || (ip.segments()[0] & 0xfe00) == 0xfc00
+                    || (ip.segments()[0] & 0xffc0) == 0xfe80
+            }
+            Err(_) => false,
+        }
+    }
+
     fn default_port(&self) -> u16 {
         if self.secure {
             443

@@ -18,6 +18,7 @@ pub mod key_check;
 pub mod model;
 pub mod ndjson;
 pub mod preview;
+pub mod relay_advice;
 pub mod saved;
 pub mod secret;
 pub mod store;

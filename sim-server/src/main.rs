@@ -122,7 +122,7 @@ fn usage() -> ! {
          \x20                  about P% of each vendor's conversations gained messages, N new ones)\n\
          \x20                 [--app-dir dist --app-port 8080 --app-base /]\n\
          KIND: 429[:retry-after[:hidden]] | 500 | 502 | 503 | drop | slow | truncate | malformed | stream_error\n\
-         \x20     | reject_cursor | revoked | nocors"
+         \x20     | reject_cursor | revoked | nocors | pause   (slow and pause wait --slow-ms)"
     );
     std::process::exit(2)
 }
@@ -351,7 +351,11 @@ async fn vendor_api(
         }
         None => {}
     }
-    let mut response = Response::new(Body::from(answer.body));
+    let mut response = if fault == Some(Fault::Pause) {
+        paused_body(answer.body, state.slow_ms)
+    } else {
+        Response::new(Body::from(answer.body))
+    };
     *response.status_mut() =
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in &answer.headers {
@@ -370,6 +374,26 @@ async fn vendor_api(
         cors(&mut response, expose_retry_after);
     }
     response
+}
+
+/// A response whose body's first half (up to a line's end) goes at once and the rest after
+/// `pause_ms`: a client reading it as a stream has the first rows long before the last.
+fn paused_body(body: Vec<u8>, pause_ms: u64) -> Response {
+    let half = body.len() / 2;
+    let cut = body[half..]
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .map_or(body.len(), |at| half + at + 1);
+    let rest = body[cut..].to_vec();
+    let first = body[..cut].to_vec();
+    let stream = futures_util::StreamExt::chain(
+        futures_util::stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from(first))]),
+        futures_util::stream::once(async move {
+            tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+            Ok(Bytes::from(rest))
+        }),
+    );
+    Response::new(Body::from_stream(stream))
 }
 
 /// A response whose body fails at once: hyper closes the connection and the client sees a

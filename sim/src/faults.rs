@@ -29,11 +29,15 @@ pub enum Fault {
     /// The answer lacks CORS headers: a browser refuses it, as it does for a vendor that does not
     /// allow calls from web pages.
     NoCors,
+    /// The first half of the body at once, the rest after a pause (the server's `--slow-ms`): a
+    /// client that reads the body as a stream has the first rows before the last arrive.
+    Pause,
 }
 
 impl Fault {
     /// Parses the server's `--fault` flag values: `429`, `429:5`, `429:5:hidden`, `500`, `502`,
-    /// `503`, `drop`, `slow`, `truncate`, `malformed`, `stream_error`, `reject_cursor`, `revoked`.
+    /// `503`, `drop`, `slow`, `truncate`, `malformed`, `stream_error`, `reject_cursor`, `revoked`,
+    /// `nocors`, `pause`.
     pub fn parse(text: &str) -> Option<Fault> {
         let mut parts = text.split(':');
         match parts.next()? {
@@ -53,6 +57,7 @@ impl Fault {
             "reject_cursor" => Some(Fault::RejectCursor),
             "revoked" => Some(Fault::Revoked),
             "nocors" => Some(Fault::NoCors),
+            "pause" => Some(Fault::Pause),
             code => match code.parse::<u16>() {
                 Ok(status @ 500..=599) => Some(Fault::Status(status)),
                 _ => None,
@@ -114,7 +119,7 @@ impl Fault {
                 kept.push(r#"{"_error": {"code": "STREAM_INTERRUPTED", "message": "Upstream database timeout"}}"#.into());
                 Some(SimResponse::ndjson(kept))
             }
-            Fault::Drop | Fault::Slow | Fault::NoCors => None,
+            Fault::Drop | Fault::Slow | Fault::NoCors | Fault::Pause => None,
         }
     }
 }

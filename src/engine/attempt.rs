@@ -73,7 +73,15 @@ async fn attempt<T: Transport, C: Clock, K: Keep>(
                 export.borrow_mut().vendor_answered = true;
                 if (200..300).contains(&head.status) {
                     let mark = export.borrow().query.changed_since;
-                    match read_body(spec, task, mark, &mut body).await {
+                    // Rows of a stream count as they arrive, before the page is stored.
+                    let mut counted = 0;
+                    let mut arriving = |rows: usize| {
+                        export.borrow_mut().progress.arriving += rows - counted;
+                        counted = rows;
+                    };
+                    let read = read_body(spec, task, mark, &mut body, &mut arriving).await;
+                    export.borrow_mut().progress.arriving -= counted;
+                    match read {
                         Ok(mut page) => {
                             page.fetched_at = Some(clock.wall());
                             return Ok(page);

@@ -16,11 +16,13 @@ use crate::vendors::{BodyFormat, Line, Page, Task, VendorSpec};
 type Partial = Vec<Box<RawValue>>;
 
 /// `changed_since`: the mark of an export of only what changed (pages keep what moved past it).
+/// `arriving` hears how many rows of a streamed body (NDJSON) were read so far, as they come.
 pub(super) async fn read_body<B: Body>(
     spec: &VendorSpec,
     task: &Task,
     changed_since: Option<Timestamp>,
     body: &mut B,
+    arriving: &mut dyn FnMut(usize),
 ) -> Result<Page, (Problem, Partial)> {
     let list = list_of(spec, &task.step);
     let page = match list.body {
@@ -30,7 +32,7 @@ pub(super) async fn read_body<B: Body>(
                 .map_err(|error| (body_problem(error), Vec::new()))?;
             read_json_page(list, task, &bytes).map_err(|problem| (problem, Vec::new()))?
         }
-        BodyFormat::Ndjson => read_lines(list, task, body).await?,
+        BodyFormat::Ndjson => read_lines(list, task, body, arriving).await?,
     };
     let page = keep_changed(spec.changes, changed_since, task, page);
     Ok(with_follow_ups(spec, task, page))
@@ -40,6 +42,7 @@ async fn read_lines<B: Body>(
     list: &ListSpec,
     task: &Task,
     body: &mut B,
+    arriving: &mut dyn FnMut(usize),
 ) -> Result<Page, (Problem, Partial)> {
     let mut splitter = LineSplitter::new();
     let mut records = Vec::new();
@@ -63,6 +66,7 @@ async fn read_lines<B: Body>(
                 if let Err(problem) = splitter.push(&chunk, |line| take_line(line, &mut records)) {
                     return Err((problem, records));
                 }
+                arriving(records.len());
             }
             Ok(None) => break,
             Err(error) => return Err((body_problem(error), records)),

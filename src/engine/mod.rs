@@ -25,7 +25,7 @@ mod single;
 
 pub use export::Export;
 pub use run::run;
-pub use single::{fetch_conversation, fetch_document};
+pub use single::{fetch_conversation, fetch_document, probe};
 
 use crate::error::FetchError;
 use retry::RetryPolicy;

@@ -6,6 +6,8 @@ use crate::vendors::Window;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
     pub requests: u32,
+    /// Rows of streamed answers read so far and not yet stored (Mindo's NDJSON as it arrives).
+    pub arriving: usize,
     pub pages: u32,
     pub retries: u32,
     pub conversations: usize,

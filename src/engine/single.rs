@@ -10,7 +10,7 @@ use crate::error::{classify_response, FetchError, Problem, Scope};
 use crate::http::Request;
 use crate::model::{Conversation, Warning};
 use crate::transport::{read_to_end, Transport};
-use crate::vendors::{ExportQuery, MapContext, VendorId};
+use crate::vendors::{ExportQuery, MapContext, Task, VendorId};
 
 /// Makes one request for one conversation's document and returns its body.
 pub async fn fetch_document<T: Transport>(
@@ -19,6 +19,19 @@ pub async fn fetch_document<T: Transport>(
     transport: &T,
     key: &ScopedKey,
     timeout_ms: u64,
+) -> Result<Vec<u8>, FetchError> {
+    let during = ("one conversation", Scope::OneConversation);
+    fetch_one(vendor, request, transport, key, timeout_ms, during).await
+}
+
+/// Makes one request and returns its body; `during` names it in an error.
+async fn fetch_one<T: Transport>(
+    vendor: VendorId,
+    request: Request,
+    transport: &T,
+    key: &ScopedKey,
+    timeout_ms: u64,
+    (what, scope): (&str, Scope),
 ) -> Result<Vec<u8>, FetchError> {
     let spec = vendor.spec();
     let url = request.url.clone();
@@ -36,9 +49,36 @@ pub async fn fetch_document<T: Transport>(
     };
     outcome.map_err(|problem| {
         FetchError::new(vendor, problem)
-            .during("one conversation", url, Scope::OneConversation)
+            .during(what, url, scope)
             .redacted(key.expose())
     })
+}
+
+/// Sends `first` (an export's first request) asking for a single record: whether the vendor
+/// answers at this address and takes the key ("Test connection"). Nothing is kept.
+pub async fn probe<T: Transport>(
+    vendor: VendorId,
+    mut first: Task,
+    transport: &T,
+    key: &ScopedKey,
+    timeout_ms: u64,
+) -> Result<(), FetchError> {
+    let page_size = vendor.spec().list.page_size.param;
+    for (name, value) in &mut first.call.params {
+        if name == page_size {
+            *value = "1".into();
+        }
+    }
+    fetch_one(
+        vendor,
+        first.request(),
+        transport,
+        key,
+        timeout_ms,
+        ("a test of the connection", Scope::List),
+    )
+    .await
+    .map(drop)
 }
 
 /// One conversation with its whole transcript, where the vendor has an endpoint for it, and

@@ -148,3 +148,21 @@ impl Transport for FetchTransport {
         ))
     }
 }
+
+/// Whether anything answers at `url` when the page does not ask to read the answer (a
+/// `no-cors` request: no headers of ours, no key, an opaque answer). After a request that
+/// failed with no status, `true` means a server is there and the browser hid its answer: it
+/// refused the page's CORS check.
+pub async fn answers_without_cors(url: &str) -> bool {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::NoCors);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_referrer_policy(ReferrerPolicy::NoReferrer);
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .is_ok()
+}

@@ -154,3 +154,8 @@ pub fn focus_row(conversation_id: &str) {
         let _ = button.focus();
     }
 }
+
+/// The page's own origin (`https://tools.example.com`), which a relay must allow.
+pub fn page_origin() -> String {
+    window().location().origin().unwrap_or_default()
+}

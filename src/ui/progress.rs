@@ -5,12 +5,13 @@
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
+use super::connection_test::NoAnswerHelp;
 use super::session::{self, form_matches_run};
 use super::Ui;
 use crate::engine::clock::{BrowserClock, Clock};
 use crate::engine::progress::{Stage, WaitReason, WindowProgress};
 use crate::engine::RunStatus;
-use crate::error::FetchError;
+use crate::error::{FetchError, Problem};
 use crate::format;
 use crate::vendors::spec::Holds;
 use crate::vendors::ExportQuery;
@@ -200,7 +201,12 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
                 requests: progress.requests,
                 retries: progress.retries,
                 conversations: progress.conversations,
-                messages: progress.messages,
+                // A vendor that lists messages streams them: they count as they arrive.
+                messages: progress.messages
+                    + match spec.holds {
+                        Holds::Messages => progress.arriving,
+                        Holds::Conversations => 0,
+                    },
                 stage: progress.stage(),
                 fraction: progress.fraction(),
                 elapsed_ms: progress.elapsed_ms(now.max(progress.running_since_ms.unwrap_or(0.0))),
@@ -321,9 +327,10 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
                         </tbody>
                     </table>
                 </Show>
-                {move || run.with(|r| r.as_ref().and_then(|r| r.error().cloned())).map(|error| view! {
+                {move || run.with(|r| r.as_ref().and_then(|r| r.error().cloned().map(|e| (e, r.query.base_url.clone())))).map(|(error, base_url)| view! {
                     <div class="error" role="alert">
                         <p>{error.summary()}</p>
+                        {matches!(error.problem, Problem::Unreachable { .. }).then(|| view! { <NoAnswerHelp error=error.clone() base_url=base_url /> })}
                         <details>
                             <summary>"Technical details"</summary>
                             <pre>{error.details()}</pre>

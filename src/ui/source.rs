@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::address::{self, AddressCheck, TrustedHostList};
+use super::connection_test::TestConnection;
 use super::form::{load_vendor_device_state, FieldError};
 use super::{browser, storage, Ui};
 use crate::key_check::{check_key, KeyCheck};
@@ -188,6 +189,7 @@ pub fn SourceFields(ui: Ui) -> impl IntoView {
                         <AddressField ui=ui />
                     </details>
                 </Show>
+                <TestConnection ui=ui />
             </Show>
         </fieldset>
     }
