@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use conversation_export::engine::progress::{Stage, WaitReason};
 use conversation_export::engine::Export;
 use conversation_export::format;
+use conversation_export::vendors::spec::Holds;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How often a plain line is written when standard error is not a terminal (a cron log).
@@ -129,9 +130,15 @@ pub fn describe(export: &Export) -> String {
             format::count(progress.conversations)
         ),
     };
+    // A vendor that lists messages streams them: they count as they arrive, as in the app.
+    let messages = progress.messages
+        + match export.vendor().spec().holds {
+            Holds::Messages => progress.arriving,
+            Holds::Conversations => 0,
+        };
     let mut line = format!(
         "{name}: {stage} · {} messages · {} requests",
-        format::count(progress.messages),
+        format::count(messages),
         format::count(progress.requests as usize)
     );
     if progress.retries > 0 {
@@ -147,4 +154,27 @@ pub fn describe(export: &Export) -> String {
         });
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use conversation_export::engine::Settings;
+    use conversation_export::vendors::{ExportQuery, VendorId};
+
+    fn counting(vendor: VendorId) -> String {
+        let mut export: Export = Export::new(ExportQuery::new(vendor), Settings::default());
+        export.progress.messages = 1_200;
+        export.progress.arriving = 34;
+        describe(&export)
+    }
+
+    #[test]
+    fn streamed_messages_count_as_they_arrive() {
+        assert!(counting(VendorId::Mindo).contains("1,234 messages"));
+        assert!(
+            counting(VendorId::Humind).contains("1,200 messages"),
+            "a vendor that lists conversations: the rows arriving are not messages"
+        );
+    }
 }
