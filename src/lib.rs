@@ -16,6 +16,7 @@ pub mod http;
 pub mod journal;
 pub mod key_check;
 pub mod model;
+pub mod narrow;
 pub mod ndjson;
 pub mod preview;
 pub mod relay_advice;

@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use crate::narrow::DateNarrowing;
 use crate::store::{Keep, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,6 +27,8 @@ pub struct PreviewQuery {
     pub tag: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
+    /// Days narrowed to in the browser (vendors with no date filter).
+    pub shown: DateNarrowing,
 }
 
 /// The values a filter can take, with how many conversations have each.
@@ -95,6 +98,7 @@ pub fn select(conversations: &[Summary], query: &PreviewQuery) -> Vec<usize> {
                     .as_ref()
                     .is_none_or(|s| c.channel.as_ref() == Some(s))
                 && query.tag.as_ref().is_none_or(|t| c.tags.contains(t))
+                && query.shown.keeps(c.date())
                 && (needle.is_empty() || matches_search(c, &needle))
         })
         .collect();

@@ -11,6 +11,7 @@ use crate::destination::{Destination, TrustedHosts};
 use crate::export::csv::{CsvOptions, Delimiter, Layout};
 use crate::http::encode_component;
 use crate::key_check::check_key;
+use crate::narrow::DateNarrowing;
 use crate::vendors::{validate, ExportQuery, FieldError, VendorId};
 
 /// Query parameters that may carry a secret: never read, always removed.
@@ -33,6 +34,8 @@ pub struct ViewState {
     pub columns: BTreeMap<String, Vec<String>>,
     /// Requests at once, for vendors whose requests can run in parallel.
     pub concurrency: usize,
+    /// Days to show and download, chosen after the fetch where the vendor has no date filter.
+    pub shown: DateNarrowing,
 }
 
 /// Requests at once unless the user says otherwise: enough to hide latency, few enough to stay
@@ -58,6 +61,7 @@ impl ViewState {
             same_columns: false,
             columns: BTreeMap::new(),
             concurrency: DEFAULT_CONCURRENCY,
+            shown: DateNarrowing::default(),
         }
     }
 
@@ -100,6 +104,7 @@ impl ViewState {
             same_columns: other.same_columns,
             columns: other.columns.clone(),
             concurrency: other.concurrency,
+            shown: other.shown,
             ..self.clone()
         }
     }
@@ -159,6 +164,9 @@ impl ViewState {
         if self.concurrency != DEFAULT_CONCURRENCY && self.vendor.spec().parallel_requests() {
             pairs.push(("concurrency".into(), self.concurrency.to_string()));
         }
+        if self.vendor.spec().date_range.is_none() {
+            pairs.extend(self.shown.to_pairs());
+        }
         pairs
             .iter()
             .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
@@ -197,6 +205,9 @@ impl ViewState {
             .and_then(|n| n.parse::<usize>().ok())
             .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
             .unwrap_or(DEFAULT_CONCURRENCY);
+        if vendor.spec().date_range.is_none() {
+            state.shown = DateNarrowing::from_values(get("shown_from"), get("shown_to"));
+        }
         for (name, value) in &pairs {
             if let Some(kind) = name.strip_prefix("columns.") {
                 let names: Vec<String> = value

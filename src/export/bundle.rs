@@ -15,6 +15,8 @@ use super::files::{DataFile, FileWriter};
 use super::source::{MemorySource, ReadError, Source};
 use super::{file_name_spanning, partial_name, transcript, Table};
 use crate::model::{Conversation, Timestamp, Warning};
+use crate::narrow::DateNarrowing;
+use crate::store::Contents;
 use crate::vendors::ExportQuery;
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -22,6 +24,8 @@ pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One file of an export.
 pub struct ExportFile {
     pub name: String,
+    /// The data file it is; `None` for the zip.
+    pub kind: Option<DataFile>,
     pub mime: &'static str,
     pub bytes: Chunks,
     /// Rows (CSV), conversations (JSON), records (NDJSON) or conversations (transcripts).
@@ -33,6 +37,7 @@ impl ExportFile {
     pub fn summary(&self) -> FileSummary {
         FileSummary {
             name: self.name.clone(),
+            kind: self.kind,
             records: self.records,
             bytes: self.bytes.len(),
             report: self.report.clone(),
@@ -43,6 +48,8 @@ impl ExportFile {
 /// What the manifest says of a file.
 pub struct FileSummary {
     pub name: String,
+    /// The data file it is; `None` for a transcript.
+    pub kind: Option<DataFile>,
     pub records: usize,
     pub bytes: usize,
     pub report: Option<CsvReport>,
@@ -60,6 +67,8 @@ pub struct Files<'a, S> {
     pub exported_at: Timestamp,
     /// Requests not made when the export stopped early: what is missing, for the manifest.
     pub missing: &'a [String],
+    /// Days the source was narrowed to in the browser (vendors with no date filter).
+    pub shown: DateNarrowing,
 }
 
 impl<S: Source> Files<'_, S> {
@@ -105,6 +114,7 @@ impl<S: Source> Files<'_, S> {
         let (name, mime) = self.name_and_mime(kind);
         Ok(ExportFile {
             name,
+            kind: Some(kind),
             mime,
             bytes,
             records,
@@ -177,16 +187,32 @@ impl<S: Source> Files<'_, S> {
                 }
                 entry
             }).collect::<Vec<_>>(),
-            "counts": {
-                "conversations": contents.conversations,
-                "messages": contents.messages,
-                "events": contents.events,
-                "participants": contents.participants,
-                "tool_calls": contents.tool_calls,
-                "criteria": contents.criteria,
-            },
+            "counts": self.counts(files, contents),
+            "shown_in_browser": self.shown.describe(),
             "warnings": sorted_warnings(self.source.warnings()),
             "notes": notes,
+        })
+    }
+
+    /// Rows per file: the export's, or where it was narrowed in the browser, what the files
+    /// written hold.
+    fn counts(&self, files: &[FileSummary], contents: &Contents) -> Value {
+        let written = |kind: DataFile, all: usize| {
+            if !self.shown.is_set() {
+                return all;
+            }
+            files
+                .iter()
+                .find(|file| file.kind == Some(kind))
+                .map_or(0, |file| file.records)
+        };
+        json!({
+            "conversations": written(DataFile::Json, contents.conversations),
+            "messages": written(DataFile::Csv(Table::Messages), contents.messages),
+            "events": written(DataFile::Csv(Table::Events), contents.events),
+            "participants": written(DataFile::Csv(Table::Participants), contents.participants),
+            "tool_calls": written(DataFile::Csv(Table::ToolCalls), contents.tool_calls),
+            "criteria": written(DataFile::Csv(Table::Criteria), contents.criteria),
         })
     }
 
@@ -199,7 +225,7 @@ impl<S: Source> Files<'_, S> {
         let mut zip = ZipStream::new();
         for kind in self.data_file_kinds() {
             let (name, _) = self.name_and_mime(kind);
-            zip.start(name);
+            zip.start(name, Some(kind));
             let written = self.write_data_file(kind, zip.entry()).await?;
             zip.end(written);
         }
@@ -228,6 +254,7 @@ impl<S: Source> Files<'_, S> {
         });
         Ok(ExportFile {
             name: self.name("export.zip"),
+            kind: None,
             mime: "application/zip",
             records: zip.files.len(),
             bytes: zip.finish(),
@@ -256,6 +283,7 @@ impl<'a> ExportContext<'a> {
             columns: self.columns,
             exported_at: self.exported_at,
             missing: self.missing,
+            shown: DateNarrowing::default(),
         }
     }
 
@@ -307,14 +335,14 @@ struct ZipStream {
     writer: ZipWriter<zip::write::StreamWriter<Chunks>>,
     options: SimpleFileOptions,
     files: Vec<FileSummary>,
-    /// The entry being written: its name and its bytes so far.
-    open: Option<(String, usize)>,
+    /// The entry being written: its name, its data file, and its bytes so far.
+    open: Option<(String, Option<DataFile>, usize)>,
 }
 
 impl Write for ZipStream {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         let written = self.writer.write(data)?;
-        if let Some((_, bytes)) = &mut self.open {
+        if let Some((_, _, bytes)) = &mut self.open {
             *bytes += written;
         }
         Ok(written)
@@ -343,17 +371,18 @@ impl ZipStream {
         name: String,
         write: impl FnOnce(&mut dyn Write) -> (usize, Option<CsvReport>),
     ) {
-        self.start(name);
+        self.start(name, None);
         let written = write(self.entry());
         self.end(written);
     }
 
-    /// Starts the entry `name`, to be written through `entry` (across awaits) and ended by `end`.
-    fn start(&mut self, name: String) {
+    /// Starts the entry `name` (the data file `kind`, if one), to be written through `entry`
+    /// (across awaits) and ended by `end`.
+    fn start(&mut self, name: String, kind: Option<DataFile>) {
         self.writer
             .start_file(name.as_str(), self.options)
             .expect("a zip in memory accepts entries");
-        self.open = Some((name, 0));
+        self.open = Some((name, kind, 0));
     }
 
     /// The entry being written, counting its bytes.
@@ -363,9 +392,10 @@ impl ZipStream {
 
     /// Ends the entry with what its writer says it holds.
     fn end(&mut self, (records, report): (usize, Option<CsvReport>)) {
-        let (name, bytes) = self.open.take().expect("an entry is open");
+        let (name, kind, bytes) = self.open.take().expect("an entry is open");
         self.files.push(FileSummary {
             name,
+            kind,
             records,
             bytes,
             report,

@@ -15,8 +15,15 @@ const HEIGHT: f64 = 140.0;
 #[component]
 pub fn SummaryPanel(ui: Ui) -> impl IntoView {
     let summary = Memo::new(move |_| {
-        ui.with_export(|e| summarise(e.store.conversations()))
-            .unwrap_or_default()
+        let shown = ui.shown_days();
+        ui.with_export(|e| {
+            if shown.is_set() {
+                summarise(&shown.apply(e.store.conversations()))
+            } else {
+                summarise(e.store.conversations())
+            }
+        })
+        .unwrap_or_default()
     });
     let status_title = move || {
         ui.with_export(|e| e.vendor().spec().status_title)

@@ -40,16 +40,21 @@ impl Kind {
 async fn build(ui: Ui, kind: Kind) -> Option<Result<ExportFile, ReadError>> {
     let view = ui.view.get_untracked();
     let options = view.csv_options();
+    let shown = untrack(|| ui.shown_days());
     // A copy of the summaries: the export may go on running while the file is written.
     let (query, summaries, contents, warnings, missing, kept) = ui.session.with_value(|s| {
         let s = s.as_ref()?;
-        let shown = s.before_update.as_ref().unwrap_or(&s.export).borrow();
+        let export = s.before_update.as_ref().unwrap_or(&s.export).borrow();
         Some((
-            shown.query.clone(),
-            shown.store.conversations().to_vec(),
-            shown.store.contents.clone(),
-            shown.store.warnings.clone(),
-            shown.missing(),
+            export.query.clone(),
+            if shown.is_set() {
+                shown.apply(export.store.conversations())
+            } else {
+                export.store.conversations().to_vec()
+            },
+            export.store.contents.clone(),
+            export.store.warnings.clone(),
+            export.missing(),
             s.kept.clone(),
         ))
     })?;
@@ -60,6 +65,7 @@ async fn build(ui: Ui, kind: Kind) -> Option<Result<ExportFile, ReadError>> {
         columns: &view.columns,
         exported_at: BrowserClock.wall(),
         missing: &missing,
+        shown,
     };
     Some(match kind {
         Kind::Csv(table) => files.file(DataFile::Csv(table)).await,
@@ -147,6 +153,7 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
                     {format!("{label} conversations. The export has not finished: every file holds only what was fetched so far, and its name ends in _partial.")}
                 </p>
             })}
+            <super::narrow::NarrowByDate ui=ui />
             <div class="download-buttons">
                 {move || tables().into_iter().map(|table| button(Kind::Csv(table), "download")).collect_view()}
                 {button(Kind::Json, "download")}

@@ -17,6 +17,7 @@ mod downloads;
 mod filters;
 mod form;
 mod kept;
+mod narrow;
 mod preview;
 mod progress;
 mod relay_offer;
@@ -32,6 +33,7 @@ use leptos::prelude::*;
 
 use crate::destination::{Destination, ScopedKey, TrustedHosts};
 use crate::engine::Export;
+use crate::narrow::DateNarrowing;
 use crate::secret::ApiKey;
 use crate::store::Summary;
 use crate::vendors::{FieldError, VendorId};
@@ -140,6 +142,16 @@ impl Ui {
     pub(super) fn refresh_all(&self) {
         self.tick.update(|tick| *tick += 1);
         self.data_tick.update(|tick| *tick += 1);
+    }
+
+    /// The days the results are narrowed to in the browser: set only for a vendor whose API has
+    /// no date filter (the export on screen's vendor).
+    pub fn shown_days(&self) -> DateNarrowing {
+        let vendor = self.with_export(|e| e.vendor());
+        match vendor {
+            Some(vendor) if vendor.spec().date_range.is_none() => self.view.with(|v| v.shown),
+            _ => DateNarrowing::default(),
+        }
     }
 
     /// The form's problems, as they are now.

@@ -129,8 +129,12 @@ pub fn PreviewTable(ui: Ui) -> impl IntoView {
             .unwrap_or_default()
     });
     let selected = Memo::new(move |_| {
+        let shown = ui.shown_days();
         query
-            .with(|q| ui.with_export(|e| select(e.store.conversations(), q)))
+            .with(|q| {
+                let q = PreviewQuery { shown, ..q.clone() };
+                ui.with_export(|e| select(e.store.conversations(), &q))
+            })
             .unwrap_or_default()
     });
     let fetched = Memo::new(move |_| ui.with_export(|export| export.store.len()).unwrap_or(0));

@@ -242,3 +242,32 @@ test("each vendor's own columns and files by default; the same columns for every
   assert.equal(await outreach.getByRole('button', { name: 'Participants CSV', exact: true }).count(), 1);
   await outreach.context().close();
 });
+
+test('TalkToHumans has no date filter: narrowing by date in the browser changes what is shown and downloaded, and says so', async () => {
+  await resetSim();
+  const truth = await simJson('/_sim/dataset/talktohumans');
+  const page = await openPage(browser);
+  await fetchVendor(page, 'talktohumans');
+  assert.match(await waitForEnd(page), /^Done/);
+  // The conversations whose last message falls on the chosen days (TalkToHumans gives no start).
+  const days = [...new Set(truth.map((c) => c.last_message_at.slice(0, 10)))].sort();
+  const [from, to] = [days[Math.floor(days.length / 3)], days[Math.floor((2 * days.length) / 3)]];
+  const expected = truth.filter((c) => c.last_message_at.slice(0, 10) >= from && c.last_message_at.slice(0, 10) <= to).map((c) => c.conversation_id);
+  assert.ok(expected.length > 0 && expected.length < truth.length);
+  await page.getByLabel('From', { exact: true }).fill(from);
+  await page.getByLabel('To (included)', { exact: true }).fill(to);
+  await page.getByLabel('To (included)', { exact: true }).blur();
+  const status = await page.locator('[data-narrowed]').textContent();
+  assert.match(status, new RegExp(`Narrowed in this browser .*: ${expected.length} of ${truth.length} conversations`));
+  assert.match(await page.locator('.pager-range').textContent(), new RegExp(`of ${expected.length} matching`));
+  const csv = parseCsv((await download(page, 'Conversations CSV')).bytes);
+  assert.equal(csv.length, expected.length, 'rows in the CSV');
+  assert.deepEqual(csv.map((r) => r.conversation_id), expected);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('shown_from'), from, 'the days are in the link');
+  const zip = readZip((await download(page, 'Download all (.zip)')).bytes);
+  const manifest = JSON.parse(zip.get('manifest.json').toString('utf8'));
+  assert.match(manifest.shown_in_browser, /UTC/);
+  assert.equal(manifest.counts.conversations, expected.length);
+  await page.context().close();
+});

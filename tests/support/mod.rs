@@ -318,6 +318,7 @@ pub fn stored_files(
         columns: &columns,
         exported_at,
         missing: &[],
+        shown: Default::default(),
     };
     let mut written = Vec::new();
     for kind in files.data_file_kinds() {
