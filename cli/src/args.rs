@@ -54,7 +54,8 @@ pub struct ExportArgs {
     /// the voice widget's always). Giving it here is trusting it with the key.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Runs exactly the view of an app link (vendor, filters, CSV options, columns).
+    /// Runs exactly the view of an app link (vendor, filters, CSV options, columns, the days
+    /// it shows).
     #[arg(long, value_name = "APP LINK", conflicts_with_all = ["vendor", "resume"])]
     pub link: Option<String>,
     /// Trusts this host (as `host` or `host:port`) with the key, for a link whose API address is

@@ -15,7 +15,7 @@ use conversation_export::secret::ApiKey;
 use crate::args::ExportArgs;
 use crate::drive::{block_on, drive};
 use crate::exit::{io_failure, Failure};
-use crate::files::{remove_state, write_all, FileOptions};
+use crate::files::{remove_state, shown_on, write_all, FileOptions};
 use crate::journal_file::{path_in, read_back, FileJournal, JOURNAL};
 use crate::key::read_key;
 use crate::progress::Progress;
@@ -54,7 +54,7 @@ pub fn run(args: &ExportArgs) -> Result<(), Failure> {
         fetch: fetched,
         files: started.elapsed() - fetched,
     };
-    report(&export, &dir, written.len(), &timing, args.quiet)
+    report(&export, &dir, &options, written.len(), &timing, args.quiet)
 }
 
 /// How long fetching and writing took, for the summary.
@@ -90,7 +90,7 @@ fn started(args: &ExportArgs) -> Result<(Export, PathBuf, FileOptions, ApiKey), 
             dir.display()
         )));
     }
-    let options = FileOptions::new(&source.csv, source.columns, !args.no_zip);
+    let options = FileOptions::new(&source.csv, source.columns, source.shown, !args.no_zip);
     let mut export = Export::new(source.query, source.settings);
     // The key is asked for before anything is written, so a wrong one leaves nothing behind.
     let key = read_key(export.vendor(), true)?;
@@ -121,16 +121,30 @@ fn stopped(
 fn report(
     export: &Export,
     dir: &Path,
+    options: &FileOptions,
     files: usize,
     timing: &Timing,
     quiet: bool,
 ) -> Result<(), Failure> {
     let name = export.vendor().spec().name;
-    let counts = format!(
+    let mut counts = format!(
         "{} conversations, {} messages",
         format::count(export.store.len()),
         format::count(export.store.message_count())
     );
+    let days = options.shown();
+    if let Some(described) = days.describe() {
+        let kept = export
+            .store
+            .conversations()
+            .iter()
+            .filter(|c| shown_on(days, c))
+            .count();
+        counts.push_str(&format!(
+            " (the files hold the {} of {described}, the link's days)",
+            format::count(kept)
+        ));
+    }
     if export.status == RunStatus::Finished {
         remove_state(dir);
         if !quiet {

@@ -1,14 +1,23 @@
 //! The app's files, written into a folder: the same names and the same bytes as its downloads
-//! (the manifest's `exported_at` apart), because the same `ExportContext` writes them.
+//! (the manifest's `exported_at` apart), because the same `Files` writes them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::future::Future;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
+use chrono::NaiveDate;
 use conversation_export::engine::Export;
-use conversation_export::export::bundle::{ExportContext, ExportFile};
+use conversation_export::export::bundle::{ExportFile, Files};
 use conversation_export::export::csv::{CsvOptions, Delimiter, Layout};
+use conversation_export::export::source::{span, Batch, ReadError, Source};
+use conversation_export::model::{Conversation, Warning};
+use conversation_export::narrow::DateNarrowing;
+use conversation_export::store::Contents;
 use conversation_export::vendors::VendorId;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +32,9 @@ pub struct FileOptions {
     /// The same columns for every vendor, rather than the vendor's own.
     pub same_columns: bool,
     pub columns: BTreeMap<String, Vec<String>>,
+    /// The days a link narrowed its view to, after the fetch (vendors with no date filter).
+    pub shown_from: Option<NaiveDate>,
+    pub shown_to: Option<NaiveDate>,
     pub zip: bool,
 }
 
@@ -31,13 +43,27 @@ const OPTIONS: &str = ".options.json";
 const PARTIAL_LIST: &str = ".partial-files";
 
 impl FileOptions {
-    pub fn new(csv: &CsvOptions, columns: BTreeMap<String, Vec<String>>, zip: bool) -> Self {
+    pub fn new(
+        csv: &CsvOptions,
+        columns: BTreeMap<String, Vec<String>>,
+        shown: DateNarrowing,
+        zip: bool,
+    ) -> Self {
         FileOptions {
             delimiter: csv.delimiter.as_str().to_string(),
             for_database: !csv.for_spreadsheet,
             same_columns: csv.layout == Layout::Unified,
             columns,
+            shown_from: shown.from,
+            shown_to: shown.to,
             zip,
+        }
+    }
+
+    pub fn shown(&self) -> DateNarrowing {
+        DateNarrowing {
+            from: self.shown_from,
+            to: self.shown_to,
         }
     }
 
@@ -73,6 +99,21 @@ pub struct Written {
     pub path: PathBuf,
 }
 
+/// Whether the files hold `conversation`: one of the days a link narrowed its view to (by its
+/// start, or its last message, as the app's daily chart places it).
+pub fn shown_on(days: DateNarrowing, conversation: &Conversation) -> bool {
+    days.keeps(conversation.started_at.or(conversation.last_message_at))
+}
+
+/// The conversations the files hold: the export's, or those of the days a link narrowed it to.
+fn shown(export: &Export, days: DateNarrowing) -> Cow<'_, [Conversation]> {
+    let all = export.store.conversations();
+    if !days.is_set() {
+        return Cow::Borrowed(all);
+    }
+    Cow::Owned(all.iter().filter(|c| shown_on(days, c)).cloned().collect())
+}
+
 /// Writes every file of `export` into `dir`: the CSV tables that have rows, the JSON, the raw
 /// NDJSON and (unless left out) the zip with its manifest. A stopped export's files end in
 /// `_partial`; once it is whole, those of earlier stops are removed.
@@ -83,27 +124,36 @@ pub fn write_all(
 ) -> Result<Vec<Written>, Failure> {
     let missing = export.missing();
     let csv = options.csv(export.vendor());
-    let context = ExportContext {
+    let days = options.shown();
+    let mut files = Files {
         query: &export.query,
-        conversations: export.store.conversations(),
-        warnings: &export.store.warnings,
+        source: Shown {
+            conversations: shown(export, days),
+            contents: &export.store.contents,
+            warnings: &export.store.warnings,
+            given: false,
+        },
         options: &csv,
         columns: &options.columns,
         exported_at: clock::now(),
         missing: &missing,
+        shown: days,
     };
-    let mut files = context.data_files();
+    let mut made = Vec::new();
+    for kind in files.data_file_kinds() {
+        made.push(at_once(files.file(kind)));
+    }
     if options.zip {
-        files.push(context.zip());
+        made.push(at_once(files.zip()));
     }
     let mut written = Vec::new();
-    for file in &files {
+    for file in &made {
         written.push(write_file(dir, file)?);
     }
     let list = dir.join(PARTIAL_LIST);
-    if context.complete() {
+    if files.complete() {
         if let Ok(names) = std::fs::read_to_string(&list) {
-            let current: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+            let current: Vec<&str> = made.iter().map(|f| f.name.as_str()).collect();
             for name in names
                 .lines()
                 .filter(|n| !current.contains(n) && is_plain_name(n))
@@ -114,13 +164,62 @@ pub fn write_all(
         }
     } else {
         let mut names = std::fs::read_to_string(&list).unwrap_or_default();
-        for file in &files {
+        for file in &made {
             names.push_str(&file.name);
             names.push('\n');
         }
         std::fs::write(&list, names).map_err(|e| io_failure("write", &list, &e))?;
     }
     Ok(written)
+}
+
+/// The conversations of an export held in memory, for its files, as the app's downloads read
+/// theirs: the shown ones, with the contents (columns, counts) of the whole export.
+struct Shown<'a> {
+    conversations: Cow<'a, [Conversation]>,
+    contents: &'a Contents,
+    warnings: &'a [Warning],
+    /// Whether this pass over the conversations has handed them over.
+    given: bool,
+}
+
+impl Source for Shown<'_> {
+    fn contents(&self) -> &Contents {
+        self.contents
+    }
+
+    fn date_span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        span(
+            self.conversations
+                .iter()
+                .filter_map(|c| c.started_at.or(c.last_message_at))
+                .map(|at| at.date_naive()),
+        )
+    }
+
+    fn warnings(&self) -> &[Warning] {
+        self.warnings
+    }
+
+    fn rewind(&mut self) {
+        self.given = false;
+    }
+
+    async fn next_batch(&mut self) -> Result<Batch<'_>, ReadError> {
+        if self.given {
+            return Ok(Cow::Borrowed(&[]));
+        }
+        self.given = true;
+        Ok(Cow::Borrowed(&self.conversations))
+    }
+}
+
+/// A file of conversations held in memory: its future is ready at its first poll.
+fn at_once(file: impl Future<Output = Result<ExportFile, ReadError>>) -> ExportFile {
+    match pin!(file).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(file) => file.expect("conversations in memory always read"),
+        Poll::Pending => unreachable!("conversations in memory are read at once"),
+    }
 }
 
 /// A name the app gave, with no folder in it.

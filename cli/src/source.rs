@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use conversation_export::destination::{Destination, Origin, TrustedHosts};
 use conversation_export::engine::Settings;
 use conversation_export::export::csv::{CsvOptions, Delimiter};
+use conversation_export::narrow::DateNarrowing;
 use conversation_export::vendors::{validate, ExportQuery, VendorId};
 use conversation_export::view_state::ViewState;
 
@@ -24,6 +25,9 @@ pub struct Source {
     pub csv: CsvOptions,
     /// Chosen CSV columns per table kind, in order (from a link).
     pub columns: BTreeMap<String, Vec<String>>,
+    /// The days the files hold, where a link narrowed its view after the fetch (vendors with
+    /// no date filter).
+    pub shown: DateNarrowing,
     /// The filters as asked, before an open range was closed at now: what names the question
     /// (a tap's bookmark) from one run to the next.
     pub asked: BTreeMap<String, String>,
@@ -92,6 +96,7 @@ impl Given {
             settings: self.settings(view.concurrency),
             csv: view.csv_options(),
             columns: BTreeMap::new(),
+            shown: DateNarrowing::default(),
             asked: BTreeMap::new(),
         })
     }
@@ -150,6 +155,7 @@ impl Given {
             settings: self.settings(view.concurrency),
             csv: view.csv_options(),
             columns: view.columns,
+            shown: view.shown,
             asked: BTreeMap::new(),
         })
     }

@@ -12,26 +12,38 @@ use conversation_export::destination::ScopedKey;
 use conversation_export::engine::cancel::CancelToken;
 use conversation_export::engine::clock::FakeClock;
 use conversation_export::engine::{run as run_engine, Export, Settings};
-use conversation_export::export::bundle::ExportContext;
+use conversation_export::export::bundle::Files;
 use conversation_export::export::csv::{CsvOptions, Delimiter, Layout};
+use conversation_export::journal::MemoryJournal;
+use conversation_export::narrow::DateNarrowing;
 use conversation_export::secret::ApiKey;
+use conversation_export::store::readback::{LinePages, StoredSource};
+use conversation_export::store::Summary;
 use conversation_export::transport::sim::SimTransport;
 use conversation_export::vendors::{ExportQuery, VendorId};
 use conversation_export::view_state::ViewState;
+use futures_executor::block_on;
 use support::files::{assert_same_files, files};
 use support::*;
 
-/// The files the app downloads for `query`, made in process the way the app makes them: the
-/// engine over the simulator (as Demo mode runs it), then `ExportContext`.
-fn app_files(query: ExportQuery, options: &CsvOptions) -> BTreeMap<String, Vec<u8>> {
+/// The files the app downloads for `query` (its view shown for `days`), made in process the
+/// way the app makes them: the engine over the simulator (as Demo mode runs it) keeping the
+/// export as summaries with its journal, then every file read back from the journal.
+fn app_files(
+    query: ExportQuery,
+    options: &CsvOptions,
+    days: DateNarrowing,
+) -> BTreeMap<String, Vec<u8>> {
     let world = std::rc::Rc::new(sim::World::generate(&sim::WorldConfig {
         conversations: 80,
         ..sim::WorldConfig::default()
     }));
     let transport = SimTransport::new(world, FakeClock::new());
     let key = ScopedKey::for_base_url(ApiKey::new(sim_key(query.vendor)), &query.base_url).unwrap();
-    let export = RefCell::new(Export::new(query, Settings::default()));
-    futures_executor::block_on(run_engine(
+    let journal = MemoryJournal::starting(&query, &Settings::default());
+    let export: RefCell<Export<Summary>> = RefCell::new(Export::new(query, Settings::default()));
+    export.borrow_mut().set_journal(Box::new(journal.clone()));
+    block_on(run_engine(
         &export,
         &transport,
         transport.clock(),
@@ -40,24 +52,31 @@ fn app_files(query: ExportQuery, options: &CsvOptions) -> BTreeMap<String, Vec<u
         &mut || {},
     ));
     let export = export.into_inner();
+    let lines = journal.lines.borrow();
+    let summaries = days.apply(export.store.conversations());
     let columns = BTreeMap::new();
-    let context = ExportContext {
+    let mut files = Files {
         query: &export.query,
-        conversations: export.store.conversations(),
-        warnings: &export.store.warnings,
+        source: StoredSource::new(
+            &summaries,
+            &export.store.contents,
+            &export.store.warnings,
+            LinePages { lines: &lines },
+        ),
         options,
         columns: &columns,
         exported_at: "2026-07-01T12:00:00Z".parse().unwrap(),
         missing: &[],
+        shown: days,
     };
-    let mut files: BTreeMap<String, Vec<u8>> = context
-        .data_files()
-        .into_iter()
-        .map(|f| (f.name, f.bytes.to_vec()))
-        .collect();
-    let zip = context.zip();
-    files.insert(zip.name, zip.bytes.to_vec());
-    files
+    let mut made = Vec::new();
+    for kind in files.data_file_kinds() {
+        made.push(block_on(files.file(kind)).unwrap());
+    }
+    made.push(block_on(files.zip()).unwrap());
+    made.into_iter()
+        .map(|file| (file.name, file.bytes.to_vec()))
+        .collect()
 }
 
 fn export_args<'a>(server_base: &'a str, vendor: VendorId, out: &'a str) -> Vec<String> {
@@ -112,6 +131,7 @@ fn export_writes_the_apps_files_byte_for_byte() {
         let expected = app_files(
             full_query(&base, vendor),
             &ViewState::for_vendor(vendor).csv_options(),
+            DateNarrowing::default(),
         );
         let got = files(&out);
         assert_same_files(&got, &expected, vendor.slug());
@@ -147,13 +167,61 @@ fn csv_flags_write_what_the_apps_csv_options_write() {
         columns: None,
         layout: Layout::Unified,
     };
-    let expected = app_files(full_query(&base, vendor), &chosen);
+    let expected = app_files(full_query(&base, vendor), &chosen, DateNarrowing::default());
     let default = app_files(
         full_query(&base, vendor),
         &ViewState::for_vendor(vendor).csv_options(),
+        DateNarrowing::default(),
     );
     assert!(expected != default, "the options change the files");
     assert_same_files(&files(&out), &expected, "--same-columns --for-database");
+}
+
+#[test]
+fn a_link_narrowed_to_some_days_writes_the_files_the_app_downloads_for_them() {
+    let server = SimServer::start(80);
+    let days = DateNarrowing::from_values(Some("2026-06-01"), Some("2026-06-15"));
+    for vendor in [VendorId::TalkToHumans, VendorId::HueChat] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let base = server.base_url(vendor);
+        let link = format!(
+            "https://export.example/?vendor={}&shown_from=2026-06-01&shown_to=2026-06-15",
+            vendor.slug()
+        );
+        let output = run(
+            &[
+                "export",
+                "--link",
+                &link,
+                "--base-url",
+                &base,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            Some(sim_key(vendor)),
+            dir.path(),
+        );
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let options = ViewState::for_vendor(vendor).csv_options();
+        let expected = app_files(full_query(&base, vendor), &options, days);
+        let whole = app_files(
+            full_query(&base, vendor),
+            &options,
+            DateNarrowing::default(),
+        );
+        assert!(
+            expected.values().map(Vec::len).sum::<usize>()
+                < whole.values().map(Vec::len).sum::<usize>(),
+            "{vendor}: the days hold less than the whole export"
+        );
+        assert_same_files(&files(&out), &expected, vendor.slug());
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("the link's days") && stderr.contains("1 Jun 2026 – 15 Jun 2026"),
+            "{vendor}: {stderr}"
+        );
+    }
 }
 
 #[test]

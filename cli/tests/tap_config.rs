@@ -51,6 +51,13 @@ fn bad_configs_are_refused_with_a_clear_message_and_exit_code_2() {
             Some(sim_key(VendorId::Mindo)),
             "This looks like a Mindo key",
         ),
+        (
+            serde_json::json!({
+                "link": "?vendor=talktohumans&shown_from=2026-06-01&shown_to=2026-06-07",
+            }),
+            Some(sim_key(VendorId::TalkToHumans)),
+            "The link shows only 1 Jun 2026 – 7 Jun 2026 (UTC), chosen after the fetch",
+        ),
     ];
     for (config, key, expected) in cases {
         std::fs::write(&path, config.to_string()).unwrap();

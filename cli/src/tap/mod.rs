@@ -21,6 +21,13 @@ pub fn run(args: &TapArgs) -> Result<(), Failure> {
     // The export is checked before anything else, discovery included: a config that cannot
     // run says so at once.
     let source = given.source()?;
+    // The app narrows what it shows and downloads to some days after the fetch; a tap sends
+    // every record it fetches, and its bookmark moves past all of them.
+    if let Some(days) = source.shown.describe() {
+        return Err(Failure::bad_input(format!(
+            "The link shows only {days}, chosen after the fetch: the tap loads every conversation the vendor sends. Take shown_from and shown_to out of the link (and narrow by date in the warehouse)."
+        )));
+    }
     if args.discover {
         println!("{}", catalog::discover());
         return Ok(());
