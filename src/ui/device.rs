@@ -12,13 +12,14 @@ use super::kept::Kept;
 use super::session::{self, Held};
 use super::Ui;
 use crate::engine::clock::{BrowserClock, Clock};
-use crate::engine::{Export, RunStatus};
+use crate::engine::{Export, RunStatus, Settings};
 use crate::format;
 use crate::journal::{superseded, updated_ids, Entry, EntryRef, Replay, Replayed};
 use crate::model::Timestamp;
 use crate::saved::{SavedExport, SavedState};
 use crate::store::browser::{self as storage, Storage, StoredJournal};
 use crate::store::Summary;
+use crate::vendors::ExportQuery;
 use crate::view_state::ViewState;
 
 thread_local! {
@@ -81,7 +82,8 @@ fn new_id(now: Timestamp) -> String {
 /// entry. `None` where the browser keeps nothing (the export then lives in memory).
 pub async fn start(
     ui: Ui,
-    export: &Export<Summary>,
+    query: &ExportQuery,
+    settings: &Settings,
     view: &ViewState,
     account: u32,
 ) -> Option<(Kept, SavedExport)> {
@@ -89,7 +91,7 @@ pub async fn start(
     let now = BrowserClock.wall();
     let saved = SavedExport {
         id: new_id(now),
-        query: export.query.clone(),
+        query: query.clone(),
         view: view.to_query(),
         account,
         started_at: now,
@@ -105,10 +107,7 @@ pub async fn start(
         id: saved.id.clone(),
     };
     let mut journal = StoredJournal::new(storage.clone(), saved.id.clone(), 0);
-    let question = EntryRef::Started {
-        query: &export.query,
-        settings: &export.settings,
-    };
+    let question = EntryRef::Started { query, settings };
     if let Err(refused) = storage.save(&saved).await {
         ui.device.update(|d| d.problem = Some(refused.detail));
         return None;

@@ -85,33 +85,52 @@ pub fn start(ui: Ui) {
     ui.key_needed.set(false);
     ui.update_report.set(None);
     let account = crate::saved::account(&ui.key.get_untracked(), &query.base_url);
+    // On screen at once (the old run's outcome must not linger), kept in memory until the
+    // browser's storage is ready, which takes a moment.
+    let mut export = Export::new(query, settings);
+    let journal = MemoryJournal::starting(&export.query, &export.settings);
+    let kept = Kept::Memory(journal.lines.clone());
+    export.set_journal(kept.journal(1));
+    let export = Rc::new(RefCell::new(export));
+    ui.session.set_value(Some(Session {
+        export: export.clone(),
+        before_update: None,
+        kept,
+        saved: None,
+        connection: Rc::new(Connection::new(view.demo)),
+        cancel: CancelToken::new(),
+        demo: view.demo,
+        view: view.clone(),
+    }));
+    ui.refresh_all();
+    if view.demo {
+        // Demo data is made up: it is not worth keeping.
+        drive(ui);
+        return;
+    }
+    let (query, settings) = {
+        let export = export.borrow();
+        (export.query.clone(), export.settings)
+    };
     spawn_local(async move {
-        let mut export = Export::new(query, settings);
-        // Demo data is made up: it is not worth keeping. A real export is kept on this device
-        // as it arrives, where the browser lets it.
-        let device = if view.demo {
-            None
-        } else {
-            device::start(ui, &export, &view, account).await
-        };
-        let (kept, saved) = match device {
-            Some((kept, saved)) => (kept, Some(saved)),
-            None => {
-                let journal = MemoryJournal::starting(&export.query, &export.settings);
-                (Kept::Memory(journal.lines.clone()), None)
-            }
-        };
-        export.set_journal(kept.journal(1));
-        ui.session.set_value(Some(Session {
-            export: Rc::new(RefCell::new(export)),
-            before_update: None,
-            kept,
-            saved,
-            connection: Rc::new(Connection::new(view.demo)),
-            cancel: CancelToken::new(),
-            demo: view.demo,
-            view,
-        }));
+        // A real export is kept on this device as it arrives, where the browser lets it.
+        let device = device::start(ui, &query, &settings, &view, account).await;
+        let still_on_screen = ui
+            .session
+            .with_value(|s| s.as_ref().is_some_and(|s| Rc::ptr_eq(&s.export, &export)));
+        if !still_on_screen {
+            // Another export started meanwhile.
+            return;
+        }
+        if let Some((kept, saved)) = device {
+            export.borrow_mut().set_journal(kept.journal(1));
+            ui.session.update_value(|s| {
+                if let Some(session) = s {
+                    session.kept = kept;
+                    session.saved = Some(saved);
+                }
+            });
+        }
         drive(ui);
     });
 }
