@@ -238,3 +238,123 @@ fn an_export_kept_as_summaries_writes_the_same_files_as_one_held_whole() {
         }
     }
 }
+
+/// Records which pages the engine said were stored, and when.
+#[derive(Clone, Default)]
+struct Told {
+    events: Rc<RefCell<Vec<(&'static str, String)>>>,
+}
+
+impl Told {
+    /// Entries written so far: the number of the one just written (the question is entry 0).
+    fn entries(&self) -> u32 {
+        self.events
+            .borrow()
+            .iter()
+            .filter(|e| e.0 != "stored")
+            .count() as u32
+    }
+}
+
+impl Journal for Told {
+    fn page(&mut self, task: &Task, _page: &Page) -> Write {
+        self.events.borrow_mut().push(("page", task.request().url));
+        written(Ok(self.entries()))
+    }
+
+    fn partial(
+        &mut self,
+        task: &Task,
+        _records: &[Box<RawValue>],
+        _fetched_at: conversation_export::model::Timestamp,
+    ) -> Write {
+        self.events
+            .borrow_mut()
+            .push(("partial", task.request().url));
+        written(Ok(self.entries()))
+    }
+
+    fn stored(&mut self, task: &Task) {
+        self.events
+            .borrow_mut()
+            .push(("stored", task.request().url));
+    }
+}
+
+#[test]
+fn every_page_is_told_stored_after_it_arrived_and_once() {
+    for &vendor in VendorId::ALL {
+        let (_, filters) = FULL_EXPORTS.iter().find(|(v, _)| *v == vendor).unwrap();
+        let export = export(vendor, filters);
+        let told = Told::default();
+        export.borrow_mut().set_journal(Box::new(told.clone()));
+        let world = world(WORLD);
+        drive(&export, &transport(&world), &key(vendor));
+        let events = told.events.borrow();
+        let arrived: Vec<&String> = events
+            .iter()
+            .filter(|e| e.0 == "page")
+            .map(|e| &e.1)
+            .collect();
+        let stored: Vec<&String> = events
+            .iter()
+            .filter(|e| e.0 == "stored")
+            .map(|e| &e.1)
+            .collect();
+        assert_eq!(arrived.len(), stored.len(), "{vendor}");
+        for (at, (kind, url)) in events.iter().enumerate() {
+            if *kind == "stored" {
+                assert!(
+                    events[..at].iter().any(|e| e.0 == "page" && &e.1 == url),
+                    "{vendor}: {url} stored before it arrived"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_export_resumed_from_its_pending_requests_alone_fetches_the_rest() {
+    for &vendor in VendorId::ALL {
+        let (stopped, _) = stopped_export(vendor, 2);
+        let stopped = stopped.into_inner();
+        let pending: Vec<Task> = stopped.pending().cloned().collect();
+        if pending.is_empty() {
+            continue;
+        }
+        assert_eq!(stopped.missing().len(), pending.len(), "{vendor}");
+        let resumed = RefCell::new(Export::resuming(
+            stopped.query.clone(),
+            stopped.settings,
+            pending,
+        ));
+        assert!(resumed.borrow().can_resume(), "{vendor}");
+        let world = world(WORLD);
+        drive(&resumed, &transport(&world), &key(vendor));
+        let resumed = resumed.into_inner();
+        assert!(resumed.missing().is_empty());
+        let mut ids: Vec<String> = stopped
+            .store
+            .conversations()
+            .iter()
+            .chain(resumed.store.conversations())
+            .map(|c| c.id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let full = full_export(&world, vendor);
+        let mut expected: Vec<String> = full
+            .store
+            .conversations()
+            .iter()
+            .map(|c| c.id.clone())
+            .collect();
+        expected.sort();
+        assert_eq!(ids, expected, "{vendor}");
+        let messages = |e: &Export| e.store.message_count();
+        assert!(
+            messages(&stopped) + messages(&resumed) >= messages(&full),
+            "{vendor}"
+        );
+    }
+}

@@ -14,7 +14,7 @@ use crate::model::{Conversation, Timestamp};
 use crate::store::{Keep, Store};
 use crate::vendors::changes::stamp_of;
 use crate::vendors::paging::map_records;
-use crate::vendors::{plan, windows, ExportQuery, MapContext, Page, Step, Task, VendorId};
+use crate::vendors::{plan, windows, ExportQuery, MapContext, Page, Step, Task, Update, VendorId};
 
 /// `K`: what the store keeps of each conversation (the whole of it by default, or a summary
 /// pointing into the journal).
@@ -73,6 +73,35 @@ impl<K: Keep> Export<K> {
             journal: Box::new(NoJournal { next: 0 }),
             latest_change: None,
         }
+    }
+
+    /// An export that goes on from `pending`, the requests a stopped run had left to make,
+    /// without the records it stored: for a shell that already handed those on (a Singer tap's
+    /// saved state holds the requests, not the records). A conversation whose own list is
+    /// pending (HueChat's messages) is stored as its id alone, so the rest of its messages
+    /// have somewhere to go (its fields empty: they went out before).
+    pub fn resuming(query: ExportQuery, settings: Settings, pending: Vec<Task>) -> Self {
+        let mut export = Export::new(query, settings);
+        let vendor = export.vendor();
+        let mut placeholders = Vec::new();
+        for task in &pending {
+            if let Step::FollowUp {
+                conversation_id, ..
+            } = &task.step
+            {
+                if export.scheduled.insert(conversation_id.clone()) {
+                    placeholders.push(Update::Conversation(Box::new(Conversation {
+                        id: conversation_id.clone(),
+                        vendor,
+                        ..Conversation::default()
+                    })));
+                }
+            }
+        }
+        export.store.apply((0, 0), placeholders);
+        export.pending = pending.into();
+        export.status = RunStatus::Cancelled;
+        export
     }
 
     /// Writes every page from now on to `journal` as well.
@@ -200,6 +229,15 @@ impl<K: Keep> Export<K> {
     /// Requests still to make: what Resume will do.
     pub fn pending(&self) -> impl Iterator<Item = &Task> {
         self.pending.iter()
+    }
+
+    /// The requests not made, in words ("page 3 of conversations"), unless the export ran to
+    /// its end: what is missing, for the manifest and for whoever reads a stopped export.
+    pub fn missing(&self) -> Vec<String> {
+        match self.status {
+            RunStatus::Finished => Vec::new(),
+            _ => self.pending().map(|task| task.to_string()).collect(),
+        }
     }
 
     pub fn can_resume(&self) -> bool {

@@ -21,9 +21,12 @@ pub(super) struct Received {
     first: usize,
     entry: u32,
     fetched_at: Timestamp,
+    /// A whole page, not the rows of one that failed midway (its request stays to make).
+    whole: bool,
 }
 
 impl Received {
+    /// A page that arrived whole.
     pub fn new(task: Task, records: Vec<Box<RawValue>>, entry: u32, fetched_at: Timestamp) -> Self {
         Received {
             task,
@@ -31,6 +34,20 @@ impl Received {
             first: 0,
             entry,
             fetched_at,
+            whole: true,
+        }
+    }
+
+    /// Rows read before a page failed.
+    pub fn partial(
+        task: Task,
+        records: Vec<Box<RawValue>>,
+        entry: u32,
+        fetched_at: Timestamp,
+    ) -> Self {
+        Received {
+            whole: false,
+            ..Received::new(task, records, entry, fetched_at)
         }
     }
 
@@ -43,22 +60,27 @@ impl Received {
             first: self.first,
             entry: self.entry,
             fetched_at: self.fetched_at,
+            whole: self.whole,
         };
         self.first += part.records.len();
         part
     }
 }
 
-/// Maps a part's records with the vendor's connector and stores them in the page's place.
-pub(super) fn commit<K: Keep>(export: &RefCell<Export<K>>, received: Received) {
+/// Maps a part's records with the vendor's connector and stores them in the page's place;
+/// `last` says no part of its page is left, and the journal hears a whole page is stored.
+pub(super) fn commit<K: Keep>(export: &RefCell<Export<K>>, received: Received, last: bool) {
     let Received {
         task,
         records,
         first,
         entry,
         fetched_at,
+        whole,
     } = received;
-    export
-        .borrow_mut()
-        .store_records(&task, first, records, entry, fetched_at);
+    let mut export = export.borrow_mut();
+    export.store_records(&task, first, records, entry, fetched_at);
+    if last && whole {
+        export.journal.stored(&task);
+    }
 }

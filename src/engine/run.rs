@@ -94,10 +94,11 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                     // A page of thousands of records is stored in parts, and the page gets a
                     // turn every few dozen milliseconds: the Stop button answers, progress paints.
                     let part = received.take_part(RECORDS_PER_PART);
-                    if !received.records.is_empty() {
+                    let last = received.records.is_empty();
+                    if !last {
                         backlog.push_front(received);
                     }
-                    commit(export, part);
+                    commit(export, part, last);
                     on_change();
                     if clock.now_ms() - busy_since > BUSY_SLICE_MS {
                         export.borrow_mut().store.settle();
@@ -158,7 +159,7 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                             fetched_at,
                         );
                         match write.await {
-                            Ok(entry) => backlog.push_back(Received::new(
+                            Ok(entry) => backlog.push_back(Received::partial(
                                 task.clone(),
                                 failure_of_task.partial,
                                 entry,
@@ -176,7 +177,7 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
 
     drop(flights);
     for received in backlog.drain(..) {
-        commit(export, received);
+        commit(export, received, true);
     }
     {
         let mut export = export.borrow_mut();

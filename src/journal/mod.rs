@@ -45,6 +45,9 @@ pub trait Journal {
     fn page(&mut self, task: &Task, page: &Page) -> Write;
     /// Rows of a page that failed midway (they arrived `fetched_at`); its request stays to make.
     fn partial(&mut self, task: &Task, records: &[Box<RawValue>], fetched_at: Timestamp) -> Write;
+    /// Every record of `task`'s page (one `page` told of before) is now in the store: a shell
+    /// that streams records out as they come (the Singer tap) knows that page is done.
+    fn stored(&mut self, _task: &Task) {}
 }
 
 /// A journal that keeps nothing (the export lives in memory only): it only counts entries.

@@ -40,6 +40,16 @@ pub struct Store<K = Conversation> {
     segment: u32,
     /// Conversations a later run fetched again: their records in this run are left out.
     superseded: HashSet<String>,
+    /// Conversations changed since `take_changed`, in the order they first changed, once
+    /// `track_changes` turned it on: a shell that streams records out (the Singer tap) reads
+    /// only those.
+    changed: Option<Changed>,
+}
+
+#[derive(Debug, Default)]
+struct Changed {
+    ids: Vec<String>,
+    seen: HashSet<String>,
 }
 
 impl<K> Default for Store<K> {
@@ -58,6 +68,7 @@ impl<K> Default for Store<K> {
             contents: Contents::default(),
             segment: 0,
             superseded: HashSet::new(),
+            changed: None,
         }
     }
 }
@@ -82,6 +93,31 @@ impl<K: Keep> Store<K> {
 
     pub fn message_count(&self) -> usize {
         self.message_count
+    }
+
+    /// From now on, remembers which conversations change (see `take_changed`).
+    pub fn track_changes(&mut self) {
+        self.changed.get_or_insert_with(Changed::default);
+    }
+
+    /// The ids of the conversations that got a record since the last call (new, or with new
+    /// messages), in the order they changed; empty unless `track_changes` was called.
+    pub fn take_changed(&mut self) -> Vec<String> {
+        match &mut self.changed {
+            Some(changed) => {
+                changed.seen.clear();
+                std::mem::take(&mut changed.ids)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn note_change(&mut self, id: &str) {
+        if let Some(changed) = &mut self.changed {
+            if changed.seen.insert(id.to_string()) {
+                changed.ids.push(id.to_string());
+            }
+        }
     }
 
     /// Applies a page's updates, in order; `(window, page)` places the page's records.
@@ -129,6 +165,7 @@ impl<K: Keep> Store<K> {
         }
         self.message_count += conversation.messages.len();
         self.contents.conversation(&conversation);
+        self.note_change(&conversation.id);
         self.append(key, K::keep(conversation, at));
     }
 
@@ -268,6 +305,7 @@ impl<K: Keep> Store<K> {
         if !self.first_sight(conversation_id, &message) {
             return;
         }
+        self.note_change(conversation_id);
         let position = message.position;
         self.contents.message(&message);
         self.conversations[index].add_at_position(K::part(message, at), position);
@@ -278,6 +316,7 @@ impl<K: Keep> Store<K> {
         if !self.first_sight(&shell.id, &message) {
             return;
         }
+        self.note_change(&shell.id);
         self.contents.shell(&shell);
         self.contents.message(&message);
         let index = match self.index.get(&shell.id) {

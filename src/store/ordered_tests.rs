@@ -65,6 +65,31 @@ fn a_page_fetched_twice_adds_nothing() {
 }
 
 #[test]
+fn changes_are_tracked_only_when_asked_and_each_once_until_taken() {
+    let mut store = Store::<Conversation>::default();
+    store.apply((0, 0), vec![conversation("a")]);
+    assert!(store.take_changed().is_empty(), "off unless asked");
+    store.track_changes();
+    store.apply((0, 1), vec![conversation("b"), conversation("a")]);
+    store.apply(
+        (u32::MAX, 0),
+        vec![Update::Message {
+            conversation_id: "b".into(),
+            message: Box::new(message("m")),
+        }],
+    );
+    store.apply((1, 0), vec![loose("c", "x", "2026-05-01T00:00:00Z")]);
+    assert_eq!(
+        store.take_changed(),
+        vec!["b", "c"],
+        "a duplicate is no change"
+    );
+    assert!(store.take_changed().is_empty());
+    store.apply((1, 0), vec![loose("c", "x", "2026-05-01T00:00:00Z")]);
+    assert!(store.take_changed().is_empty(), "a message seen before");
+}
+
+#[test]
 fn follow_up_messages_join_their_conversation_in_order_once() {
     let mut store = Store::<Conversation>::default();
     store.apply(

@@ -6,7 +6,6 @@ use leptos::task::spawn_local;
 
 use super::{browser, session, Ui};
 use crate::engine::clock::{BrowserClock, Clock};
-use crate::engine::{Export, RunStatus};
 use crate::export::bundle::{ExportFile, Files};
 use crate::export::csv::Delimiter;
 use crate::export::files::DataFile;
@@ -14,7 +13,6 @@ use crate::export::source::ReadError;
 use crate::export::Table;
 use crate::format;
 use crate::store::readback::StoredSource;
-use crate::store::Summary;
 use crate::view_state::ViewState;
 
 /// What a download button makes.
@@ -37,14 +35,6 @@ impl Kind {
     }
 }
 
-/// Requests not made, for the manifest of an export that stopped early.
-fn missing(export: &Export<Summary>) -> Vec<String> {
-    match export.status {
-        RunStatus::Finished => Vec::new(),
-        _ => export.pending().map(|task| task.to_string()).collect(),
-    }
-}
-
 /// Writes one of the files of the export the results show, reading its conversations back
 /// from where its pages are kept, a batch at a time.
 async fn build(ui: Ui, kind: Kind) -> Option<Result<ExportFile, ReadError>> {
@@ -64,7 +54,7 @@ async fn build(ui: Ui, kind: Kind) -> Option<Result<ExportFile, ReadError>> {
             },
             export.store.contents.clone(),
             export.store.warnings.clone(),
-            missing(&export),
+            export.missing(),
             s.kept.clone(),
         ))
     })?;
