@@ -248,6 +248,11 @@ if (relay) {
   say();
   say(`Relay: Humind's 10,000 conversations (100 requests at ${LATENCY} ms) took ${(relay.direct / 1000).toFixed(2)} s straight from the simulator and ${(relay.relayed / 1000).toFixed(2)} s through the relay (median of three each, alternating): **${(((relay.relayed / relay.direct) - 1) * 100).toFixed(1)}% added**.`);
 }
+if (process.env.CLI_SECONDS) {
+  const app = runs.find((run) => run.vendor === 'humind');
+  say();
+  say(`Command line (\`conversation-export export\`, release build), the same Humind export: every page fetched in ${Number(process.env.CLI_FETCH_SECONDS).toFixed(2)} s (the app: ${(app.wall / 1000).toFixed(2)} s, Fetch to Done), ${Number(process.env.CLI_SECONDS).toFixed(2)} s with every file written.`);
+}
 say();
 say('Against the targets:');
 const mark = (met) => (met ? 'met' : '**not met**');

@@ -40,6 +40,12 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+# The command line's time for Humind's export, next to the app's (same size and latency).
+CLI_FIGURES="$(LATENCY_MS="$LATENCY_MS" scripts/bench-cli.sh | tail -2)"
+CLI_FETCH_SECONDS="$(sed -n 's/^cli_humind_fetch_seconds=//p' <<< "$CLI_FIGURES")"
+CLI_SECONDS="$(sed -n 's/^cli_humind_seconds=//p' <<< "$CLI_FIGURES")"
+
 APP_URL="http://127.0.0.1:${APP_PORT}/" SIM_URL="http://127.0.0.1:${SIM_PORT}" BENCH_APP_URL="http://127.0.0.1:${BENCH_APP_PORT}/" \
+  CLI_FETCH_SECONDS="$CLI_FETCH_SECONDS" CLI_SECONDS="$CLI_SECONDS" \
   RELAY_URL="http://127.0.0.1:${RELAY_PORT}" \
   LATENCY_MS="$LATENCY_MS" node bench/run.mjs

@@ -21,6 +21,9 @@ step "Host tests (core, vendors, engine, exporters, simulator, fault matrix)"
 cargo test --locked --workspace
 cat target/fault-matrix.txt
 
+step "The command line and the Singer tap into PostgreSQL (directly and through Meltano)"
+scripts/warehouse.sh
+
 step "Fuzzing the page parsers and the NDJSON reader (20 s each)"
 scripts/fuzz.sh 20
 
