@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { execSync } from 'node:child_process';
 import { VENDORS, fillVendor, waitForEnd } from '../tests/e2e/helpers.mjs';
-import { mindoAtScale, incremental, relayOverhead } from './year.mjs';
+import { mindoAtScale, incremental, relayOverhead, sampleMemory } from './year.mjs';
 
 const require = createRequire(import.meta.url);
 const LATENCY = Number(process.env.LATENCY_MS ?? 50);
@@ -44,33 +44,6 @@ async function newPage(url = APP_URL, options = {}) {
 
 const sim = (path, method = 'GET') => fetch(`${SIM_URL}${path}`, { method });
 
-/** Samples WebAssembly memory and the JS heap with its array buffers until stopped: peaks in bytes. */
-function sampleMemory(page) {
-  const client = page.context().newCDPSession(page);
-  let wasm = 0;
-  let heap = 0;
-  let running = true;
-  const loop = (async () => {
-    const session = await client;
-    while (running) {
-      try {
-        wasm = Math.max(wasm, await page.evaluate(() => window.__wasm?.memory?.buffer.byteLength ?? 0));
-        // The JS heap and the array buffers outside it (where finished CSV chunks go).
-        const usage = await session.send('Runtime.getHeapUsage');
-        heap = Math.max(heap, usage.usedSize + (usage.backingStorageSize ?? 0));
-      } catch {
-        // The page may be busy; the next sample counts.
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    return { wasm, heap };
-  };
-}
-
 async function exportRun(vendor, { filters = {}, concurrency = CONCURRENCY, memory = false } = {}) {
   await sim(`/_sim/warm/${vendor}`, 'POST'); // the data is generated before the clock starts
   const page = await newPage();
@@ -81,7 +54,7 @@ async function exportRun(vendor, { filters = {}, concurrency = CONCURRENCY, memo
   }
   await fillVendor(page, vendor, { filters });
   await sim('/_sim/reset', 'POST');
-  const stopSampling = memory ? sampleMemory(page) : null;
+  const stopSampling = memory ? sampleMemory(page, 100) : null;
   const startedAt = await page.evaluate(() => performance.now());
   const started = Date.now();
   await page.getByRole('button', { name: 'Fetch conversations' }).click();

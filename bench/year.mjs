@@ -24,8 +24,9 @@ async function startSim(port, args) {
   throw new Error(`simulator on ${port} did not start`);
 }
 
-/** Samples WebAssembly memory and the JS heap (with array buffers) until stopped: peaks. */
-function sampleMemory(page) {
+/** Samples WebAssembly memory and the JS heap (with array buffers, where finished CSV chunks go)
+ * every `everyMs` until stopped: peaks in bytes. */
+export function sampleMemory(page, everyMs = 200) {
   const client = page.context().newCDPSession(page);
   let wasm = 0;
   let heap = 0;
@@ -40,7 +41,7 @@ function sampleMemory(page) {
       } catch {
         // The page may be busy; the next sample counts.
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();
   return async () => {

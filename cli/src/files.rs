@@ -14,10 +14,9 @@ use chrono::NaiveDate;
 use conversation_export::engine::Export;
 use conversation_export::export::bundle::{ExportFile, Files};
 use conversation_export::export::csv::{CsvOptions, Delimiter, Layout};
-use conversation_export::export::source::{span, Batch, ReadError, Source};
-use conversation_export::model::{Conversation, Warning};
+use conversation_export::export::source::{MemorySource, ReadError};
+use conversation_export::model::Conversation;
 use conversation_export::narrow::DateNarrowing;
-use conversation_export::store::Contents;
 use conversation_export::vendors::VendorId;
 use serde::{Deserialize, Serialize};
 
@@ -127,12 +126,11 @@ pub fn write_all(
     let days = options.shown();
     let mut files = Files {
         query: &export.query,
-        source: Shown {
-            conversations: shown(export, days),
-            contents: &export.store.contents,
-            warnings: &export.store.warnings,
-            given: false,
-        },
+        source: MemorySource::shown(
+            shown(export, days),
+            &export.store.contents,
+            &export.store.warnings,
+        ),
         options: &csv,
         columns: &options.columns,
         exported_at: clock::now(),
@@ -171,47 +169,6 @@ pub fn write_all(
         std::fs::write(&list, names).map_err(|e| io_failure("write", &list, &e))?;
     }
     Ok(written)
-}
-
-/// The conversations of an export held in memory, for its files, as the app's downloads read
-/// theirs: the shown ones, with the contents (columns, counts) of the whole export.
-struct Shown<'a> {
-    conversations: Cow<'a, [Conversation]>,
-    contents: &'a Contents,
-    warnings: &'a [Warning],
-    /// Whether this pass over the conversations has handed them over.
-    given: bool,
-}
-
-impl Source for Shown<'_> {
-    fn contents(&self) -> &Contents {
-        self.contents
-    }
-
-    fn date_span(&self) -> Option<(NaiveDate, NaiveDate)> {
-        span(
-            self.conversations
-                .iter()
-                .filter_map(|c| c.started_at.or(c.last_message_at))
-                .map(|at| at.date_naive()),
-        )
-    }
-
-    fn warnings(&self) -> &[Warning] {
-        self.warnings
-    }
-
-    fn rewind(&mut self) {
-        self.given = false;
-    }
-
-    async fn next_batch(&mut self) -> Result<Batch<'_>, ReadError> {
-        if self.given {
-            return Ok(Cow::Borrowed(&[]));
-        }
-        self.given = true;
-        Ok(Cow::Borrowed(&self.conversations))
-    }
 }
 
 /// A file of conversations held in memory: its future is ready at its first poll.

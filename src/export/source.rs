@@ -54,18 +54,33 @@ pub fn span(dates: impl Iterator<Item = NaiveDate>) -> Option<(NaiveDate, NaiveD
 
 /// An export held in memory: everything at once.
 pub struct MemorySource<'a> {
-    conversations: &'a [Conversation],
+    conversations: Cow<'a, [Conversation]>,
     warnings: &'a [Warning],
-    contents: Contents,
+    contents: Cow<'a, Contents>,
     given: bool,
 }
 
 impl<'a> MemorySource<'a> {
     pub fn new(conversations: &'a [Conversation], warnings: &'a [Warning]) -> Self {
         MemorySource {
+            conversations: Cow::Borrowed(conversations),
+            warnings,
+            contents: Cow::Owned(Contents::of(conversations)),
+            given: false,
+        }
+    }
+
+    /// Some of an export's conversations (the days shown), with the whole export's contents
+    /// (its columns): the files the app downloads for chosen days.
+    pub fn shown(
+        conversations: Cow<'a, [Conversation]>,
+        contents: &'a Contents,
+        warnings: &'a [Warning],
+    ) -> Self {
+        MemorySource {
             conversations,
             warnings,
-            contents: Contents::of(conversations),
+            contents: Cow::Borrowed(contents),
             given: false,
         }
     }
@@ -98,6 +113,6 @@ impl Source for MemorySource<'_> {
             return Ok(Cow::Borrowed(&[]));
         }
         self.given = true;
-        Ok(Cow::Borrowed(self.conversations))
+        Ok(Cow::Borrowed(&self.conversations))
     }
 }

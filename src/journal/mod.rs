@@ -160,6 +160,29 @@ pub enum Entry {
     },
 }
 
+/// A page entry's request, records and arrival time, borrowed.
+pub type PageRef<'a> = (&'a Task, &'a [Box<RawValue>], Option<Timestamp>);
+
+impl Entry {
+    /// A page's request, records and arrival time; `None` for the question.
+    pub fn page(&self) -> Option<PageRef<'_>> {
+        match self {
+            Entry::Started { .. } => None,
+            Entry::Page {
+                task,
+                records,
+                fetched_at,
+                ..
+            }
+            | Entry::Partial {
+                task,
+                records,
+                fetched_at,
+            } => Some((task, records, *fetched_at)),
+        }
+    }
+}
+
 impl<'a> EntryRef<'a> {
     pub fn page(task: &'a Task, page: &'a Page) -> Self {
         EntryRef::Page {

@@ -49,24 +49,10 @@ pub fn updated_ids<'a>(
     if vendor.spec().holds == Holds::Messages {
         return ids;
     }
-    for entry in entries {
-        let (task, records, fetched_at) = match entry {
-            Entry::Started { .. } => continue,
-            Entry::Page {
-                task,
-                records,
-                fetched_at,
-                ..
-            }
-            | Entry::Partial {
-                task,
-                records,
-                fetched_at,
-            } => (task, records, fetched_at),
-        };
+    for (task, records, fetched_at) in entries.into_iter().filter_map(Entry::page) {
         let mut warnings = Vec::new();
         let mut context = MapContext::new(&mut warnings, fetched_at.unwrap_or_default());
-        for update in map_records(vendor, task, 0, records.clone(), &mut context) {
+        for update in map_records(vendor, task, 0, records.to_vec(), &mut context) {
             ids.insert(update.conversation_id().to_string());
         }
     }
