@@ -3,16 +3,14 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 
-use serde_json::{json, Value};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
-
 use futures_util::FutureExt;
+use serde_json::{json, Value};
 
 use super::buffer::Chunks;
 use super::csv::{CsvOptions, CsvReport, Layout};
 use super::files::{DataFile, FileWriter};
 use super::source::{MemorySource, ReadError, Source};
+use super::zip::{write_text, ZipStream};
 use super::{file_name_spanning, partial_name, transcript, Table};
 use crate::model::{Conversation, Timestamp, Warning};
 use crate::narrow::DateNarrowing;
@@ -328,92 +326,6 @@ impl<'a> ExportContext<'a> {
     pub fn manifest(&self, files: &[FileSummary]) -> Value {
         self.files().manifest(files)
     }
-}
-
-/// A zip written entry by entry into an export buffer, remembering what each entry holds.
-struct ZipStream {
-    writer: ZipWriter<zip::write::StreamWriter<Chunks>>,
-    options: SimpleFileOptions,
-    files: Vec<FileSummary>,
-    /// The entry being written: its name, its data file, and its bytes so far.
-    open: Option<(String, Option<DataFile>, usize)>,
-}
-
-impl Write for ZipStream {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let written = self.writer.write(data)?;
-        if let Some((_, _, bytes)) = &mut self.open {
-            *bytes += written;
-        }
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.writer.flush()
-    }
-}
-
-impl ZipStream {
-    fn new() -> Self {
-        ZipStream {
-            writer: ZipWriter::new_stream(Chunks::new()),
-            options: SimpleFileOptions::default()
-                .compression_method(CompressionMethod::Deflated)
-                .last_modified_time(zip::DateTime::default()),
-            files: Vec::new(),
-            open: None,
-        }
-    }
-
-    /// Adds the entry `name`; `write` writes its content and returns (records, CSV report).
-    fn add(
-        &mut self,
-        name: String,
-        write: impl FnOnce(&mut dyn Write) -> (usize, Option<CsvReport>),
-    ) {
-        self.start(name, None);
-        let written = write(self.entry());
-        self.end(written);
-    }
-
-    /// Starts the entry `name` (the data file `kind`, if one), to be written through `entry`
-    /// (across awaits) and ended by `end`.
-    fn start(&mut self, name: String, kind: Option<DataFile>) {
-        self.writer
-            .start_file(name.as_str(), self.options)
-            .expect("a zip in memory accepts entries");
-        self.open = Some((name, kind, 0));
-    }
-
-    /// The entry being written, counting its bytes.
-    fn entry(&mut self) -> &mut dyn Write {
-        self
-    }
-
-    /// Ends the entry with what its writer says it holds.
-    fn end(&mut self, (records, report): (usize, Option<CsvReport>)) {
-        let (name, kind, bytes) = self.open.take().expect("an entry is open");
-        self.files.push(FileSummary {
-            name,
-            kind,
-            records,
-            bytes,
-            report,
-        });
-    }
-
-    fn finish(self) -> Chunks {
-        self.writer
-            .finish()
-            .expect("a zip in memory finishes")
-            .into_inner()
-    }
-}
-
-fn write_text(out: &mut dyn Write, text: &str) -> (usize, Option<CsvReport>) {
-    out.write_all(text.as_bytes())
-        .expect("writing to memory cannot fail");
-    (1, None)
 }
 
 /// Warnings in a stable order: pages mapped concurrently report them in any order.

@@ -20,12 +20,14 @@ mod kept;
 mod narrow;
 mod preview;
 mod progress;
+mod read_back;
 mod relay_offer;
 mod saved_list;
 mod session;
 mod source;
 mod storage;
 mod transcript;
+mod transcript_body;
 
 use std::collections::BTreeSet;
 

@@ -1,5 +1,6 @@
 //! The export on screen: starting it, running it in the background, stopping, resuming, and
-//! keeping what is shown bound to the run that produced it.
+//! keeping what is shown bound to the run that produced it. (Over 400 lines: every way an export
+//! comes on screen, new, an update or a saved one, and goes on, shares the `Session` set up here.)
 
 use std::cell::RefCell;
 use std::rc::Rc;
