@@ -411,8 +411,31 @@ class Locator {
 
   /** A real click (the WebDriver element click: trusted events, user activation). */
   async click() {
-    const element = await this.element();
-    await this.page.driver.executeScript('arguments[0].scrollIntoView({ block: "center", inline: "nearest" });', element);
+    let element = await this.element();
+    // geckodriver and WebKitWebDriver refuse to click a table row itself ("could not be scrolled
+    // into view"): a person clicking a row clicks one of its cells, and so do we.
+    // Like a person, wait until it stops moving and nothing covers it: a click sent while the
+    // page is still laying itself out after the previous action lands beside the button.
+    element = await this.page.driver.executeAsyncScript(
+      `const el = arguments[0];
+       const done = arguments[arguments.length - 1];
+       const target = el.tagName === 'TR' ? el.querySelector('td, th') ?? el : el;
+       target.scrollIntoView({ block: 'center', inline: 'nearest' });
+       let last = null;
+       let stable = 0;
+       const started = performance.now();
+       const check = () => {
+         const r = target.getBoundingClientRect();
+         const now = [r.x, r.y, r.width, r.height].join();
+         const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+         stable = now === last && hit && (target.contains(hit) || hit.contains(target)) ? stable + 1 : 0;
+         last = now;
+         if (stable >= 2 || performance.now() - started > 2000) return done(target);
+         requestAnimationFrame(check);
+       };
+       requestAnimationFrame(check);`,
+      element,
+    );
     try {
       await element.click();
     } catch (error) {
