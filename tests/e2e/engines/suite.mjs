@@ -39,9 +39,6 @@ export async function withPage(body, options = {}) {
   }
 }
 
-/** Opens one more fresh page (another profile) on the same engine. */
-export const newPage = (options) => openPage(server, options);
-
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
