@@ -113,3 +113,20 @@ flow('a bookmarked link restores the view and asks only for the key', async () =
     assert.ok(await reopened.locator('[data-address-check][role=alert]').isVisible());
   }, { path: url.search });
 });
+
+flow('copying without the Clipboard API (a page that is not a secure context) still copies the link', async () => {
+  await withPage(async (page) => {
+    await page.getByLabel('Vendor', { exact: true }).selectOption('huechat');
+    // Served over plain http from a host name, no engine offers navigator.clipboard.
+    await page.evaluate(() => {
+      Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true });
+    });
+    assert.equal(await page.evaluate(() => typeof navigator.clipboard), 'undefined');
+    await page.getByRole('button', { name: 'Copy link to this view' }).click();
+    await page.getByText(/^(Link copied|Could not copy)/).waitFor();
+    assert.match(await page.getByText(/^(Link copied|Could not copy)/).textContent(), /^Link copied/);
+    const copied = (await page.copied()).at(-1);
+    assert.equal(copied.how, 'copy event');
+    assert.equal(copied.text, await page.url());
+  });
+});

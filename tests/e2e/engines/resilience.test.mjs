@@ -2,7 +2,9 @@
 // duplicate-free export; a rate limit shows the wait instead of a frozen screen.
 import assert from 'node:assert/strict';
 import { flow, withPage, ENGINE } from './suite.mjs';
-import { fetchVendor, fetchHumind, waitForEnd, counter, parseCsv, simJson, resetSim, setFaults, SIM_URL } from '../helpers.mjs';
+import {
+  fetchVendor, fetchHumind, setAddress, waitForEnd, counter, parseCsv, simJson, resetSim, setFaults, SIM_URL,
+} from '../helpers.mjs';
 
 const latency = (ms) => fetch(`${SIM_URL}/_sim/latency?ms=${ms}`, { method: 'POST' });
 
@@ -67,13 +69,39 @@ flow('a streamed body that breaks (dropped, cut short, an _error line) is read a
     await withPage(async (page) => {
       await fetchVendor(page, 'mindo', { filters: { 'Company ID': '42,57', From: range.from, 'To (not included)': range.to } });
       assert.match(await waitForEnd(page, 120_000), /^Done/);
-      // Three windows and two more pages, each broken body asked again (an _error line is
-      // continued from its cursor, which the app counts as a new page, not a retry).
+      // Every broken body is asked again; how many of them the app counts as retries depends
+      // on which window meets which fault, as the windows race.
       assert.ok((await simJson('/_sim/stats')).requests >= 7, 'each broken body was asked again');
       assert.ok((await counter(page, 'retries')) >= 2, `${ENGINE}: retries`);
       const ids = parseCsv((await page.download('Messages CSV')).bytes).map((r) => r.message_id);
       assert.equal(new Set(ids).size, ids.length, 'no message twice');
       assert.deepEqual(new Set(ids), new Set(expected.map((m) => m.message_id)), 'every message');
+    });
+  } finally {
+    await resetSim();
+  }
+});
+
+flow('a vendor that refuses calls from web pages (CORS) and an unreachable host: the same plain words', async () => {
+  await resetSim();
+  await setFaults('every=1&fault=nocors');
+  try {
+    await withPage(async (page) => {
+      await fetchHumind(page);
+      assert.equal(await waitForEnd(page), 'The export could not start.');
+      const message = await page.getByRole('alert').textContent();
+      assert.match(message, /does not accept calls from web pages \(a browser rule called CORS\)/);
+      assert.match(message, /relay/);
+      assert.equal(await page.getByLabel('API address (base URL)').getAttribute('aria-invalid'), 'true', 'the address is marked');
+      // The browser's own words (each engine has its own) wait one click away.
+      await page.getByText('Technical details').click();
+      assert.ok((await page.locator('.error pre').textContent()).trim().length > 0);
+
+      await resetSim();
+      await setAddress(page, 'http://127.0.0.1:9/humind/public/v1');
+      await page.getByRole('button', { name: 'Fetch conversations' }).click();
+      assert.equal(await waitForEnd(page), 'The export could not start.');
+      assert.match(await page.getByRole('alert').textContent(), /could not reach Humind/);
     });
   } finally {
     await resetSim();
