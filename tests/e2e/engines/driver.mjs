@@ -496,6 +496,7 @@ export class Page {
     this.ownsDownloads = ownsDownloads;
     this.savesDownloads = savesDownloads;
     this.timeout = 30_000;
+    this.seen = [];
   }
 
   getByLabel(label, { exact } = {}) {
@@ -520,12 +521,13 @@ export class Page {
   }
 
   async goto(path = '') {
+    await this.collectProblems();
     await this.driver.get(path.startsWith('about:') ? path : new URL(path, APP_URL).toString());
     await this.instrument();
     if (!path.startsWith('about:')) await this.waitForApp();
   }
   async reload() {
-    await this.problems();
+    await this.collectProblems();
     await this.driver.navigate().refresh();
     await this.instrument();
     await this.waitForApp();
@@ -575,15 +577,24 @@ export class Page {
     writeFileSync(join(ARTIFACTS, `${this.engine}-${name}.png`), await this.driver.takeScreenshot(), 'base64');
   }
 
-  /** Uncaught errors, rejected promises and console errors seen since the last call. */
-  async problems() {
-    return (await this.evaluate(() => {
+  /** Moves the errors the page has recorded to this side, before the page goes away. */
+  async collectProblems() {
+    const fresh = await this.evaluate(() => {
       const e2e = window.__e2e;
       if (!e2e) return [];
-      const seen = e2e.errors.slice(e2e.reported ?? 0);
+      const fresh = e2e.errors.slice(e2e.reported ?? 0);
       e2e.reported = e2e.errors.length;
-      return seen;
-    })) ?? [];
+      return fresh;
+    }).catch(() => []);
+    this.seen.push(...(fresh ?? []));
+  }
+
+  /** Uncaught errors, rejected promises and console errors seen since the last call. */
+  async problems() {
+    await this.collectProblems();
+    const seen = this.seen;
+    this.seen = [];
+    return seen;
   }
 
   /** What the app has put on the clipboard, most recent last. */
