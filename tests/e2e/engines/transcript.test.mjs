@@ -85,6 +85,14 @@ flow('the date picker: one Tab stop, a month of labelled days, fills the field, 
     assert.equal(await dialog.count(), 0, 'the picker closes');
     assert.equal(new URL(await page.url()).searchParams.get('created_after'), '2026-05-03', 'the link follows');
 
+    // By keyboard: the picker opens with the focus on the field's day; Tab, Enter picks the next.
+    await page.getByRole('button', { name: 'Pick a date for Started on or after' }).click();
+    await page.waitForFunction(() => document.activeElement.id === 'filter-created-after-day-2026-05-03', null, { timeout: 2000 });
+    await page.keyboardPress('\uE004'); // Tab
+    await page.keyboardPress('\uE007'); // Enter
+    assert.equal(await field.inputValue(), '2026-05-04');
+    assert.equal(await dialog.count(), 0);
+
     await page.getByRole('button', { name: 'Pick a date for Started on or after' }).click();
     await dialog.getByRole('button', { name: 'Previous month' }).click();
     await dialog.locator('button.day:not(.outside)').first().click();
