@@ -121,6 +121,22 @@ export async function startDriver(engine = ENGINE) {
   child.on('exit', (code) => {
     exited = code;
   });
+  // The driver runs in a process group of its own (so that stopping it ends the browsers and,
+  // for WebKit, the display it started): end that group with this process, however it ends.
+  const endGroup = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', endGroup);
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      endGroup();
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    });
+  }
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (exited !== null) throw new Error(`${command} exited (${exited}): ${stderr}`);
