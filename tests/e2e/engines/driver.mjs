@@ -359,6 +359,7 @@ class Locator {
 
   /** The first match, waiting for it to exist. */
   async element(timeout = this.page.timeout) {
+    this.page.note(`find ${this.describe()}`);
     const deadline = Date.now() + timeout;
     for (;;) {
       const element = await this.evalAll('return els[0] ?? null;');
@@ -370,6 +371,7 @@ class Locator {
 
   /** Waits until the locator matches something (or, with `{ state: 'detached' }`, nothing). */
   async waitFor({ timeout = this.page.timeout, state = 'attached' } = {}) {
+    this.page.note(`wait for ${this.describe()} ${state}`);
     const deadline = Date.now() + timeout;
     for (;;) {
       const n = await this.count();
@@ -428,6 +430,7 @@ class Locator {
   /** A real click (the WebDriver element click: trusted events, user activation). */
   async click() {
     let element = await this.element();
+    this.page.note(`click ${this.describe()}`);
     // geckodriver and WebKitWebDriver refuse to click a table row itself ("could not be scrolled
     // into view"): a person clicking a row clicks one of its cells, and so do we.
     // Like a person, wait until it stops moving and nothing covers it: a click sent while the
@@ -465,6 +468,7 @@ class Locator {
   /** Replaces the value as typing would: cleared (without leaving the field), then typed. */
   async fill(value) {
     const element = await this.element();
+    this.page.note(`fill ${this.describe()}`);
     await this.page.driver.executeScript(
       `const el = arguments[0];
        el.scrollIntoView({ block: 'center' });
@@ -479,6 +483,7 @@ class Locator {
 
   /** Picks an option by value or by its text, as a person choosing from the list. */
   async selectOption(value) {
+    this.page.note(`select ${value} in ${this.describe()}`);
     const chosen = await this.eval(
       `const option = [...el.options].find((o) => o.value === arg) ?? [...el.options].find((o) => o.textContent.trim() === arg);
        if (!option) return null;
@@ -513,6 +518,13 @@ export class Page {
     this.savesDownloads = savesDownloads;
     this.timeout = 30_000;
     this.seen = [];
+    this.trail = [];
+  }
+
+  /** Keeps the last few actions, to say where a flow got stuck. */
+  note(action) {
+    this.trail.push(`${new Date().toISOString().slice(11, 23)} ${action}`);
+    if (this.trail.length > 8) this.trail.shift();
   }
 
   getByLabel(label, { exact } = {}) {
@@ -537,12 +549,14 @@ export class Page {
   }
 
   async goto(path = '') {
+    this.note(`go to ${path || '/'}`);
     await this.collectProblems();
     await this.driver.get(path.startsWith('about:') ? path : new URL(path, APP_URL).toString());
     await this.instrument();
     if (!path.startsWith('about:')) await this.waitForApp();
   }
   async reload() {
+    this.note('reload');
     await this.collectProblems();
     await this.driver.navigate().refresh();
     await this.instrument();
@@ -563,6 +577,7 @@ export class Page {
 
   /** Waits until `fn(arg)` is truthy in the page. */
   async waitForFunction(fn, arg, { timeout = this.timeout } = {}) {
+    this.note(`wait for ${String(fn).replace(/\s+/g, ' ').slice(0, 80)}`);
     const deadline = Date.now() + timeout;
     for (;;) {
       const value = await this.evaluate(fn, arg);
@@ -586,6 +601,7 @@ export class Page {
   }
 
   async keyboardPress(key) {
+    this.note(`press ${JSON.stringify(key)}`);
     await this.driver.actions().sendKeys(key).perform();
   }
 
@@ -625,6 +641,7 @@ export class Page {
    * downloads in a folder we chose, that the file saved there holds the very same bytes.
    */
   async download(buttonName, { button } = {}) {
+    this.note(`download ${buttonName ?? ''}`);
     const before = await this.evaluate(() => window.__e2e.downloads.length);
     const savedBefore = this.savesDownloads ? new Set(readdirSync(this.downloads)) : null;
     await (button ?? this.getByRole('button', { name: buttonName, exact: true })).click();

@@ -25,17 +25,29 @@ export function flow(name, body, options = {}) {
   test(`[${ENGINE}] ${name}`, { timeout: options.timeout ?? 240_000 }, body);
 }
 
-/** Runs `body` on a fresh page (a new profile); the page must end with no error in it. */
+const within = (ms, promise, what) => {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what())), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+};
+
+/**
+ * Runs `body` on a fresh page (a new profile); the page must end with no error in it. A flow
+ * that hangs (a WebDriver command that never answers) fails with its last actions, and its
+ * browser is closed all the same.
+ */
 export async function withPage(body, options = {}) {
   const page = await openPage(server, options);
   try {
-    await body(page);
+    await within(options.timeout ?? 180_000, body(page), () => `${ENGINE}: stuck; last actions:\n  ${page.trail.join('\n  ')}`);
     assert.deepEqual(await page.problems(), [], `${ENGINE}: no page error`);
   } catch (error) {
-    await page.screenshot(`failure-${Date.now()}`).catch(() => {});
+    await within(10_000, page.screenshot(`failure-${Date.now()}`), () => 'screenshot').catch(() => {});
     throw error;
   } finally {
-    await page.close();
+    await within(30_000, page.close(), () => `${ENGINE}: the browser did not close`).catch((error) => console.log(error.message));
   }
 }
 
