@@ -22,32 +22,42 @@ after(async () => {
 
 /** A test in this engine, its name prefixed with the engine's. */
 export function flow(name, body, options = {}) {
-  test(`[${ENGINE}] ${name}`, { timeout: options.timeout ?? 240_000 }, body);
+  test(`[${ENGINE}] ${name}`, { timeout: options.timeout ?? 420_000 }, body);
 }
+
+/** A WebDriver command that never answered: the engine's driver is stuck, not the test. */
+class Stuck extends Error {}
 
 const within = (ms, promise, what) => {
   let timer;
   const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(what())), ms);
+    timer = setTimeout(() => reject(new Stuck(what())), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 };
 
 /**
  * Runs `body` on a fresh page (a new profile); the page must end with no error in it. A flow
- * that hangs (a WebDriver command that never answers) fails with its last actions, and its
- * browser is closed all the same.
+ * whose browser stops answering (a WebDriver command that never returns: seen once in a few
+ * hundred WebKit sessions) fails with its last actions, its browser is closed all the same, and
+ * it runs once more in a fresh one; a flow that fails an assertion is never run again.
  */
 export async function withPage(body, options = {}) {
-  const page = await openPage(server, options);
-  try {
-    await within(options.timeout ?? 180_000, body(page), () => `${ENGINE}: stuck; last actions:\n  ${page.trail.join('\n  ')}`);
-    assert.deepEqual(await page.problems(), [], `${ENGINE}: no page error`);
-  } catch (error) {
-    await within(10_000, page.screenshot(`failure-${Date.now()}`), () => 'screenshot').catch(() => {});
-    throw error;
-  } finally {
-    await within(30_000, page.close(), () => `${ENGINE}: the browser did not close`).catch((error) => console.log(error.message));
+  for (let attempt = 1; ; attempt++) {
+    let page;
+    try {
+      page = await within(60_000, openPage(server, options), () => `${ENGINE}: the browser did not start`);
+      const current = page;
+      await within(options.timeout ?? 150_000, body(page), () => `${ENGINE}: stuck; last actions:\n  ${current.trail.join('\n  ')}`);
+      assert.deepEqual(await page.problems(), [], `${ENGINE}: no page error`);
+      return;
+    } catch (error) {
+      if (page) await within(10_000, page.screenshot(`failure-${Date.now()}`), () => 'screenshot').catch(() => {});
+      if (!(error instanceof Stuck) || attempt >= 2) throw error;
+      console.log(`${error.message}\n${ENGINE}: once more, in a fresh browser`);
+    } finally {
+      if (page) await within(30_000, page.close(), () => `${ENGINE}: the browser did not close`).catch((e) => console.log(e.message));
+    }
   }
 }
 
