@@ -169,15 +169,6 @@ export async function startDriver(engine = ENGINE) {
   };
 }
 
-/** The browser's name and version, as the session reports them. */
-export async function engineVersion(server) {
-  const page = await openPage(server, { waitForApp: false, path: 'about:blank' });
-  const caps = await page.driver.getCapabilities();
-  const version = `${caps.get('browserName')} ${caps.get('browserVersion')}`;
-  await page.close();
-  return version;
-}
-
 // ---------------------------------------------------------------------------------------------
 // In the page: the instrumentation and the finder.
 
@@ -720,6 +711,12 @@ export async function openPage(server, { path = '', width = 1280, height = 900, 
     }
   }
   await driver.manage().setTimeouts({ script: 60_000, pageLoad: 60_000 });
+  if (!server.version) {
+    // Which browser this engine's flows ran in, once per file, for the log.
+    const caps = await driver.getCapabilities();
+    server.version = `${caps.get('browserName')} ${caps.get('browserVersion')}`;
+    console.log(`${server.engine}: ${server.version}`);
+  }
   const page = new Page(driver, server.engine, {
     downloads,
     ownsDownloads: !server.downloads,
