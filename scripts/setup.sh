@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping what is already there. Safe to run again.
 #   scripts/setup.sh          tools to build and serve the app
-#   scripts/setup.sh --test   also headless Chromium and its driver, for the tests
+#   scripts/setup.sh --test   also the browsers and their WebDriver servers, for the tests:
+#                             Chromium with ChromeDriver, Firefox ESR with geckodriver, WebKitGTK's
+#                             MiniBrowser with WebKitWebDriver (under Xvfb)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -27,8 +29,10 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen_version}\$"; then
 fi
 
 # wasm-opt from npm's binaryen (Debian's is too old: its output dies in the browser).
-if ! node_modules/.bin/wasm-opt --version >/dev/null 2>&1 || ! node -e "require.resolve('playwright-core')" >/dev/null 2>&1; then
-  step "Installing npm tools (binaryen, playwright-core, axe-core)"
+# The WebDriver client for the cross-engine tests (selenium-webdriver) comes with them.
+if ! node_modules/.bin/wasm-opt --version >/dev/null 2>&1 \
+  || ! node -e "require.resolve('playwright-core'); require.resolve('selenium-webdriver'); require.resolve('axe-core')" >/dev/null 2>&1; then
+  step "Installing npm tools (binaryen, playwright-core, selenium-webdriver, axe-core)"
   npm ci --no-audit --no-fund
 fi
 
@@ -36,12 +40,22 @@ if [[ "${1:-}" == "--test" ]]; then
   sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
   missing=()
   [[ -x "$CHROME_PATH" && -x "$CHROMEDRIVER" ]] || missing+=(chromium chromium-driver)
+  # Firefox ESR (driven by geckodriver, below) and WebKitGTK: WebKitWebDriver drives its
+  # MiniBrowser, a GTK window, on a virtual display (xvfb-run).
+  [[ -x "$FIREFOX_PATH" ]] || missing+=(firefox-esr)
+  [[ -x "$MINIBROWSER" ]] && command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
   # LibreOffice opens the exported CSV files as a spreadsheet user would.
   command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
   if (( ${#missing[@]} )); then
     step "Installing ${missing[*]}"
     sudo_if_needed apt-get update -qq
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # geckodriver has no Debian package; crates.io builds it (about 5 minutes on 2 cores).
+  if ! geckodriver --version 2>/dev/null | grep -q '^geckodriver 0\.37'; then
+    step "Installing geckodriver 0.37 (about 5 minutes)"
+    cargo install --locked geckodriver@0.37.1
   fi
   # DuckDB and pandas load the exported files as a data team would.
   if ! .venv/bin/python -c "import duckdb, pandas, openpyxl" >/dev/null 2>&1; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test: formatting and lints, host tests, browser tests
-# (wasm-bindgen-test in headless Chromium) and end-to-end tests (the release build driven by
-# Playwright against the simulator server over HTTP).
+# (wasm-bindgen-test in headless Chromium) and end-to-end tests (the release build against the
+# simulator server over HTTP: Playwright in Chromium, then the flows every engine must pass in
+# Chromium, Firefox ESR and WebKitGTK over WebDriver). E2E_ENGINES="firefox" runs some engines only.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 SIM_PORT="${SIM_PORT:-18787}"
@@ -59,10 +60,28 @@ done
 step "Browser tests (wasm-bindgen-test in headless Chromium)"
 SIM_ORIGIN="http://127.0.0.1:${SIM_PORT}" cargo test --locked --target wasm32-unknown-unknown --test browser
 
+export APP_URL="http://127.0.0.1:${APP_PORT}/" SIM_URL="http://127.0.0.1:${SIM_PORT}"
+
 step "End-to-end tests (Playwright, headless Chromium)"
-APP_URL="http://127.0.0.1:${APP_PORT}/" SIM_URL="http://127.0.0.1:${SIM_PORT}" \
-  SUBPATH_URL="http://127.0.0.1:$((APP_PORT + 1))/tools/export/" SIM2_URL="http://127.0.0.1:$((SIM_PORT + 1))" \
-  RELAY_URL="http://127.0.0.1:${RELAY_PORT}" RELAY_LOG="target/relay.log" \
-  node --test --test-concurrency=1 tests/e2e/
+RELAY_URL="http://127.0.0.1:${RELAY_PORT}" RELAY_LOG="target/relay.log" \
+SUBPATH_URL="http://127.0.0.1:$((APP_PORT + 1))/tools/export/" SIM2_URL="http://127.0.0.1:$((SIM_PORT + 1))" \
+  node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+# One engine after another (two cores): each engine's WebDriver, a fresh profile per flow.
+timings=()
+failed=()
+for engine in ${E2E_ENGINES:-chromium firefox webkit}; do
+  step "End-to-end flows in ${engine} (WebDriver)"
+  started=$SECONDS
+  if ! ENGINE="$engine" node --test --test-concurrency=1 tests/e2e/engines/*.test.mjs; then
+    failed+=("$engine")
+  fi
+  timings+=("${engine} $((SECONDS - started)) s")
+done
+step "End-to-end flows per engine: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
+if (( ${#failed[@]} )); then
+  echo "Failed in: ${failed[*]}"
+  exit 1
+fi
 
 step "All tests passed"

@@ -113,8 +113,8 @@ impl Future for YieldOnce {
     }
 }
 
-/// The browser's clock: `performance.now()`, `setTimeout`, `scheduler.yield()` and
-/// `Math.random()`.
+/// The browser's clock: `performance.now()`, `setTimeout`, `scheduler.yield()` (or a
+/// `MessageChannel` turn) and `Math.random()`.
 #[cfg(target_arch = "wasm32")]
 #[derive(Clone, Copy, Default)]
 pub struct BrowserClock;
@@ -138,9 +138,11 @@ impl Clock for BrowserClock {
     }
 
     async fn yield_to_page(&self) {
-        // `scheduler.yield()` resumes as soon as the page has had its turn. A zero timeout, the
-        // fallback, is clamped to 4 ms once timeouts nest, which hundreds of yields add up.
-        match scheduler_yield() {
+        // `scheduler.yield()` resumes as soon as the page has had its turn. Where it is missing
+        // (WebKit, Safari), a message posted to ourselves does the same: a zero timeout would be
+        // clamped to 4 ms once timeouts nest, and slowed to one a second in a background tab.
+        let turn = scheduler_yield().or_else(page_turns::next);
+        match turn {
             Some(turn) => {
                 let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
             }
@@ -164,4 +166,84 @@ fn scheduler_yield() -> Option<js_sys::Promise> {
         .dyn_into()
         .ok()?;
     yield_now.call0(&scheduler).ok()?.dyn_into().ok()
+}
+
+/// A turn of the event loop without a timer: one `MessageChannel` for the page, whose message
+/// event resolves the oldest waiting turn. Browsers let the page paint and take input between
+/// tasks, never clamp or throttle messages as they do timeouts, and keep their order.
+#[cfg(target_arch = "wasm32")]
+mod page_turns {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::rc::Rc;
+
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        type MessageChannel;
+        #[wasm_bindgen(constructor, catch)]
+        fn new() -> Result<MessageChannel, JsValue>;
+        #[wasm_bindgen(method, getter)]
+        fn port1(this: &MessageChannel) -> MessagePort;
+        #[wasm_bindgen(method, getter)]
+        fn port2(this: &MessageChannel) -> MessagePort;
+
+        type MessagePort;
+        #[wasm_bindgen(method, setter = onmessage)]
+        fn set_onmessage(this: &MessagePort, handler: &js_sys::Function);
+        #[wasm_bindgen(method, catch, js_name = postMessage)]
+        fn post_message(this: &MessagePort, message: &JsValue) -> Result<(), JsValue>;
+    }
+
+    struct Turns {
+        sender: MessagePort,
+        waiting: Rc<RefCell<VecDeque<js_sys::Function>>>,
+        _on_message: Closure<dyn FnMut()>,
+    }
+
+    thread_local! {
+        static TURNS: Option<Turns> = Turns::new();
+    }
+
+    impl Turns {
+        fn new() -> Option<Turns> {
+            let channel = MessageChannel::new().ok()?;
+            let waiting = Rc::new(RefCell::new(VecDeque::<js_sys::Function>::new()));
+            let on_message = {
+                let waiting = waiting.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    let resolve = waiting.borrow_mut().pop_front();
+                    if let Some(resolve) = resolve {
+                        let _ = resolve.call0(&JsValue::UNDEFINED);
+                    }
+                })
+            };
+            channel
+                .port1()
+                .set_onmessage(on_message.as_ref().unchecked_ref());
+            Some(Turns {
+                sender: channel.port2(),
+                waiting,
+                _on_message: on_message,
+            })
+        }
+
+        fn next(&self) -> Option<js_sys::Promise> {
+            let mut posted = true;
+            let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+                self.waiting.borrow_mut().push_back(resolve);
+                if self.sender.post_message(&JsValue::UNDEFINED).is_err() {
+                    self.waiting.borrow_mut().pop_back();
+                    posted = false;
+                }
+            });
+            posted.then_some(promise)
+        }
+    }
+
+    /// A promise resolved on the next turn of the event loop, if the page has `MessageChannel`.
+    pub fn next() -> Option<js_sys::Promise> {
+        TURNS.with(|turns| turns.as_ref().and_then(Turns::next))
+    }
 }

@@ -1,6 +1,7 @@
 //! The few browser APIs the UI needs: the address bar, downloads, the clipboard.
 
 use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
@@ -94,12 +95,72 @@ pub fn download_blob(file_name: &str, mime: &str, parts: &Array) {
     .forget();
 }
 
-/// Copies text to the clipboard; resolves to whether it worked.
+/// Copies text to the clipboard; resolves to whether it worked. The Clipboard API exists only in
+/// a secure context (https or loopback): a page served over plain http from a host name has no
+/// `navigator.clipboard` in any engine. There, and where the API refuses, the text is copied as
+/// a person would, selected in a text area, still within the click that asked for it.
 pub async fn copy_text(text: &str) -> bool {
-    let clipboard = window().navigator().clipboard();
-    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
-        .await
-        .is_ok()
+    let navigator = window().navigator();
+    if let Some(clipboard) = navigator.unchecked_ref::<NavigatorClipboard>().clipboard() {
+        if let Ok(written) = clipboard.write_text(text) {
+            if wasm_bindgen_futures::JsFuture::from(written).await.is_ok() {
+                return true;
+            }
+        }
+    }
+    copy_by_selection(text)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The navigator, for its `clipboard`, which is `undefined` outside a secure context.
+    type NavigatorClipboard;
+    #[wasm_bindgen(method, getter)]
+    fn clipboard(this: &NavigatorClipboard) -> Option<Clipboard>;
+
+    type Clipboard;
+    #[wasm_bindgen(method, catch, js_name = writeText)]
+    fn write_text(this: &Clipboard, text: &str) -> Result<js_sys::Promise, JsValue>;
+
+    /// The document, for `execCommand`: the copy every engine still honours during a click.
+    type CommandDocument;
+    #[wasm_bindgen(method, catch, js_name = execCommand)]
+    fn exec_command(this: &CommandDocument, command: &str) -> Result<bool, JsValue>;
+
+    /// A text area, for `select()`.
+    type SelectableText;
+    #[wasm_bindgen(method)]
+    fn select(this: &SelectableText);
+}
+
+/// Copies `text` from an off-screen, selected text area (`.copy-buffer` in the style sheet),
+/// then gives the focus back to where it was.
+fn copy_by_selection(text: &str) -> bool {
+    let Some(document) = window().document() else {
+        return false;
+    };
+    let (Some(body), Ok(area)) = (document.body(), document.create_element("textarea")) else {
+        return false;
+    };
+    let focused = document.active_element();
+    area.set_text_content(Some(text));
+    area.set_class_name("copy-buffer");
+    let _ = area.set_attribute("readonly", "");
+    let _ = area.set_attribute("aria-hidden", "true");
+    let _ = area.set_attribute("tabindex", "-1");
+    if body.append_child(&area).is_err() {
+        return false;
+    }
+    area.unchecked_ref::<SelectableText>().select();
+    let copied = document
+        .unchecked_ref::<CommandDocument>()
+        .exec_command("copy")
+        .unwrap_or(false);
+    let _ = body.remove_child(&area);
+    if let Some(element) = focused.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+    copied
 }
 
 /// Moves keyboard focus to the element with this id, if it exists.
