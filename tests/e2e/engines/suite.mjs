@@ -95,9 +95,11 @@ export function checkZip(zip, vendor, conversations, separately = []) {
     assert.equal(entries.get(file.name).length, file.bytes, `${vendor}: ${file.name} size`);
   }
   const names = [...entries.keys()];
-  for (const kind of ['conversations.csv', 'messages.csv', 'conversations.json', 'raw.ndjson']) {
+  for (const kind of ['conversations.csv', 'conversations.json', 'raw.ndjson']) {
     assert.ok(names.some((n) => n.endsWith(`_${kind}`)), `${vendor}: ${kind}`);
   }
+  // TalkToHumans' API has no messages, only each conversation's last one: no messages file.
+  assert.equal(names.some((n) => n.endsWith('_messages.csv')), vendor !== 'talktohumans', `${vendor}: a messages file only where the vendor has messages`);
   assert.equal(names.filter((n) => /^transcripts\/.*\.txt$/.test(n)).length, conversations, `${vendor}: a text transcript each`);
   assert.equal(names.filter((n) => /^transcripts\/.*\.md$/.test(n)).length, conversations, `${vendor}: a Markdown transcript each`);
   assert.equal(parseCsv(entries.get(names.find((n) => n.endsWith('_conversations.csv')))).length, conversations);
