@@ -43,6 +43,11 @@ pub async fn storage(ui: Ui) -> Option<Storage> {
     opened
 }
 
+thread_local! {
+    /// Whether this page has asked the browser to keep its data: once is enough.
+    static PERSISTENCE_ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// What the page shows of this device's storage.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeviceState {
@@ -117,10 +122,13 @@ pub async fn start(
         let _ = storage.delete(&saved.id).await;
         return None;
     }
-    // Asked once there is something to keep; the browser may decide on its own.
-    if ui.device.with_untracked(|d| d.persisted.is_none()) {
-        let persisted = storage::persist().await;
-        ui.device.update(|d| d.persisted = persisted);
+    // Asked once there is something to keep, and never waited for: Chromium decides on its
+    // own, but Firefox asks the user in a prompt that may stay unanswered for the whole export.
+    if !PERSISTENCE_ASKED.replace(true) {
+        spawn_local(async move {
+            let persisted = storage::persist().await;
+            ui.device.update(|d| d.persisted = persisted);
+        });
     }
     refresh(ui);
     Some((kept, saved))
