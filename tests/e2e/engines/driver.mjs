@@ -634,7 +634,7 @@ export class Page {
   async download(buttonName, { button } = {}) {
     this.note(`download ${buttonName ?? ''}`);
     const before = await this.evaluate(() => window.__e2e.downloads.length);
-    const savedBefore = this.savesDownloads ? new Set(readdirSync(this.downloads)) : null;
+    const savedBefore = this.savesDownloads ? this.savedSoFar() : null;
     await (button ?? this.getByRole('button', { name: buttonName, exact: true })).click();
     await this.waitForFunction((n) => window.__e2e.downloads.length > n, before, { timeout: 60_000 });
     // Let the engine start its own download before looking at the URL.
@@ -668,11 +668,21 @@ export class Page {
     return { name: file.name, type: file.type, bytes };
   }
 
-  /** Waits for the engine to finish saving a new file in the download folder; checks its bytes. */
+  /** Each file in the download folder and when it was last written. */
+  savedSoFar() {
+    return new Map(readdirSync(this.downloads).map((f) => [f, statSync(join(this.downloads, f)).mtimeMs]));
+  }
+
+  /**
+   * Waits for the engine to finish saving a new file in the download folder (or writing one
+   * again: MiniBrowser saves a second file of the same name over the first); checks its bytes.
+   */
   async savedFile(before, name, bytes) {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const fresh = readdirSync(this.downloads).filter((f) => !before.has(f) && !/\.(part|crdownload)$/.test(f));
+      const fresh = [...this.savedSoFar()]
+        .filter(([f, written]) => before.get(f) !== written && !/\.(part|crdownload)$/.test(f))
+        .map(([f]) => f);
       for (const candidate of fresh) {
         const path = join(this.downloads, candidate);
         if (statSync(path).size !== bytes.length) continue;
