@@ -264,3 +264,23 @@ fn mindo_error_line_from_the_docs_is_a_server_error_with_its_words() {
         error.details()
     );
 }
+
+#[test]
+fn a_browsers_own_sentence_sits_inside_the_details_without_a_second_full_stop() {
+    // Firefox's words for a refused or unreachable fetch end with a full stop of their own.
+    let reason = "NetworkError when attempting to fetch resource.";
+    for problem in [
+        Problem::Unreachable {
+            reason: reason.into(),
+        },
+        Problem::Dropped {
+            reason: reason.into(),
+        },
+    ] {
+        let details = FetchError::new(VendorId::Humind, problem).details();
+        assert!(
+            details.ends_with("(NetworkError when attempting to fetch resource)."),
+            "{details}"
+        );
+    }
+}

@@ -100,6 +100,12 @@ pub(super) fn details(error: &FetchError) -> String {
     lines.join("\n")
 }
 
+/// A browser's own sentence, set inside ours: without its full stop (Firefox ends its
+/// "NetworkError when attempting to fetch resource." with one).
+fn sentence_inside(reason: &str) -> &str {
+    reason.trim_end().trim_end_matches('.')
+}
+
 fn problem_details(problem: &Problem) -> String {
     match problem {
         Problem::Refused {
@@ -108,10 +114,16 @@ fn problem_details(problem: &Problem) -> String {
             .trim_end()
             .to_string(),
         Problem::Unreachable { reason } | Problem::Dropped { reason } => {
-            format!("No HTTP status: the request failed ({reason}).")
+            format!(
+                "No HTTP status: the request failed ({}).",
+                sentence_inside(reason)
+            )
         }
         Problem::TimedOut { .. } => "The request timed out.".into(),
-        Problem::BodyCut { reason } => format!("The response body was cut off ({reason})."),
+        Problem::BodyCut { reason } => format!(
+            "The response body was cut off ({}).",
+            sentence_inside(reason)
+        ),
         Problem::BodyTimedOut => "The response body timed out.".into(),
         Problem::Malformed { detail } => detail.clone(),
         Problem::RepeatedCursor { cursor } => {
