@@ -10,6 +10,7 @@ pub mod json;
 pub mod source;
 pub mod tables;
 pub mod transcript;
+pub mod transcript_facts;
 mod zip;
 
 use std::collections::BTreeSet;

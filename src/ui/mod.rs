@@ -14,6 +14,7 @@ mod connection_test;
 mod demo;
 mod device;
 mod downloads;
+mod empty_result;
 mod filters;
 mod form;
 mod kept;

@@ -1,11 +1,12 @@
 //! Step 3: progress. One bar for all the work of a run with a step in words, Cancel and Resume,
-//! errors that point to what to fix, and an empty result that says what to try. The technical
+//! errors that point to what to fix, and an empty result (`empty_result.rs`). The technical
 //! counters (pages, requests, retries) wait under Details.
 
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
 use super::connection_test::NoAnswerHelp;
+use super::empty_result::EmptyResult;
 use super::session::{self, form_matches_run};
 use super::Ui;
 use crate::engine::clock::{BrowserClock, Clock};
@@ -15,7 +16,6 @@ use crate::error::{FetchError, Problem};
 use crate::format;
 use crate::vendors::spec::Holds;
 use crate::vendors::ExportQuery;
-use crate::words;
 
 /// Refreshes `now_ms` while an export runs, so elapsed time and countdowns move. Stops on drop.
 pub fn start_ticker(ui: Ui) -> Interval {
@@ -399,26 +399,5 @@ pub fn RunPanel(ui: Ui) -> impl IntoView {
                 </Show>
             </section>
         </Show>
-    }
-}
-
-/// A run that found nothing: which filters gave nothing, and what to try.
-#[component]
-fn EmptyResult(query: ExportQuery) -> impl IntoView {
-    let filters = words::filters(&query);
-    let hints = words::widen(&query);
-    view! {
-        <div class="empty-result" data-empty-result="">
-            {if filters.is_empty() {
-                view! { <p>"No filter was set: this key's account returned no conversations."</p> }.into_any()
-            } else {
-                view! {
-                    <p>"These filters gave nothing:"</p>
-                    <ul>{filters.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
-                }.into_any()
-            }}
-            <p>"What to try:"</p>
-            <ul>{hints.into_iter().map(|h| view! { <li>{h}</li> }).collect_view()}</ul>
-        </div>
     }
 }

@@ -13,6 +13,7 @@ use crate::engine::{fetch_conversation, fetch_document};
 use crate::error::{FetchError, Problem};
 use crate::export::partial_name;
 use crate::export::transcript;
+use crate::export::transcript_facts;
 use crate::model::Conversation;
 use crate::store::readback::PageCache;
 use crate::store::Keep;
@@ -325,7 +326,7 @@ fn TranscriptFiles(conversation: Conversation, complete: bool) -> impl IntoView 
 fn Summary(conversation: Conversation) -> impl IntoView {
     view! {
         <dl class="facts">
-            {transcript::facts(&conversation)
+            {transcript_facts::facts(&conversation)
                 .into_iter()
                 .map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
                 .collect_view()}

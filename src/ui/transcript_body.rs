@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::browser;
-use crate::export::transcript::{self, describe_event};
+use crate::export::transcript_facts::{self, describe_event};
 use crate::format;
 use crate::model::{Conversation, Flag, Message, Timestamp};
 
@@ -119,7 +119,7 @@ pub fn Messages(conversation: Conversation, utc: RwSignal<bool>) -> impl IntoVie
         };
     }
     // Product names from the conversation's own events, for the ids messages carry.
-    let names: Vec<(String, String)> = transcript::product_names(&conversation)
+    let names: Vec<(String, String)> = transcript_facts::product_names(&conversation)
         .into_iter()
         .map(|(id, name)| (id.to_string(), name.to_string()))
         .collect();
@@ -150,13 +150,13 @@ fn Bubble(
     let products = (!message.product_ids.is_empty()).then(|| {
         format!(
             "Products shown: {}",
-            transcript::products(&message.product_ids, &names)
+            transcript_facts::products(&message.product_ids, &names)
         )
     });
     let cited = (!message.referenced_product_ids.is_empty()).then(|| {
         format!(
             "Products cited: {}",
-            transcript::products(&message.referenced_product_ids, &names)
+            transcript_facts::products(&message.referenced_product_ids, &names)
         )
     });
     let labels = (!message.classifications.is_empty()).then(|| {
