@@ -117,6 +117,14 @@ if (process.env.BENCH_ONLY) {
   await browser.close();
   process.exit(0);
 }
+// BENCH_YEAR=1: the year-in-a-tab figures alone (Mindo at scale, only what changed, the relay), printed.
+if (process.env.BENCH_YEAR) {
+  for (const conversations of MINDO_SIZES) console.log(await mindoAtScale(newPage, conversations, SCALE_PORT, LATENCY));
+  console.log(await incremental(newPage, SIM_URL));
+  if (RELAY_URL) console.log(await relayOverhead(newPage, SIM_URL, RELAY_URL));
+  await browser.close();
+  process.exit(0);
+}
 const runs = [];
 for (const vendor of ['humind', 'talktohumans', 'voice-widget']) runs.push({ ...(await exportRun(vendor)), allowed: 1 });
 const mindo = await exportRun('mindo', { filters: MINDO, memory: true });

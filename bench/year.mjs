@@ -11,8 +11,12 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 /** Starts a release simulator on `port` with `args`; resolves once it answers. */
 async function startSim(port, args) {
-  const child = spawn(`${ROOT}target/release/sim-server`, ['--port', String(port), ...args], { stdio: 'ignore' });
-  for (let i = 0; i < 600; i++) {
+  const child = spawn(`${ROOT}target/release/sim-server`, ['--port', String(port), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let said = '';
+  child.stderr.on('data', (chunk) => { said += chunk; });
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = `exited (${code ?? signal})`; });
+  for (let i = 0; i < 600 && !exited; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/_sim/health`)).ok) return child;
     } catch {
@@ -21,7 +25,7 @@ async function startSim(port, args) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill();
-  throw new Error(`simulator on ${port} did not start`);
+  throw new Error(`simulator on ${port} did not start: ${exited ?? 'no answer in 60 s'} ${said.trim()}`);
 }
 
 /** Samples WebAssembly memory and the JS heap (with array buffers, where finished CSV chunks go)

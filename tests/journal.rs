@@ -196,12 +196,17 @@ fn a_full_disk_stops_cleanly_and_resume_finishes_once_there_is_room() {
 
 /// Runs `vendor`'s full export kept as summaries, with a journal.
 fn stored_export(vendor: VendorId) -> (Export<Summary>, Vec<String>) {
+    stored_export_of(vendor, WORLD)
+}
+
+/// The same, from a world of `conversations` conversations a vendor.
+fn stored_export_of(vendor: VendorId, conversations: usize) -> (Export<Summary>, Vec<String>) {
     let (_, filters) = FULL_EXPORTS.iter().find(|(v, _)| *v == vendor).unwrap();
     let export: RefCell<Export<Summary>> =
         RefCell::new(Export::new(query(vendor, filters), Default::default()));
     let journal = Lines::starting(&export.borrow(), None);
     export.borrow_mut().set_journal(Box::new(journal.clone()));
-    let world = world(WORLD);
+    let world = world(conversations);
     let transport = transport(&world);
     block_on(run(
         &export,
@@ -356,5 +361,70 @@ fn an_export_resumed_from_its_pending_requests_alone_fetches_the_rest() {
             messages(&stopped) + messages(&resumed) >= messages(&full),
             "{vendor}"
         );
+    }
+}
+
+/// A journal's pages, counting the reads.
+struct CountedPages<'a> {
+    lines: conversation_export::store::readback::LinePages<'a>,
+    reads: Rc<std::cell::Cell<usize>>,
+}
+
+impl conversation_export::store::readback::Pages for CountedPages<'_> {
+    async fn read(
+        &mut self,
+        entry: u32,
+    ) -> Result<
+        conversation_export::store::readback::StoredPage,
+        conversation_export::export::source::ReadError,
+    > {
+        self.reads.set(self.reads.get() + 1);
+        self.lines.read(entry).await
+    }
+}
+
+#[test]
+fn writing_a_file_from_storage_reads_each_page_about_once() {
+    // Reading a page back costs a storage request and parsing hundreds of records: a file
+    // that read a page per message took minutes for a large Mindo export.
+    for &vendor in VendorId::ALL {
+        let (stored, lines) = stored_export_of(vendor, 3000);
+        let reads = Rc::new(std::cell::Cell::new(0));
+        let columns = Default::default();
+        let options = CsvOptions::default();
+        let mut files = conversation_export::export::bundle::Files {
+            query: &stored.query,
+            source: conversation_export::store::readback::StoredSource::new(
+                stored.store.conversations(),
+                &stored.store.contents,
+                &stored.store.warnings,
+                CountedPages {
+                    lines: conversation_export::store::readback::LinePages { lines: &lines },
+                    reads: reads.clone(),
+                },
+            ),
+            options: &options,
+            columns: &columns,
+            exported_at: now(),
+            missing: &[],
+            shown: Default::default(),
+        };
+        for kind in files.data_file_kinds() {
+            reads.set(0);
+            let file = block_on(files.file(kind)).unwrap();
+            println!(
+                "{vendor}: {}: {} reads of {} pages",
+                file.name,
+                reads.get(),
+                lines.len()
+            );
+            assert!(
+                reads.get() <= lines.len() * 2,
+                "{vendor}: {}: {} reads of {} pages",
+                file.name,
+                reads.get(),
+                lines.len()
+            );
+        }
     }
 }

@@ -46,42 +46,115 @@ fn refusal(error: JsValue) -> StorageError {
     }
 }
 
+/// A promise and the two functions that settle it.
+fn promise() -> (Promise, js_sys::Function, js_sys::Function) {
+    let mut settle = None;
+    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    let (resolve, reject) = settle.expect("the executor runs at once");
+    (promise, resolve, reject)
+}
+
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
+/// What can drop the handlers set on it.
+trait Handled {
+    fn clear(&self);
+}
+
+impl Handled for IdbRequest {
+    fn clear(&self) {
+        self.set_onsuccess(None);
+        self.set_onerror(None);
+    }
+}
+
+impl Handled for IdbTransaction {
+    fn clear(&self) {
+        self.set_oncomplete(None);
+        self.set_onabort(None);
+    }
+}
+
+/// Two event handlers, set at once (an event may fire before the future is first polled) and
+/// removed and freed when the future that owns them ends, settled or dropped half way. A
+/// handler that is never called and never freed keeps what it holds alive for good: holding its
+/// request, it kept every journal entry ever read back, and writing a large export's CSV grew
+/// the JavaScript heap by 100 MB a second until the tab crashed.
+struct Handlers<T: Handled> {
+    target: T,
+    _handlers: (Handler, Handler),
+}
+
+impl<T: Handled> Drop for Handlers<T> {
+    fn drop(&mut self) {
+        self.target.clear();
+    }
+}
+
 /// Resolves with a request's result, or rejects with its error.
-fn settled(request: &IdbRequest) -> JsFuture {
-    let promise = Promise::new(&mut |resolve, reject| {
-        let done = request.clone();
-        let on_success = Closure::once_into_js(move |_: web_sys::Event| {
-            let _ = resolve.call1(&JsValue::NULL, &done.result().unwrap_or(JsValue::UNDEFINED));
-        });
-        let failed = request.clone();
-        let on_error = Closure::once_into_js(move |event: web_sys::Event| {
-            // Handled here: the transaction's own error follows.
-            event.prevent_default();
-            let error = failed.error().ok().flatten().map(JsValue::from);
-            let _ = reject.call1(&JsValue::NULL, &error.unwrap_or(JsValue::UNDEFINED));
-        });
-        request.set_onsuccess(Some(on_success.unchecked_ref()));
-        request.set_onerror(Some(on_error.unchecked_ref()));
+fn settled(request: &IdbRequest) -> impl Future<Output = Result<JsValue, JsValue>> {
+    let (promise, resolve, reject) = promise();
+    let on_success = Handler::new(move |event: web_sys::Event| {
+        let result = event
+            .target()
+            .and_then(|target| target.dyn_into::<IdbRequest>().ok())
+            .and_then(|request| request.result().ok())
+            .unwrap_or(JsValue::UNDEFINED);
+        let _ = resolve.call1(&JsValue::NULL, &result);
     });
-    JsFuture::from(promise)
+    let on_error = Handler::new(move |event: web_sys::Event| {
+        // Handled here: the transaction's own error follows.
+        event.prevent_default();
+        let error = event
+            .target()
+            .and_then(|target| target.dyn_into::<IdbRequest>().ok())
+            .and_then(|request| request.error().ok().flatten())
+            .map(JsValue::from)
+            .unwrap_or(JsValue::UNDEFINED);
+        let _ = reject.call1(&JsValue::NULL, &error);
+    });
+    request.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+    request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let handlers = Handlers {
+        target: request.clone(),
+        _handlers: (on_success, on_error),
+    };
+    let settled = JsFuture::from(promise);
+    async move {
+        let result = settled.await;
+        drop(handlers);
+        result
+    }
 }
 
 /// Resolves once a transaction is kept (complete), or rejects when it aborted (a full quota
 /// shows here).
-fn committed(transaction: &IdbTransaction) -> JsFuture {
-    let promise = Promise::new(&mut |resolve, reject| {
-        let on_complete = Closure::once_into_js(move |_: web_sys::Event| {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let aborted = transaction.clone();
-        let on_abort = Closure::once_into_js(move |_: web_sys::Event| {
-            let error = aborted.error().map(JsValue::from);
-            let _ = reject.call1(&JsValue::NULL, &error.unwrap_or(JsValue::UNDEFINED));
-        });
-        transaction.set_oncomplete(Some(on_complete.unchecked_ref()));
-        transaction.set_onabort(Some(on_abort.unchecked_ref()));
+fn committed(transaction: &IdbTransaction) -> impl Future<Output = Result<JsValue, JsValue>> {
+    let (promise, resolve, reject) = promise();
+    let on_complete = Handler::new(move |_: web_sys::Event| {
+        let _ = resolve.call0(&JsValue::NULL);
     });
-    JsFuture::from(promise)
+    let on_abort = Handler::new(move |event: web_sys::Event| {
+        let error = event
+            .target()
+            .and_then(|target| target.dyn_into::<IdbTransaction>().ok())
+            .and_then(|transaction| transaction.error())
+            .map(JsValue::from)
+            .unwrap_or(JsValue::UNDEFINED);
+        let _ = reject.call1(&JsValue::NULL, &error);
+    });
+    transaction.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
+    transaction.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
+    let handlers = Handlers {
+        target: transaction.clone(),
+        _handlers: (on_complete, on_abort),
+    };
+    let settled = JsFuture::from(promise);
+    async move {
+        let result = settled.await;
+        drop(handlers);
+        result
+    }
 }
 
 fn entry_key(export: &str, entry: u32) -> JsValue {
