@@ -17,7 +17,6 @@ const BENCH_APP_URL = process.env.BENCH_APP_URL;
 const RELAY_URL = process.env.RELAY_URL;
 // Mindo sizes in conversations (about 4.9 messages each): ~100,000, ~500,000 and ~1,000,000 messages.
 const MINDO_SIZES = (process.env.BENCH_MINDO_SIZES ?? '21700,108500,217000').split(',').map(Number);
-const SCALE_PORT = Number(new URL(process.env.SIM_URL).port) + 10;
 const CONCURRENCY = 6;
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -119,7 +118,7 @@ if (process.env.BENCH_ONLY) {
 }
 // BENCH_YEAR=1: the year-in-a-tab figures alone (Mindo at scale, only what changed, the relay), printed.
 if (process.env.BENCH_YEAR) {
-  for (const conversations of MINDO_SIZES) console.log(await mindoAtScale(newPage, conversations, SCALE_PORT, LATENCY));
+  for (const conversations of MINDO_SIZES) console.log(await mindoAtScale(newPage, conversations, LATENCY));
   console.log(await incremental(newPage, SIM_URL));
   if (RELAY_URL) console.log(await relayOverhead(newPage, SIM_URL, RELAY_URL));
   await browser.close();
@@ -136,7 +135,7 @@ for (const run of runs) run.measured = await bareFetchLoop(run.vendor, run.targe
 
 // A year in a tab: Mindo at three sizes, only what changed, the preview searched while running.
 const scales = [];
-for (const conversations of MINDO_SIZES) scales.push(await mindoAtScale(newPage, conversations, SCALE_PORT, LATENCY));
+for (const conversations of MINDO_SIZES) scales.push(await mindoAtScale(newPage, conversations, LATENCY));
 const update = await incremental(newPage, SIM_URL);
 const relay = RELAY_URL ? await relayOverhead(newPage, SIM_URL, RELAY_URL) : null;
 

@@ -4,13 +4,28 @@
 // preview searched during a run, and the relay's added time. Each Mindo size gets a simulator of
 // its own, started and stopped here.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { statSync } from 'node:fs';
 import { VENDORS, fillVendor, waitForEnd } from '../tests/e2e/helpers.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-/** Starts a release simulator on `port` with `args`; resolves once it answers. */
-async function startSim(port, args) {
+/** A port nothing listens on now (a fixed one was found taken during benchmark runs). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a release simulator on a free port with `args`; resolves with it and its port once it
+ * answers. */
+async function startSim(args) {
+  const port = await freePort();
   const child = spawn(`${ROOT}target/release/sim-server`, ['--port', String(port), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let said = '';
   child.stderr.on('data', (chunk) => { said += chunk; });
@@ -18,7 +33,7 @@ async function startSim(port, args) {
   child.on('exit', (code, signal) => { exited = `exited (${code ?? signal})`; });
   for (let i = 0; i < 600 && !exited; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/_sim/health`)).ok) return child;
+      if ((await fetch(`http://127.0.0.1:${port}/_sim/health`)).ok) return { child, port };
     } catch {
       // Not up yet.
     }
@@ -64,8 +79,8 @@ async function counters(page) {
 const MINDO = { 'Company ID': '42,57', From: '2026-04-01', 'To (not included)': '2026-06-30' };
 
 /** A Mindo export of `conversations` conversations (about 4.9 messages each), then its messages CSV. */
-export async function mindoAtScale(newPage, conversations, port, latency) {
-  const sim = await startSim(port, ['--latency-ms', String(latency), '--count', `mindo=${conversations}`]);
+export async function mindoAtScale(newPage, conversations, latency) {
+  const { child: sim, port } = await startSim(['--latency-ms', String(latency), '--count', `mindo=${conversations}`]);
   try {
     await fetch(`http://127.0.0.1:${port}/_sim/warm/mindo`, { method: 'POST' });
     const page = await newPage();

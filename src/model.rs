@@ -375,3 +375,20 @@ pub fn display_title(id: &str, title: Option<&str>, first_words: Option<&str>) -
         format!("“{short}”")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::display_title;
+
+    #[test]
+    fn an_empty_title_shows_the_first_words_as_a_missing_one_does() {
+        for title in [None, Some(""), Some("  ")] {
+            assert_eq!(
+                display_title("c1", title, Some("Bonjour, ma commande ?")),
+                "“Bonjour, ma commande ?”"
+            );
+        }
+        assert_eq!(display_title("c1", Some(""), None), "Conversation c1");
+        assert_eq!(display_title("c1", Some("Refund"), Some("Hi")), "Refund");
+    }
+}

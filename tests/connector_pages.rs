@@ -5,7 +5,7 @@
 
 mod support;
 
-use conversation_export::error::{classify_response, ErrorKind, FetchError, Problem};
+use conversation_export::error::{classify_response, ErrorKind, FetchError, Problem, Scope};
 use conversation_export::http::ResponseHead;
 use conversation_export::vendors::paging::{read_line, read_page};
 use conversation_export::vendors::VendorId;
@@ -281,6 +281,33 @@ fn a_browsers_own_sentence_sits_inside_the_details_without_a_second_full_stop() 
         assert!(
             details.ends_with("(NetworkError when attempting to fetch resource)."),
             "{details}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_list_says_so_and_only_a_missing_conversation_may_have_been_deleted() {
+    for &vendor in VendorId::ALL {
+        let body = br#"{"error": {"code": "not_found", "message": "Not found"}}"#;
+        let list = refused(vendor, 404, body).during(
+            "page 1 of conversations",
+            "https://example.test/conversations",
+            Scope::List,
+        );
+        assert!(
+            !list.summary().contains("deleted"),
+            "{vendor}: {}",
+            list.summary()
+        );
+        let one = refused(vendor, 404, body).during(
+            "the conversation",
+            "https://example.test/conversations/c1",
+            Scope::OneConversation,
+        );
+        assert!(
+            one.summary().contains("may also have been deleted"),
+            "{vendor}: {}",
+            one.summary()
         );
     }
 }
