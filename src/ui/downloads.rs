@@ -150,7 +150,7 @@ pub fn Downloads(ui: Ui) -> impl IntoView {
             <h2 id="downloads-heading">"4. Download"</h2>
             {move || partial.get().map(|label| view! {
                 <p class="warning" data-partial="">
-                    {format!("{label} conversations. The export has not finished: every file holds only what was fetched so far, and its name ends in _partial.")}
+                    {format!("{label}. The export has not finished: every file holds only what was fetched so far, and its name ends in _partial.")}
                 </p>
             })}
             <super::narrow::NarrowByDate ui=ui />

@@ -431,6 +431,19 @@ pub fn partial(ui: Ui) -> Option<String> {
         if export.status == RunStatus::Finished {
             return None;
         }
+        let progress = &export.progress;
+        // Every conversation listed, some of their messages not yet: "250 of 250" would read as
+        // whole.
+        if progress.has_follow_ups
+            && progress.list_done
+            && progress.follow_ups_done < progress.follow_ups_scheduled
+        {
+            return Some(format!(
+                "Partial: messages for {} of {} conversations",
+                crate::format::count(progress.follow_ups_done),
+                crate::format::count(progress.follow_ups_scheduled)
+            ));
+        }
         let fetched = crate::format::count(export.store.len());
         Some(match export.progress.expected_total {
             Some(total) => format!(

@@ -1,7 +1,7 @@
 // Nothing lost, in this engine: faults and a cancel, then Resume, give a complete and
 // duplicate-free export; a rate limit shows the wait instead of a frozen screen.
 import assert from 'node:assert/strict';
-import { flow, withPage, ENGINE } from './suite.mjs';
+import { flow, withPage, partialLabel, ENGINE } from './suite.mjs';
 import {
   fetchVendor, fetchHumind, setAddress, waitForEnd, counter, parseCsv, simJson, resetSim, setFaults, SIM_URL,
 } from '../helpers.mjs';
@@ -23,7 +23,7 @@ flow('faults and a cancel, then Resume: every conversation and message once, in 
       const partial = await counter(page, 'messages');
       assert.ok(partial > 0, 'what was fetched before the cancel is kept');
       const fetched = await counter(page, 'conversations');
-      const label = `Partial: ${fetched.toLocaleString('en-US')} of ${truth.length.toLocaleString('en-US')}`;
+      const label = await partialLabel(page, truth.length);
       const early = await page.download(`Conversations CSV, ${label}`);
       assert.match(early.name, /_partial\.csv$/);
       assert.equal(parseCsv(early.bytes).length, fetched, 'and can be downloaded now');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { startDriver, openPage, ENGINE } from './driver.mjs';
-import { readZip, parseCsv, resetSim } from '../helpers.mjs';
+import { readZip, parseCsv, resetSim, counter } from '../helpers.mjs';
 
 export { ENGINE };
 
@@ -121,4 +121,26 @@ export function canonical(value) {
     return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * The "Partial: …" label a stopped export's download buttons carry, checked against what was
+ * fetched: "Partial: 120 of 250" while conversations are still being listed, "Partial: messages
+ * for 25 of 250 conversations" once all are listed and some of their messages are not.
+ */
+export async function partialLabel(page, total) {
+  const fetched = await counter(page, 'conversations');
+  const name = await page.evaluate(() => [...document.querySelectorAll('button')]
+    .map((button) => button.textContent.replace(/\s+/g, ' ').trim())
+    .find((text) => text.startsWith('Conversations CSV, Partial: ')));
+  assert.ok(name, `${ENGINE}: a partial Conversations CSV button`);
+  const label = name.slice('Conversations CSV, '.length);
+  const of = total.toLocaleString('en-US');
+  if (fetched < total) {
+    assert.equal(label, `Partial: ${fetched.toLocaleString('en-US')} of ${of}`);
+  } else {
+    const messages = label.match(new RegExp(`^Partial: messages for ([\\d,]+) of ${of} conversations$`));
+    assert.ok(messages && Number(messages[1].replace(/,/g, '')) < total, label);
+  }
+  return label;
 }

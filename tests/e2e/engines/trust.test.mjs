@@ -3,7 +3,7 @@
 // words on screen and the vendor's codes in the CSV; each vendor's own columns; the days narrowed
 // in the browser; and on the narrowest window the engine allows, progress and transcripts in view.
 import assert from 'node:assert/strict';
-import { flow, withPage, ENGINE } from './suite.mjs';
+import { flow, withPage, partialLabel, ENGINE } from './suite.mjs';
 import { fetchVendor, fillVendor, fillFilters, waitForEnd, counter, parseCsv, readZip, simJson, resetSim, SIM_URL } from '../helpers.mjs';
 
 const latency = (ms) => fetch(`${SIM_URL}/_sim/latency?ms=${ms}`, { method: 'POST' });
@@ -30,7 +30,7 @@ flow('a partial export says "partial" on every button, in every file name and at
       assert.match(await waitForEnd(page), /^Stopped: /);
       await latency(0);
       const fetched = await counter(page, 'conversations');
-      const label = `Partial: ${fetched.toLocaleString('en-US')} of ${truth.length.toLocaleString('en-US')}`;
+      const label = await partialLabel(page, truth.length);
       for (const name of ['Conversations CSV', 'Messages CSV', 'JSON', 'Raw NDJSON (as sent)', 'Download all (.zip)']) {
         assert.equal(await page.getByRole('button', { name: `${name}, ${label}`, exact: true }).count(), 1, name);
       }
