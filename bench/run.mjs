@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { execSync } from 'node:child_process';
-import { VENDORS, fillVendor, waitForEnd } from '../tests/e2e/helpers.mjs';
+import { VENDORS, fillVendor, waitForEnd, CHROMIUM_FLAGS } from '../tests/e2e/helpers.mjs';
 import { mindoAtScale, incremental, relayOverhead, sampleMemory } from './year.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,7 +22,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: CHROMIUM_FLAGS,
 });
 
 /** A page that records long tasks and keeps a handle on the WebAssembly memory. */

@@ -32,9 +32,10 @@ step "Exports opened in LibreOffice, DuckDB and pandas"
 cargo run --locked --quiet --example write_exports -- target/exports
 .venv/bin/python tests/consumers/check_exports.py target/exports
 
-step "Building the release app, the simulator server and the relay"
+step "Building the release app, the simulator server, the relay and the command line"
 scripts/build-app.sh
-cargo build --locked -p sim-server -p relay
+# The command line too: an end-to-end test compares its files with the browser's download.
+cargo build --locked -p sim-server -p relay -p conversation-export-cli
 
 step "Starting the simulator on :${SIM_PORT} and the app on :${APP_PORT}"
 target/debug/sim-server --port "$SIM_PORT" --app-dir dist --app-port "$APP_PORT" --slow-ms 3000 > target/sim-server.log 2>&1 &

@@ -86,19 +86,34 @@ export async function openTranscript(page, id) {
   await page.locator('#transcript-heading').filter({ hasNotText: /^Transcript$/ }).waitFor();
 }
 
+/** Chromium's flags for every suite and the benchmark: no sandbox (containers), no GPU, and no
+ * background traffic of its own (QUIC, updates, sync) beside the app's requests. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_FLAGS,
   });
+}
+
+/** What the app calls a Humind conversation (simulator ground truth): its title, or (empty or
+ * missing) its first words. */
+export function displayTitle(conversation) {
+  const title = (conversation.title ?? '').trim();
+  if (title) return title;
+  const text = conversation.messages.map((m) => m.content.join('\n\n').trim()).find((t) => t) ?? '';
+  if (!text) return `Conversation ${conversation.humind_id}`;
+  const short = [...text].slice(0, 60).join('');
+  return short.length < text.length ? `“${short}…”` : `“${short}”`;
 }
 
 /** A fresh page; fails the test on any uncaught page error or CSP violation. */

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launch, openPage, fetchHumind, waitForEnd, counter, download, parseCsv, simJson, resetSim, openTranscript,
-  simRequests, humindSelect, humindBase, HUMIND_KEY, APP_URL,
+  simRequests, humindSelect, humindBase, HUMIND_KEY, APP_URL, displayTitle,
 } from './helpers.mjs';
 
 let browser;
@@ -36,16 +36,6 @@ test('the preview pages through every conversation', async () => {
   assert.equal(await page.getByText(`Page ${last} of ${last}`).count(), 1);
   await page.context().close();
 });
-
-/** What the app calls a conversation: its title, or (empty or missing) its first words. */
-function displayTitle(conversation) {
-  const title = (conversation.title ?? '').trim();
-  if (title) return title;
-  const text = conversation.messages.map((m) => m.content.join('\n\n').trim()).find((t) => t) ?? '';
-  if (!text) return `Conversation ${conversation.humind_id}`;
-  const short = [...text].slice(0, 60).join('');
-  return short.length < text.length ? `“${short}…”` : `“${short}”`;
-}
 
 test('every conversation has a name in the preview, even with an empty title', async () => {
   const page = await openPage(browser);

@@ -14,21 +14,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Builder, Key } from 'selenium-webdriver';
-import { APP_URL, ARTIFACTS } from '../helpers.mjs';
+import { APP_URL, ARTIFACTS, CHROMIUM_FLAGS } from '../helpers.mjs';
 
 export { Key };
 
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+// ChromeDriver starts Chromium headed unless told; /dev/shm is small in containers.
+const CHROMIUM_ARGS = ['--headless=new', ...CHROMIUM_FLAGS, '--disable-dev-shm-usage'];
 
 /** How each engine's WebDriver starts, and the capabilities that open a fresh browser. */
 export const ENGINES = {

@@ -1,17 +1,7 @@
 // A transcript opened, copied and saved, and the app's own date picker, in this engine.
 import assert from 'node:assert/strict';
 import { flow, withPage, ENGINE } from './suite.mjs';
-import { fetchHumind, waitForEnd, simJson, openTranscript } from '../helpers.mjs';
-
-/** What the app calls a conversation: its title, or (empty or missing) its first words. */
-function displayTitle(conversation) {
-  const title = (conversation.title ?? '').trim();
-  if (title) return title;
-  const text = conversation.messages.map((m) => m.content.join('\n\n').trim()).find((t) => t) ?? '';
-  if (!text) return `Conversation ${conversation.humind_id}`;
-  const short = [...text].slice(0, 60).join('');
-  return short.length < text.length ? `“${short}…”` : `“${short}”`;
-}
+import { fetchHumind, waitForEnd, simJson, openTranscript, displayTitle } from '../helpers.mjs';
 
 flow('a transcript: turns, times, cart events as text; copied; saved as text and Markdown', async () => {
   const truth = await simJson('/_sim/dataset/humind');
