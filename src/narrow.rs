@@ -32,12 +32,11 @@ impl DateNarrowing {
     }
 
     /// The conversations kept, in order.
-    pub fn apply(&self, summaries: &[Summary]) -> Vec<Summary> {
+    pub fn apply<'a>(&self, summaries: &'a [Summary]) -> impl Iterator<Item = &'a Summary> {
+        let narrowing = *self;
         summaries
             .iter()
-            .filter(|summary| self.keeps(summary.date()))
-            .cloned()
-            .collect()
+            .filter(move |summary| narrowing.keeps(summary.date()))
     }
 
     /// "1–31 Oct 2026 (UTC)", "from 1 Oct 2026 (UTC)", "up to 31 Oct 2026 (UTC)".

@@ -29,16 +29,35 @@ fn counted(map: BTreeMap<String, usize>) -> Vec<(String, usize)> {
     pairs
 }
 
-fn share(values: impl Iterator<Item = Option<bool>>) -> Option<(usize, usize)> {
-    let known: Vec<bool> = values.flatten().collect();
-    (!known.is_empty()).then(|| (known.iter().filter(|&&v| v).count(), known.len()))
+/// How many of those that say said yes, of how many say: `(yes, known)`.
+#[derive(Default)]
+struct Share {
+    yes: usize,
+    known: usize,
 }
 
-pub fn summarise(conversations: &[Kept]) -> Summary {
+impl Share {
+    fn add(&mut self, value: Option<bool>) {
+        if let Some(value) = value {
+            self.known += 1;
+            self.yes += usize::from(value);
+        }
+    }
+
+    fn of_known(self) -> Option<(usize, usize)> {
+        (self.known > 0).then_some((self.yes, self.known))
+    }
+}
+
+pub fn summarise<'a>(conversations: impl IntoIterator<Item = &'a Kept>) -> Summary {
     let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     let mut statuses = BTreeMap::new();
     let mut channels = BTreeMap::new();
+    let (mut total, mut handed_to_human, mut with_cart) = (0, Share::default(), Share::default());
     for conversation in conversations {
+        total += 1;
+        handed_to_human.add(conversation.handed_to_human);
+        with_cart.add(conversation.has_cart);
         if let Some(at) = conversation.date() {
             *days.entry(at.date_naive()).or_default() += 1;
         }
@@ -65,7 +84,7 @@ pub fn summarise(conversations: &[Kept]) -> Summary {
     }
     let only_none = statuses.len() == 1 && statuses.contains_key("(none)");
     Summary {
-        total: conversations.len(),
+        total,
         per_day,
         by_status: if only_none {
             Vec::new()
@@ -73,8 +92,8 @@ pub fn summarise(conversations: &[Kept]) -> Summary {
             counted(statuses)
         },
         by_channel: counted(channels),
-        handed_to_human: share(conversations.iter().map(|c| c.handed_to_human)),
-        with_cart: share(conversations.iter().map(|c| c.has_cart)),
+        handed_to_human: handed_to_human.of_known(),
+        with_cart: with_cart.of_known(),
     }
 }
 

@@ -2,10 +2,10 @@
 //! whatever order the pages arrived in and however often a page was fetched again.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hash, Hasher};
 
 use super::contents::Contents;
-use super::keep::{Keep, RecordRef};
+use super::keep::{reserve_gently, Keep, RecordRef};
+use super::seen::{id_hash, Seen};
 use crate::model::{Conversation, Message, Warning};
 use crate::vendors::spec::ListOrder;
 use crate::vendors::Update;
@@ -20,14 +20,11 @@ pub type OrderKey = (u32, u32, u32, u32);
 pub struct Store<K = Conversation> {
     conversations: Vec<K>,
     keys: Vec<OrderKey>,
+    /// Each conversation's messages, to keep each once and place loose ones (beside
+    /// `conversations`, in the same order).
+    seen: Vec<Seen>,
     index: HashMap<String, usize>,
-    /// Every message kept, as a hash of its conversation and its id, to keep each once. A hash
-    /// of 128 bits: a million messages would need a collision of odds about 10^-27 to lose one,
-    /// where the strings themselves would cost some 80 MB.
-    message_ids: HashSet<u128>,
     hasher: std::collections::hash_map::RandomState,
-    /// For vendors that export messages: each conversation's messages' order keys.
-    message_keys: HashMap<String, Vec<OrderKey>>,
     message_count: usize,
     /// Set when a record arrived before one that sorts after it: `settle` sorts.
     unsorted: bool,
@@ -57,10 +54,9 @@ impl<K> Default for Store<K> {
         Store {
             conversations: Vec::new(),
             keys: Vec::new(),
+            seen: Vec::new(),
             index: HashMap::new(),
-            message_ids: HashSet::new(),
             hasher: Default::default(),
-            message_keys: HashMap::new(),
             message_count: 0,
             unsorted: false,
             warnings: Vec::new(),
@@ -159,14 +155,15 @@ impl<K: Keep> Store<K> {
             self.duplicates_skipped += 1;
             return;
         }
+        let mut seen = Seen::default();
         for message in &conversation.messages {
-            let seen = self.message_key(&conversation.id, &message.id);
-            self.message_ids.insert(seen);
+            seen.placed(id_hash(&self.hasher, &message.id));
         }
         self.message_count += conversation.messages.len();
         self.contents.conversation(&conversation);
         self.note_change(&conversation.id);
-        self.append(key, K::keep(conversation, at));
+        let index = self.append(key, K::keep(conversation, at));
+        self.seen[index] = seen;
     }
 
     /// Adds a conversation at the end; `settle` puts it in its place.
@@ -176,8 +173,14 @@ impl<K: Keep> Store<K> {
         }
         self.index
             .insert(conversation.id().to_string(), self.conversations.len());
+        // A year of conversations is some 60 MB of summaries: a doubled vector
+        // would hold its old and new copies at once, and leave up to half of the new one empty.
+        reserve_gently(&mut self.conversations, 1);
+        reserve_gently(&mut self.keys, 1);
+        reserve_gently(&mut self.seen, 1);
         self.conversations.push(conversation);
         self.keys.push(key);
+        self.seen.push(Seen::default());
         self.conversations.len() - 1
     }
 
@@ -210,11 +213,8 @@ impl<K: Keep> Store<K> {
                 x.cmp(&y)
             }
         });
-        let mut taken: Vec<Option<K>> = self.conversations.drain(..).map(Some).collect();
-        self.conversations = at
-            .iter()
-            .map(|&from| taken[from].take().expect("each conversation is moved once"))
-            .collect();
+        self.conversations = reorder(std::mem::take(&mut self.conversations), &at, 0);
+        self.seen = reorder(std::mem::take(&mut self.seen), &at, 0);
         let segment = self.segment;
         self.keys = (0..self.conversations.len() as u32)
             .map(|position| (segment, 0, 0, position))
@@ -247,12 +247,10 @@ impl<K: Keep> Store<K> {
         };
         let mut order: Vec<usize> = (start..self.keys.len()).collect();
         order.sort_by_key(|&at| self.keys[at]);
-        let mut displaced: Vec<Option<K>> = self.conversations.drain(start..).map(Some).collect();
-        self.conversations.extend(order.iter().map(|&at| {
-            displaced[at - start]
-                .take()
-                .expect("each conversation is moved once")
-        }));
+        let displaced = self.conversations.split_off(start);
+        self.conversations.extend(reorder(displaced, &order, start));
+        let displaced = self.seen.split_off(start);
+        self.seen.extend(reorder(displaced, &order, start));
         let keys: Vec<OrderKey> = order.iter().map(|&at| self.keys[at]).collect();
         self.keys.truncate(start);
         self.keys.extend(keys);
@@ -265,33 +263,6 @@ impl<K: Keep> Store<K> {
         self.unsorted = false;
     }
 
-    /// Whether a message is new (and from now on, known).
-    fn first_sight(&mut self, conversation_id: &str, message: &Message) -> bool {
-        if message.id.is_empty() {
-            return true;
-        }
-        let seen = self.message_key(conversation_id, &message.id);
-        if self.message_ids.insert(seen) {
-            true
-        } else {
-            self.duplicates_skipped += 1;
-            false
-        }
-    }
-
-    /// The 128-bit hash a message is known by: two independent 64-bit hashes of its
-    /// conversation and id.
-    fn message_key(&self, conversation_id: &str, message_id: &str) -> u128 {
-        let half = |salt: u8| {
-            let mut hasher = self.hasher.build_hasher();
-            salt.hash(&mut hasher);
-            conversation_id.hash(&mut hasher);
-            message_id.hash(&mut hasher);
-            hasher.finish()
-        };
-        (u128::from(half(1)) << 64) | u128::from(half(2))
-    }
-
     /// A message of a conversation already stored, at its `position` in the transcript.
     fn add_message(&mut self, conversation_id: &str, message: Message, at: RecordRef) {
         let Some(&index) = self.index.get(conversation_id) else {
@@ -302,7 +273,8 @@ impl<K: Keep> Store<K> {
             });
             return;
         };
-        if !self.first_sight(conversation_id, &message) {
+        if !self.seen[index].placed(id_hash(&self.hasher, &message.id)) {
+            self.duplicates_skipped += 1;
             return;
         }
         self.note_change(conversation_id);
@@ -313,14 +285,21 @@ impl<K: Keep> Store<K> {
     }
 
     fn add_loose(&mut self, key: OrderKey, shell: Conversation, message: Message, at: RecordRef) {
-        if !self.first_sight(&shell.id, &message) {
+        let id = id_hash(&self.hasher, &message.id);
+        let known = self.index.get(&shell.id).copied();
+        let slot = match known {
+            Some(index) => self.seen[index].loose(id, key),
+            None => Some(0),
+        };
+        let Some(slot) = slot else {
+            self.duplicates_skipped += 1;
             return;
-        }
+        };
         self.note_change(&shell.id);
         self.contents.shell(&shell);
         self.contents.message(&message);
-        let index = match self.index.get(&shell.id) {
-            Some(&index) => {
+        let index = match known {
+            Some(index) => {
                 // An earlier message than any seen (date windows arrive in any order): the
                 // conversation moves to where its first message puts it, at the next settle.
                 let earlier = key < self.keys[index];
@@ -333,19 +312,23 @@ impl<K: Keep> Store<K> {
             }
             None => {
                 self.contents.conversations += 1;
-                self.append(key, K::shell(shell))
+                let index = self.append(key, K::shell(shell));
+                self.seen[index].loose(id, key);
+                index
             }
         };
-        let conversation = &mut self.conversations[index];
-        let keys = self
-            .message_keys
-            .entry(conversation.id().to_string())
-            .or_default();
-        let slot = keys.partition_point(|existing| *existing < key);
-        keys.insert(slot, key);
-        conversation.insert_loose(slot, K::part(message, at));
+        self.conversations[index].insert_loose(slot, K::part(message, at));
         self.message_count += 1;
     }
+}
+
+/// `items` (which start at `start` in their vector) in the order `order` names them.
+fn reorder<T>(items: Vec<T>, order: &[usize], start: usize) -> Vec<T> {
+    let mut taken: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .iter()
+        .map(|&at| taken[at - start].take().expect("each item is moved once"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -208,6 +208,37 @@ fn loose_messages_group_into_conversations_in_stream_order() {
     assert_eq!(store.duplicates_skipped, 1);
 }
 
+#[test]
+fn a_message_is_a_duplicate_only_within_its_conversation_wherever_that_moved() {
+    let mut store = Store::<Conversation>::default();
+    store.apply((1, 0), vec![loose("late", "m1", "2026-04-20T10:00:00Z")]);
+    // An earlier page moves "early" before "late": what each was given moves with it.
+    store.apply(
+        (0, 0),
+        vec![
+            loose("early", "m1", "2026-04-01T10:00:00Z"),
+            loose("early", "m2", "2026-04-01T10:05:00Z"),
+        ],
+    );
+    store.apply((0, 0), vec![loose("early", "m2", "2026-04-01T10:05:00Z")]);
+    store.apply((1, 0), vec![loose("late", "m1", "2026-04-20T10:00:00Z")]);
+    assert_eq!(ids(&store), vec!["early", "late"]);
+    let messages = |id: &str| {
+        let kept = store.get(id).unwrap();
+        kept.messages
+            .iter()
+            .map(|m| m.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(messages("early"), vec!["m1", "m2"]);
+    assert_eq!(
+        messages("late"),
+        vec!["m1"],
+        "the same id in another conversation"
+    );
+    assert_eq!(store.duplicates_skipped, 2);
+}
+
 /// Property tests: proptest runs on the host only.
 #[cfg(not(target_arch = "wasm32"))]
 mod arrival_order {

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde_json::value::RawValue;
 
 use super::keep::{Keep, RecordRef};
+use super::located::Located;
 use super::summary::Summary;
 use super::Contents;
 use crate::export::source::{span, Batch, ReadError, Source};
@@ -122,17 +123,17 @@ impl<P: Pages> PageCache<P> {
 
     /// The whole conversation `summary` stands for.
     pub async fn conversation(&mut self, summary: &Summary) -> Result<Conversation, ReadError> {
-        let mut whole = self.conversations(std::slice::from_ref(summary)).await?;
+        let mut whole = self.conversations(&[Located::of(summary)]).await?;
         Ok(whole.pop().expect("one summary, one conversation"))
     }
 
-    /// The whole conversations `summaries` stand for. Their records are read in journal order,
+    /// The whole conversations found where `summaries` point. Their records are read in journal order,
     /// each page once: a conversation's messages can sit pages apart (a reply days later), and
     /// reading them conversation by conversation read a page per message once they spread
     /// further than the pages kept (minutes, for half a million Mindo messages).
     pub async fn conversations(
         &mut self,
-        summaries: &[Summary],
+        summaries: &[Located],
     ) -> Result<Vec<Conversation>, ReadError> {
         let mut wanted: Vec<(RecordRef, VendorId)> = summaries
             .iter()
@@ -160,7 +161,7 @@ impl<P: Pages> PageCache<P> {
 /// A conversation put together from its records' updates, as the store put it together when
 /// they arrived.
 fn assemble(
-    summary: &Summary,
+    summary: &Located,
     updates: &mut HashMap<RecordRef, Update>,
 ) -> Result<Conversation, ReadError> {
     let mut take = |at: RecordRef| {
@@ -213,11 +214,11 @@ fn assemble(
 /// How many conversations a batch reads back: each page a batch needs is read once for it, so
 /// larger batches read pages again less often (half a million Mindo messages: a few thousand
 /// page reads); small enough to hold a batch whole and give the page its turn between batches.
-const BATCH: usize = 1000;
+const BATCH: usize = 2000;
 
 /// An export kept as summaries, as a source of whole conversations for its files.
 pub struct StoredSource<'a, P> {
-    summaries: &'a [Summary],
+    summaries: Vec<Located>,
     contents: &'a Contents,
     warnings: &'a [Warning],
     cache: PageCache<P>,
@@ -225,8 +226,9 @@ pub struct StoredSource<'a, P> {
 }
 
 impl<'a, P: Pages> StoredSource<'a, P> {
+    /// `summaries`: where the conversations the files hold are (`Located::all`).
     pub fn new(
-        summaries: &'a [Summary],
+        summaries: Vec<Located>,
         contents: &'a Contents,
         warnings: &'a [Warning],
         pages: P,
@@ -250,7 +252,7 @@ impl<P: Pages> Source for StoredSource<'_, P> {
         span(
             self.summaries
                 .iter()
-                .filter_map(Summary::date)
+                .filter_map(|summary| summary.date)
                 .map(|at| at.date_naive()),
         )
     }

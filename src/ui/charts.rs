@@ -16,14 +16,8 @@ const HEIGHT: f64 = 140.0;
 pub fn SummaryPanel(ui: Ui) -> impl IntoView {
     let summary = Memo::new(move |_| {
         let shown = ui.shown_days();
-        ui.with_export(|e| {
-            if shown.is_set() {
-                summarise(&shown.apply(e.store.conversations()))
-            } else {
-                summarise(e.store.conversations())
-            }
-        })
-        .unwrap_or_default()
+        ui.with_export(|e| summarise(shown.apply(e.store.conversations())))
+            .unwrap_or_default()
     });
     let status_title = move || {
         ui.with_export(|e| e.vendor().spec().status_title)

@@ -13,6 +13,7 @@ use crate::export::source::ReadError;
 use crate::export::Table;
 use crate::format;
 use crate::store::readback::StoredSource;
+use crate::store::Located;
 use crate::view_state::ViewState;
 
 /// What a download button makes.
@@ -41,17 +42,13 @@ async fn build(ui: Ui, kind: Kind) -> Option<Result<ExportFile, ReadError>> {
     let view = ui.view.get_untracked();
     let options = view.csv_options();
     let shown = untrack(|| ui.shown_days());
-    // A copy of the summaries: the export may go on running while the file is written.
-    let (query, summaries, contents, warnings, missing, kept) = ui.session.with_value(|s| {
+    // Where the records are, taken now: the export may go on running while the file is written.
+    let (query, located, contents, warnings, missing, kept) = ui.session.with_value(|s| {
         let s = s.as_ref()?;
         let export = s.before_update.as_ref().unwrap_or(&s.export).borrow();
         Some((
             export.query.clone(),
-            if shown.is_set() {
-                shown.apply(export.store.conversations())
-            } else {
-                export.store.conversations().to_vec()
-            },
+            Located::all(shown.apply(export.store.conversations())),
             export.store.contents.clone(),
             export.store.warnings.clone(),
             export.missing(),
@@ -60,7 +57,7 @@ async fn build(ui: Ui, kind: Kind) -> Option<Result<ExportFile, ReadError>> {
     })?;
     let mut files = Files {
         query: &query,
-        source: StoredSource::new(&summaries, &contents, &warnings, kept),
+        source: StoredSource::new(located, &contents, &warnings, kept),
         options: &options,
         columns: &view.columns,
         exported_at: BrowserClock.wall(),

@@ -27,7 +27,7 @@ use conversation_export::export::csv::CsvOptions;
 use conversation_export::model::{Conversation, Timestamp, Warning};
 use conversation_export::secret::ApiKey;
 use conversation_export::store::readback::{LinePages, StoredSource};
-use conversation_export::store::{Keep, Summary};
+use conversation_export::store::{Keep, Located, Summary};
 use conversation_export::transport::sim::SimTransport;
 use conversation_export::vendors::paging::map_records;
 use conversation_export::vendors::{plan, ExportQuery, MapContext, Task, Update, VendorId};
@@ -309,7 +309,7 @@ pub fn stored_files(
     let mut files = Files {
         query: &export.query,
         source: StoredSource::new(
-            export.store.conversations(),
+            Located::all(export.store.conversations()),
             &export.store.contents,
             &export.store.warnings,
             LinePages { lines },

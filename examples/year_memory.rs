@@ -1,0 +1,169 @@
+//! Where a year in a tab spends memory, on the host: a Mindo export kept as summaries (as the
+//! browser keeps it), then its messages CSV read back from the journal.
+//! `cargo run --release --example year_memory -- 217000` (conversations; about five messages each).
+//!
+//! A counting allocator tracks live heap bytes. The journal's lines live in memory here (the
+//! browser keeps them in IndexedDB), so their bytes are subtracted from every figure.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use conversation_export::engine::{Export, Settings};
+use conversation_export::export::bundle::Files;
+use conversation_export::export::csv::CsvOptions;
+use conversation_export::export::files::DataFile;
+use conversation_export::export::source::ReadError;
+use conversation_export::export::Table;
+use conversation_export::journal::{EntryRef, MemoryJournal};
+use conversation_export::store::readback::{LinePages, Pages, StoredPage, StoredSource};
+use conversation_export::store::{Located, MessageRef, Summary};
+use conversation_export::vendors::VendorId;
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The journal's lines, counting the pages read back.
+struct CountedPages<'a> {
+    lines: LinePages<'a>,
+    reads: &'a std::cell::Cell<usize>,
+}
+
+impl Pages for CountedPages<'_> {
+    async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
+        self.reads.set(self.reads.get() + 1);
+        self.lines.read(entry).await
+    }
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+fn main() {
+    let conversations: usize = std::env::args()
+        .nth(1)
+        .map(|n| n.parse().expect("a number of conversations"))
+        .unwrap_or(22_000);
+    let world = support::world(conversations);
+    world.mindo(); // generated before anything is measured
+    let query = support::query(VendorId::Mindo, support::MINDO_90_DAYS);
+    let journal = MemoryJournal::default();
+    journal.lines.borrow_mut().push(
+        EntryRef::Started {
+            query: &query,
+            settings: &Settings::default(),
+        }
+        .to_line(),
+    );
+    let journal_bytes = || -> usize { journal.lines.borrow().iter().map(String::capacity).sum() };
+
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    let export = RefCell::new(Export::<Summary>::new(query, Settings::default()));
+    export.borrow_mut().set_journal(Box::new(journal.clone()));
+    support::drive(
+        &export,
+        &support::transport(&world),
+        &support::key(VendorId::Mindo),
+    );
+    let export = export.into_inner();
+    let kept = LIVE.load(Ordering::Relaxed) - before - journal_bytes();
+    let export_peak = PEAK.load(Ordering::Relaxed) - before - journal_bytes();
+    let summaries = export.store.conversations();
+    let messages: usize = summaries.iter().map(|s| s.parts.len()).sum();
+    println!(
+        "{} conversations, {messages} messages, exported in {:.1} s",
+        summaries.len(),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "kept after the export: {} ({:.0} bytes a message); peak while exporting: {}",
+        mb(kept),
+        kept as f64 / messages as f64,
+        mb(export_peak)
+    );
+    let search: usize = summaries.iter().map(|s| s.search_text.capacity()).sum();
+    let parts: usize = summaries
+        .iter()
+        .map(|s| s.parts.capacity() * std::mem::size_of::<MessageRef>())
+        .sum();
+    let text = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+    let strings: usize = summaries
+        .iter()
+        .map(|s| {
+            s.id.capacity()
+                + text(&s.title)
+                + text(&s.status)
+                + text(&s.channel)
+                + text(&s.contact)
+                + text(&s.first_words)
+                + s.tags.iter().map(String::capacity).sum::<usize>()
+        })
+        .sum();
+    println!(
+        "of which: summaries {} in their vector ({} bytes each), search text {}, message places {}, other text {}",
+        mb(std::mem::size_of_val(summaries)),
+        std::mem::size_of::<Summary>(),
+        mb(search),
+        mb(parts),
+        mb(strings)
+    );
+
+    let lines = journal.lines.borrow();
+    let at_rest = LIVE.load(Ordering::Relaxed);
+    PEAK.store(at_rest, Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    let reads = std::cell::Cell::new(0);
+    let mut files = Files {
+        query: &export.query,
+        source: StoredSource::new(
+            Located::all(summaries),
+            &export.store.contents,
+            &export.store.warnings,
+            CountedPages {
+                lines: LinePages { lines: &lines },
+                reads: &reads,
+            },
+        ),
+        options: &CsvOptions::default(),
+        columns: &Default::default(),
+        exported_at: "2026-07-01T12:00:00Z".parse().expect("a time"),
+        missing: &[],
+        shown: Default::default(),
+    };
+    let file =
+        futures_executor::block_on(files.file(DataFile::Csv(Table::Messages))).expect("written");
+    let csv = file.bytes.len();
+    let readback_peak = PEAK.load(Ordering::Relaxed) - at_rest;
+    println!(
+        "messages CSV {} in {:.1} s, {} page reads of {} pages; read-back peak on top of the export, the CSV included: {}",
+        mb(csv),
+        started.elapsed().as_secs_f64(),
+        reads.get(),
+        lines.len() - 1,
+        mb(readback_peak)
+    );
+}
