@@ -7,37 +7,12 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "common/counting.rs"]
+mod counting;
 
 use conversation_export::export::csv::CsvOptions;
 use conversation_export::export::Table;
 use conversation_export::vendors::VendorId;
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn mb(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-}
 
 fn main() {
     // Mindo exports messages: about 5 per conversation, over 90 days in three windows.
@@ -59,8 +34,7 @@ fn main() {
     let messages = Table::Messages.rows(conversations);
 
     for (label, for_spreadsheet) in [("spreadsheet", true), ("database", false)] {
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
+        let before = counting::restart_peak();
         let file = Table::Messages.write(
             conversations,
             &CsvOptions {
@@ -68,18 +42,18 @@ fn main() {
                 ..CsvOptions::default()
             },
         );
-        let peak = PEAK.load(Ordering::Relaxed);
+        let peak = counting::peak();
         let csv = file.bytes.len();
         println!(
             "messages.csv for a {label}: {} messages, CSV {}; model in memory {} ({:.1}x the CSV); \
              exporter's peak on top of the model {} ({:.2}x the CSV); peak of everything {} ({:.1}x the CSV)",
             messages,
-            mb(csv),
-            mb(before),
+            counting::mb(csv),
+            counting::mb(before),
             before as f64 / csv as f64,
-            mb(peak - before),
+            counting::mb(peak - before),
             (peak - before) as f64 / csv as f64,
-            mb(peak),
+            counting::mb(peak),
             peak as f64 / csv as f64,
         );
     }

@@ -8,9 +8,10 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
+#[path = "common/counting.rs"]
+mod counting;
+
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use conversation_export::engine::{Export, Settings};
 use conversation_export::export::bundle::Files;
@@ -23,27 +24,6 @@ use conversation_export::store::readback::{LinePages, Pages, StoredPage, StoredS
 use conversation_export::store::{Located, MessageRef, Summary};
 use conversation_export::vendors::VendorId;
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
 /// The journal's lines, counting the pages read back.
 struct CountedPages<'a> {
     lines: LinePages<'a>,
@@ -55,10 +35,6 @@ impl Pages for CountedPages<'_> {
         self.reads.set(self.reads.get() + 1);
         self.lines.read(entry).await
     }
-}
-
-fn mb(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
 fn main() {
@@ -79,8 +55,7 @@ fn main() {
     );
     let journal_bytes = || -> usize { journal.lines.borrow().iter().map(String::capacity).sum() };
 
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let before = counting::restart_peak();
     let started = std::time::Instant::now();
     let export = RefCell::new(Export::<Summary>::new(query, Settings::default()));
     export.borrow_mut().set_journal(Box::new(journal.clone()));
@@ -90,8 +65,8 @@ fn main() {
         &support::key(VendorId::Mindo),
     );
     let export = export.into_inner();
-    let kept = LIVE.load(Ordering::Relaxed) - before - journal_bytes();
-    let export_peak = PEAK.load(Ordering::Relaxed) - before - journal_bytes();
+    let kept = counting::live() - before - journal_bytes();
+    let export_peak = counting::peak() - before - journal_bytes();
     let summaries = export.store.conversations();
     let messages: usize = summaries.iter().map(|s| s.parts.len()).sum();
     println!(
@@ -101,16 +76,16 @@ fn main() {
     );
     println!(
         "kept after the export: {} ({:.0} bytes a message); peak while exporting: {}",
-        mb(kept),
+        counting::mb(kept),
         kept as f64 / messages as f64,
-        mb(export_peak)
+        counting::mb(export_peak)
     );
     let search: usize = summaries.iter().map(|s| s.search_text.capacity()).sum();
     let parts: usize = summaries
         .iter()
         .map(|s| s.parts.capacity() * std::mem::size_of::<MessageRef>())
         .sum();
-    let text = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+    let text = |s: &Option<Box<str>>| s.as_ref().map_or(0, |text| text.len());
     let strings: usize = summaries
         .iter()
         .map(|s| {
@@ -125,16 +100,15 @@ fn main() {
         .sum();
     println!(
         "of which: summaries {} in their vector ({} bytes each), search text {}, message places {}, other text {}",
-        mb(std::mem::size_of_val(summaries)),
+        counting::mb(std::mem::size_of_val(summaries)),
         std::mem::size_of::<Summary>(),
-        mb(search),
-        mb(parts),
-        mb(strings)
+        counting::mb(search),
+        counting::mb(parts),
+        counting::mb(strings)
     );
 
     let lines = journal.lines.borrow();
-    let at_rest = LIVE.load(Ordering::Relaxed);
-    PEAK.store(at_rest, Ordering::Relaxed);
+    let at_rest = counting::restart_peak();
     let started = std::time::Instant::now();
     let reads = std::cell::Cell::new(0);
     let mut files = Files {
@@ -157,13 +131,13 @@ fn main() {
     let file =
         futures_executor::block_on(files.file(DataFile::Csv(Table::Messages))).expect("written");
     let csv = file.bytes.len();
-    let readback_peak = PEAK.load(Ordering::Relaxed) - at_rest;
+    let readback_peak = counting::peak() - at_rest;
     println!(
         "messages CSV {} in {:.1} s, {} page reads of {} pages; read-back peak on top of the export, the CSV included: {}",
-        mb(csv),
+        counting::mb(csv),
         started.elapsed().as_secs_f64(),
         reads.get(),
         lines.len() - 1,
-        mb(readback_peak)
+        counting::mb(readback_peak)
     );
 }

@@ -92,11 +92,11 @@ pub fn select(conversations: &[Summary], query: &PreviewQuery) -> Vec<usize> {
             query
                 .status
                 .as_ref()
-                .is_none_or(|s| c.status.as_ref() == Some(s))
+                .is_none_or(|s| c.status.as_deref() == Some(s.as_str()))
                 && query
                     .channel
                     .as_ref()
-                    .is_none_or(|s| c.channel.as_ref() == Some(s))
+                    .is_none_or(|s| c.channel.as_deref() == Some(s.as_str()))
                 && query.tag.as_ref().is_none_or(|t| c.tags.contains(t))
                 && query.shown.keeps(c.date())
                 && (needle.is_empty() || matches_search(c, &needle))

@@ -23,8 +23,11 @@ pub struct Summary {
 /// The most days the daily chart shows: beyond that, the last ones.
 pub const MAX_DAYS: usize = 120;
 
-fn counted(map: BTreeMap<String, usize>) -> Vec<(String, usize)> {
-    let mut pairs: Vec<(String, usize)> = map.into_iter().collect();
+fn counted(map: BTreeMap<&str, usize>) -> Vec<(String, usize)> {
+    let mut pairs: Vec<(String, usize)> = map
+        .into_iter()
+        .map(|(value, count)| (value.to_string(), count))
+        .collect();
     pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     pairs
 }
@@ -62,15 +65,10 @@ pub fn summarise<'a>(conversations: impl IntoIterator<Item = &'a Kept>) -> Summa
             *days.entry(at.date_naive()).or_default() += 1;
         }
         *statuses
-            .entry(
-                conversation
-                    .status
-                    .clone()
-                    .unwrap_or_else(|| "(none)".into()),
-            )
+            .entry(conversation.status.as_deref().unwrap_or("(none)"))
             .or_default() += 1;
-        if let Some(channel) = &conversation.channel {
-            *channels.entry(channel.clone()).or_default() += 1;
+        if let Some(channel) = conversation.channel.as_deref() {
+            *channels.entry(channel).or_default() += 1;
         }
     }
     let mut per_day = Vec::new();

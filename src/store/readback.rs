@@ -237,7 +237,7 @@ impl<'a, P: Pages> StoredSource<'a, P> {
             summaries,
             contents,
             warnings,
-            cache: PageCache::new(pages, 4),
+            cache: PageCache::new(pages, 2),
             next: 0,
         }
     }

@@ -35,18 +35,18 @@ pub struct Summary {
     pub inline_messages: u32,
     /// Messages in records of their own, in transcript order.
     pub parts: Vec<MessageRef>,
-    pub title: Option<String>,
-    pub status: Option<String>,
-    pub channel: Option<String>,
+    pub title: Option<Box<str>>,
+    pub status: Option<Box<str>>,
+    pub channel: Option<Box<str>>,
     pub started_at: Option<Timestamp>,
     pub last_message_at: Option<Timestamp>,
     pub tags: Vec<String>,
     /// Name, email, phone and id of the customer, for search.
-    pub contact: Option<String>,
+    pub contact: Option<Box<str>>,
     pub handed_to_human: Option<bool>,
     pub has_cart: Option<bool>,
     /// The start of the first message, or of the last one the vendor shows.
-    pub first_words: Option<String>,
+    pub first_words: Option<Box<str>>,
     /// Every message's text in lower case, a line each: what the preview's search looks
     /// through (about the size of the texts themselves; the rest of a message stays in storage).
     pub search_text: String,
@@ -96,21 +96,20 @@ impl Summary {
                     .last_message_preview
                     .as_deref()
                     .and_then(words_of)
-            })
-            .map(String::from);
+            });
         Summary {
             id: conversation.id.clone(),
             vendor: conversation.vendor,
             record,
             inline_messages: conversation.messages.len() as u32,
             parts: Vec::new(),
-            title: conversation.title.clone(),
-            status: conversation.status.clone(),
-            channel: conversation.channel.clone(),
+            title: conversation.title.as_deref().map(Box::from),
+            status: conversation.status.as_deref().map(Box::from),
+            channel: conversation.channel.as_deref().map(Box::from),
             started_at: conversation.started_at,
             last_message_at: conversation.last_message_at,
             tags: conversation.tags.clone(),
-            contact: contact.filter(|c| !c.is_empty()),
+            contact: contact.filter(|c| !c.is_empty()).map(Box::from),
             handed_to_human: conversation.handed_to_human,
             has_cart: conversation.has_cart,
             first_words,
@@ -179,7 +178,7 @@ impl Keep for Summary {
         add_search_text(&mut self.search_text, &part.text);
         if position == 0 {
             if let Some(words) = part.words {
-                self.first_words = Some(words.into());
+                self.first_words = Some(words);
             }
         }
         reserve_gently(&mut self.parts, 1);
@@ -199,7 +198,7 @@ impl Keep for Summary {
         add_search_text(&mut self.search_text, &part.text);
         if slot == 0 {
             if let Some(words) = part.words {
-                self.first_words = Some(words.into());
+                self.first_words = Some(words);
             }
         }
         reserve_gently(&mut self.parts, 1);
