@@ -44,7 +44,7 @@ async function startSim(args) {
 }
 
 /** Samples WebAssembly memory and the JS heap (with array buffers, where finished CSV chunks go)
- * every `everyMs` until stopped: peaks in bytes. */
+ * every `everyMs` until stopped: peaks in bytes. `stop.sofar()` gives the peaks up to now. */
 export function sampleMemory(page, everyMs = 200) {
   const client = page.context().newCDPSession(page);
   let wasm = 0;
@@ -63,11 +63,13 @@ export function sampleMemory(page, everyMs = 200) {
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();
-  return async () => {
+  const stop = async () => {
     running = false;
     await loop;
     return { wasm, heap };
   };
+  stop.sofar = () => ({ wasm, heap });
+  return stop;
 }
 
 async function counters(page) {
@@ -92,6 +94,7 @@ export async function mindoAtScale(newPage, conversations, latency) {
     const exportMs = Date.now() - started;
     if (!headline.startsWith('Done')) throw new Error(`mindo ${conversations}: ${headline}`);
     const { messages } = await counters(page);
+    const exportPeaks = stop.sofar();
     const csvStarted = Date.now();
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 3_600_000 }), page.getByRole('button', { name: 'Messages CSV', exact: true }).click()]);
     const path = await download.path();
@@ -99,7 +102,7 @@ export async function mindoAtScale(newPage, conversations, latency) {
     const csv = statSync(path).size;
     const peaks = await stop();
     await page.context().close();
-    return { conversations, messages, exportMs, csvMs, csv, peaks };
+    return { conversations, messages, exportMs, csvMs, csv, peaks, exportPeaks };
   } finally {
     sim.kill();
   }
