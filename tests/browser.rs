@@ -217,3 +217,61 @@ async fn export_buffers_keep_one_chunk_in_webassembly_and_blob_the_rest() {
     let buffer = JsFuture::from(blob.array_buffer()).await.unwrap();
     assert_eq!(js_sys::Uint8Array::new(&buffer).to_vec(), data);
 }
+
+/// Puts `line` as entry `entry` of `export` the way versions before entries were bytes did: a
+/// string.
+async fn put_string_entry(export: &str, entry: u32, line: &str) {
+    let put = js_sys::Function::new_with_args(
+        "exportId, entry, line",
+        "return new Promise((resolve, reject) => {
+            const open = indexedDB.open('conversation-export');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const transaction = open.result.transaction('entries', 'readwrite');
+                transaction.objectStore('entries').put(line, [exportId, entry]);
+                transaction.oncomplete = () => { open.result.close(); resolve(); };
+                transaction.onerror = () => reject(transaction.error);
+            };
+        });",
+    );
+    let promise = put
+        .call3(
+            &wasm_bindgen::JsValue::NULL,
+            &export.into(),
+            &entry.into(),
+            &line.into(),
+        )
+        .expect("the put starts");
+    JsFuture::from(js_sys::Promise::from(promise))
+        .await
+        .expect("the string is kept");
+}
+
+#[wasm_bindgen_test]
+async fn journal_entries_read_back_whether_kept_as_bytes_or_as_earlier_versions_kept_them() {
+    use conversation_export::store::browser::Storage;
+
+    let storage = Storage::open().await.expect("IndexedDB opens");
+    let export = "browser-test-entries";
+    let now = r#"{"text":"crème 😀 \u2028 שלום"}"#;
+    storage
+        .append(export, 0, now.to_string())
+        .await
+        .expect("the entry is kept");
+    put_string_entry(export, 1, "an entry of an earlier version").await;
+    assert_eq!(storage.entry(export, 0).await.unwrap(), now);
+    assert_eq!(
+        storage.entry(export, 1).await.unwrap(),
+        "an entry of an earlier version"
+    );
+    let both = storage.entries(export, 0, 10).await.unwrap();
+    assert_eq!(
+        both,
+        vec![
+            (0, now.to_string()),
+            (1, "an entry of an earlier version".to_string())
+        ]
+    );
+    storage.delete(export).await.unwrap();
+    assert!(storage.entries(export, 0, 10).await.unwrap().is_empty());
+}

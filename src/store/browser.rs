@@ -2,6 +2,11 @@
 //! saved export (`exports`), and its journal, one record per entry (`entries`, keyed by export
 //! and entry number). IndexedDB is in every engine; nothing here needs more.
 //!
+//! An entry is kept as its line's UTF-8 bytes: a Mindo page is megabytes, and as a string it
+//! would take twice its size in the JavaScript heap (any character past Latin-1 makes the
+//! whole string two bytes a character), and be copied into WebAssembly at up to three bytes a
+//! character before shrinking. Entries kept as strings by earlier versions still read.
+//!
 //! Written over web-sys: the app needs five operations (open, put, get, get a range, delete a
 //! range), a promise around a request does them all, and the IndexedDB crates bring several
 //! dependencies to the WebAssembly bundle for the same.
@@ -9,7 +14,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use js_sys::{Array, Promise};
+use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -43,6 +48,19 @@ fn refusal(error: JsValue) -> StorageError {
         detail: format!("{name}: {message}")
             .trim_start_matches(": ")
             .to_string(),
+    }
+}
+
+/// An entry's line as IndexedDB keeps it: its bytes.
+fn stored_line(line: &str) -> Uint8Array {
+    Uint8Array::from(line.as_bytes())
+}
+
+/// An entry's line as read from IndexedDB: bytes, or a string written by an earlier version.
+fn line_of(value: &JsValue) -> Option<String> {
+    match value.dyn_ref::<Uint8Array>() {
+        Some(bytes) => String::from_utf8(bytes.to_vec()).ok(),
+        None => value.as_string(),
     }
 }
 
@@ -264,7 +282,7 @@ impl Storage {
         let started =
             self.store(ENTRIES, IdbTransactionMode::Readwrite)
                 .and_then(|(transaction, store)| {
-                    store.put_with_key(&JsValue::from_str(&line), &entry_key(export, entry))?;
+                    store.put_with_key(&stored_line(&line), &entry_key(export, entry))?;
                     Ok(committed(&transaction))
                 });
         async move { started.map_err(refusal)?.await.map(drop).map_err(refusal) }
@@ -297,7 +315,7 @@ impl Storage {
             .zip(values.iter())
             .filter_map(|(key, value)| {
                 let number = Array::from(&key).get(1).as_f64()? as u32;
-                Some((number, value.as_string()?))
+                Some((number, line_of(&value)?))
             })
             .collect())
     }
@@ -330,9 +348,7 @@ impl Storage {
         let value = settled(&request)
             .await
             .map_err(|e| ReadError(refusal(e).detail))?;
-        value
-            .as_string()
-            .ok_or_else(|| ReadError(format!("entry {entry} is missing")))
+        line_of(&value).ok_or_else(|| ReadError(format!("entry {entry} is missing")))
     }
 }
 
