@@ -213,8 +213,8 @@ impl<K: Keep> Store<K> {
                 x.cmp(&y)
             }
         });
-        self.conversations = reorder(std::mem::take(&mut self.conversations), &at, 0);
-        self.seen = reorder(std::mem::take(&mut self.seen), &at, 0);
+        self.conversations = in_order(taken(self.conversations.drain(..)), &at, 0).collect();
+        self.seen = in_order(taken(self.seen.drain(..)), &at, 0).collect();
         let segment = self.segment;
         self.keys = (0..self.conversations.len() as u32)
             .map(|position| (segment, 0, 0, position))
@@ -247,10 +247,11 @@ impl<K: Keep> Store<K> {
         };
         let mut order: Vec<usize> = (start..self.keys.len()).collect();
         order.sort_by_key(|&at| self.keys[at]);
-        let displaced = self.conversations.split_off(start);
-        self.conversations.extend(reorder(displaced, &order, start));
-        let displaced = self.seen.split_off(start);
-        self.seen.extend(reorder(displaced, &order, start));
+        let displaced = taken(self.conversations.drain(start..));
+        self.conversations
+            .extend(in_order(displaced, &order, start));
+        let displaced = taken(self.seen.drain(start..));
+        self.seen.extend(in_order(displaced, &order, start));
         let keys: Vec<OrderKey> = order.iter().map(|&at| self.keys[at]).collect();
         self.keys.truncate(start);
         self.keys.extend(keys);
@@ -322,13 +323,20 @@ impl<K: Keep> Store<K> {
     }
 }
 
-/// `items` (which start at `start` in their vector) in the order `order` names them.
-fn reorder<T>(items: Vec<T>, order: &[usize], start: usize) -> Vec<T> {
-    let mut taken: Vec<Option<T>> = items.into_iter().map(Some).collect();
+/// Items taken out of their vector, each to be moved once.
+fn taken<T>(items: impl Iterator<Item = T>) -> Vec<Option<T>> {
+    items.map(Some).collect()
+}
+
+/// `taken` (which started at `start` in their vector) in the order `order` names them.
+fn in_order<'a, T: 'a>(
+    mut taken: Vec<Option<T>>,
+    order: &'a [usize],
+    start: usize,
+) -> impl Iterator<Item = T> + 'a {
     order
         .iter()
-        .map(|&at| taken[at - start].take().expect("each item is moved once"))
-        .collect()
+        .map(move |&at| taken[at - start].take().expect("each item is moved once"))
 }
 
 #[cfg(test)]
