@@ -212,8 +212,10 @@ fn assemble(
 }
 
 /// How many conversations a batch reads back: each page a batch needs is read once for it, so
-/// larger batches read pages again less often (half a million Mindo messages: a few thousand
-/// page reads); small enough to hold a batch whole and give the page its turn between batches.
+/// larger batches read pages again less often; small enough to hold a batch whole and give the
+/// page its turn between batches. Measured on the host (`examples/year_memory`), 542,240 Mindo
+/// messages in 55 pages: 898 page reads by 1,000 conversations, 493 by 2,000, 272 by 4,000,
+/// each thousand more holding some 10 MB more at the peak.
 const BATCH: usize = 2000;
 
 /// An export kept as summaries, as a source of whole conversations for its files.
