@@ -74,22 +74,22 @@ fn promise() -> (Promise, js_sys::Function, js_sys::Function) {
 
 type Handler = Closure<dyn FnMut(web_sys::Event)>;
 
-/// What can drop the handlers set on it.
+/// What settles or fails, with a handler for each (`None` removes them).
 trait Handled {
-    fn clear(&self);
+    fn set(&self, settled: Option<&js_sys::Function>, failed: Option<&js_sys::Function>);
 }
 
 impl Handled for IdbRequest {
-    fn clear(&self) {
-        self.set_onsuccess(None);
-        self.set_onerror(None);
+    fn set(&self, settled: Option<&js_sys::Function>, failed: Option<&js_sys::Function>) {
+        self.set_onsuccess(settled);
+        self.set_onerror(failed);
     }
 }
 
 impl Handled for IdbTransaction {
-    fn clear(&self) {
-        self.set_oncomplete(None);
-        self.set_onabort(None);
+    fn set(&self, settled: Option<&js_sys::Function>, failed: Option<&js_sys::Function>) {
+        self.set_oncomplete(settled);
+        self.set_onabort(failed);
     }
 }
 
@@ -103,9 +103,33 @@ struct Handlers<T: Handled> {
     _handlers: (Handler, Handler),
 }
 
+impl<T: Handled> Handlers<T> {
+    /// Sets both handlers on `target`, for as long as these live.
+    fn on(target: T, settled: Handler, failed: Handler) -> Self {
+        target.set(
+            Some(settled.as_ref().unchecked_ref()),
+            Some(failed.as_ref().unchecked_ref()),
+        );
+        Handlers {
+            target,
+            _handlers: (settled, failed),
+        }
+    }
+
+    /// `promise` (which the handlers settle), freeing them once it has settled or is dropped.
+    fn until(self, promise: Promise) -> impl Future<Output = Result<JsValue, JsValue>> {
+        let settled = JsFuture::from(promise);
+        async move {
+            let result = settled.await;
+            drop(self);
+            result
+        }
+    }
+}
+
 impl<T: Handled> Drop for Handlers<T> {
     fn drop(&mut self) {
-        self.target.clear();
+        self.target.set(None, None);
     }
 }
 
@@ -131,18 +155,7 @@ fn settled(request: &IdbRequest) -> impl Future<Output = Result<JsValue, JsValue
             .unwrap_or(JsValue::UNDEFINED);
         let _ = reject.call1(&JsValue::NULL, &error);
     });
-    request.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
-    request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let handlers = Handlers {
-        target: request.clone(),
-        _handlers: (on_success, on_error),
-    };
-    let settled = JsFuture::from(promise);
-    async move {
-        let result = settled.await;
-        drop(handlers);
-        result
-    }
+    Handlers::on(request.clone(), on_success, on_error).until(promise)
 }
 
 /// Resolves once a transaction is kept (complete), or rejects when it aborted (a full quota
@@ -161,18 +174,7 @@ fn committed(transaction: &IdbTransaction) -> impl Future<Output = Result<JsValu
             .unwrap_or(JsValue::UNDEFINED);
         let _ = reject.call1(&JsValue::NULL, &error);
     });
-    transaction.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
-    transaction.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
-    let handlers = Handlers {
-        target: transaction.clone(),
-        _handlers: (on_complete, on_abort),
-    };
-    let settled = JsFuture::from(promise);
-    async move {
-        let result = settled.await;
-        drop(handlers);
-        result
-    }
+    Handlers::on(transaction.clone(), on_complete, on_abort).until(promise)
 }
 
 fn entry_key(export: &str, entry: u32) -> JsValue {
