@@ -17,25 +17,11 @@ use conversation_export::engine::{Export, Settings};
 use conversation_export::export::bundle::Files;
 use conversation_export::export::csv::CsvOptions;
 use conversation_export::export::files::DataFile;
-use conversation_export::export::source::ReadError;
 use conversation_export::export::Table;
 use conversation_export::journal::{EntryRef, MemoryJournal};
-use conversation_export::store::readback::{LinePages, Pages, StoredPage, StoredSource};
+use conversation_export::store::readback::{LinePages, StoredSource};
 use conversation_export::store::{Located, MessageRef, Summary};
 use conversation_export::vendors::VendorId;
-
-/// The journal's lines, counting the pages read back.
-struct CountedPages<'a> {
-    lines: LinePages<'a>,
-    reads: &'a std::cell::Cell<usize>,
-}
-
-impl Pages for CountedPages<'_> {
-    async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
-        self.reads.set(self.reads.get() + 1);
-        self.lines.read(entry).await
-    }
-}
 
 fn main() {
     let conversations: usize = std::env::args()
@@ -110,16 +96,16 @@ fn main() {
     let lines = journal.lines.borrow();
     let at_rest = counting::restart_peak();
     let started = std::time::Instant::now();
-    let reads = std::cell::Cell::new(0);
+    let reads = std::rc::Rc::new(std::cell::Cell::new(0));
     let mut files = Files {
         query: &export.query,
         source: StoredSource::new(
             Located::all(summaries),
             &export.store.contents,
             &export.store.warnings,
-            CountedPages {
+            support::CountedPages {
                 lines: LinePages { lines: &lines },
-                reads: &reads,
+                reads: reads.clone(),
             },
         ),
         options: &CsvOptions::default(),

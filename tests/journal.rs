@@ -364,25 +364,6 @@ fn an_export_resumed_from_its_pending_requests_alone_fetches_the_rest() {
     }
 }
 
-/// A journal's pages, counting the reads.
-struct CountedPages<'a> {
-    lines: conversation_export::store::readback::LinePages<'a>,
-    reads: Rc<std::cell::Cell<usize>>,
-}
-
-impl conversation_export::store::readback::Pages for CountedPages<'_> {
-    async fn read(
-        &mut self,
-        entry: u32,
-    ) -> Result<
-        conversation_export::store::readback::StoredPage,
-        conversation_export::export::source::ReadError,
-    > {
-        self.reads.set(self.reads.get() + 1);
-        self.lines.read(entry).await
-    }
-}
-
 #[test]
 fn writing_a_file_from_storage_reads_each_page_about_once() {
     // Reading a page back costs a storage request and parsing hundreds of records: a file

@@ -2,26 +2,19 @@
 // --link` from the page's own link. Every file in the two zips holds the same bytes (the
 // manifest apart, which says when). Needs target/debug/conversation-export (built by the test
 // command before these run).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { launch, openPage, fetchVendor, waitForEnd, download, readZip, resetSim, VENDORS } from './helpers.mjs';
+import { pagesOfOneBrowser, fetchVendor, waitForEnd, download, readZip, resetSim, VENDORS } from './helpers.mjs';
 
 const CLI = new URL('../../target/debug/conversation-export', import.meta.url).pathname;
 const run = promisify(execFile);
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await resetSim();
-  await browser?.close();
-});
+const newPage = pagesOfOneBrowser();
 
 const VIEWS = {
   humind: { 'Started on or after': '2026-05-01', 'Handled by': 'ai_active' },
@@ -31,7 +24,7 @@ const VIEWS = {
 for (const [vendor, filters] of Object.entries(VIEWS)) {
   test(`${vendor}: the command line, given the page's link, writes the very files the browser downloads`, async () => {
     await resetSim();
-    const page = await openPage(browser);
+    const page = await newPage();
     await fetchVendor(page, vendor, { filters });
     assert.match(await waitForEnd(page, 120_000), /^Done/);
     const inBrowser = readZip((await download(page, 'Download all (.zip)')).bytes);

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { before, after } from 'node:test';
 const require = createRequire(import.meta.url);
 // Shared helpers for the end-to-end tests: a headless Chromium driven by playwright-core, the
 // simulator's ground truth, and a strict RFC 4180 CSV reader to check downloaded files.
@@ -103,6 +104,21 @@ export async function launch() {
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_FLAGS,
   });
+}
+
+/** One browser for the test file that calls this: launched before its tests; after them the
+ * simulator is reset and the browser closed. Returns how to open a page in it (`openPage`'s
+ * options). */
+export function pagesOfOneBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await resetSim();
+    await browser?.close();
+  });
+  return (options) => openPage(browser, options);
 }
 
 /** What the app calls a Humind conversation (simulator ground truth): its title, or (empty or

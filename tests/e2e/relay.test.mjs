@@ -3,22 +3,15 @@
 // the four cases apart; through the relay the same export equals the ground truth, a 429's
 // Retry-After is still obeyed, Mindo's rows still arrive as a stream, and the relay's log never
 // holds the key.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openPage, fillVendor, fetchVendor, waitForEnd, counter, download, parseCsv, simJson, resetSim, setFaults, setAddress, SIM_URL, VENDORS, APP_URL } from './helpers.mjs';
+import { pagesOfOneBrowser, fillVendor, fetchVendor, waitForEnd, counter, download, parseCsv, simJson, resetSim, setFaults, setAddress, SIM_URL, VENDORS, APP_URL } from './helpers.mjs';
 
 const RELAY_URL = process.env.RELAY_URL ?? 'http://127.0.0.1:18790';
 const RELAY_LOG = process.env.RELAY_LOG ?? 'target/relay.log';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await resetSim();
-  await browser?.close();
-});
+const newPage = pagesOfOneBrowser();
 
 const latency = (ms) => fetch(`${SIM_URL}/_sim/latency?ms=${ms}`, { method: 'POST' });
 const testConnection = async (page) => {
@@ -31,7 +24,7 @@ const testConnection = async (page) => {
 test('a vendor that refuses web pages: the export says so and offers the relay, with the command and the address to type', async () => {
   await resetSim();
   await setFaults('every=1&fault=nocors');
-  const page = await openPage(browser);
+  const page = await newPage();
   await fetchVendor(page, 'humind');
   assert.match(await waitForEnd(page), /could not start|stopped/);
   const offer = page.locator('#progress [data-cors-refused]');
@@ -47,7 +40,7 @@ test('a vendor that refuses web pages: the export says so and offers the relay, 
 
 test('Test connection tells working, a refused key, refused by CORS and nothing answering apart', async () => {
   await resetSim();
-  const page = await openPage(browser);
+  const page = await newPage();
   await fillVendor(page, 'humind');
   assert.equal(await testConnection(page), 'working');
   const before = (await simJson('/_sim/stats')).requests;
@@ -64,7 +57,7 @@ test('through the relay: the export equals the ground truth, Retry-After is obey
   await resetSim();
   const truth = await simJson('/_sim/dataset/huechat');
   await setFaults('every=1&fault=nocors');
-  const page = await openPage(browser);
+  const page = await newPage();
   await fillVendor(page, 'huechat', { base: `${RELAY_URL}/huechat` });
   assert.equal(await testConnection(page), 'working', 'the relay answers with CORS');
   // The relay calls the simulator from outside a browser: the missing CORS headers do not
@@ -88,7 +81,7 @@ test("through the relay, Mindo's rows arrive as a stream: the first before the l
   await resetSim();
   // Every answer: half the rows, a 3 s pause, the rest.
   await setFaults('every=1&fault=pause');
-  const page = await openPage(browser);
+  const page = await newPage();
   await fetchVendor(page, 'mindo', { base: `${RELAY_URL}/mindo`, filters: { 'Company ID': '42', From: '2026-06-01', 'To (not included)': '2026-06-30' } });
   await page.waitForFunction(() => Number(document.querySelector('[data-counter="messages"]')?.textContent.replace(/[^0-9]/g, '')) > 0, null, { timeout: 2500 });
   assert.match(await page.locator('.headline').textContent(), /^Fetching/, 'rows shown while the answer is still coming');

@@ -1,18 +1,11 @@
 // A key revoked mid-export stops with a plain message, keeps what was fetched, and Resume
 // finishes the job. (Faults, a cancel and Resume, and a rate limit run in every engine:
 // tests/e2e/engines/resilience.test.mjs.)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, fetchVendor, fetchHumind, waitForEnd, counter, download, parseCsv, simJson, resetSim, setFaults, SIM_URL } from './helpers.mjs';
+import { pagesOfOneBrowser, fetchVendor, fetchHumind, waitForEnd, counter, download, parseCsv, simJson, resetSim, setFaults, SIM_URL } from './helpers.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await resetSim();
-  await browser?.close();
-});
+const newPage = pagesOfOneBrowser();
 
 const latency = (ms) => fetch(`${SIM_URL}/_sim/latency?ms=${ms}`, { method: 'POST' });
 
@@ -20,7 +13,7 @@ test('a key revoked mid-export stops with a plain message, keeps the data, and R
   const truth = await simJson('/_sim/dataset/talktohumans');
   await resetSim();
   await setFaults('from=3:revoked');
-  const page = await openPage(browser);
+  const page = await newPage();
   await fetchVendor(page, 'talktohumans');
   assert.match(await waitForEnd(page), /^The export stopped/);
   assert.match(await page.getByRole('alert').textContent(), /TalkToHumans did not accept this API key/);

@@ -1,25 +1,18 @@
 // Delete removes a saved export and every page it kept. The other storage flows (a reload
 // mid-export, a full quota, only what changed for each vendor) run in every engine:
 // tests/e2e/engines/storage.test.mjs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, fetchVendor, waitForEnd, resetSim } from './helpers.mjs';
+import { pagesOfOneBrowser, fetchVendor, waitForEnd, resetSim } from './helpers.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await resetSim();
-  await browser?.close();
-});
+const newPage = pagesOfOneBrowser();
 
 /** The saved export's row in "Saved on this device". */
 const savedRow = (page) => page.locator('li.saved-export').first();
 
 test('Delete removes a saved export from this device', async () => {
   await resetSim();
-  const page = await openPage(browser);
+  const page = await newPage();
   await fetchVendor(page, 'voice-widget');
   assert.match(await waitForEnd(page), /^Done/);
   await page.reload();

@@ -24,9 +24,10 @@ use conversation_export::engine::{run, Export, RunStatus, Settings};
 use conversation_export::error::Problem;
 use conversation_export::export::bundle::{ExportContext, Files};
 use conversation_export::export::csv::CsvOptions;
+use conversation_export::export::source::ReadError;
 use conversation_export::model::{Conversation, Timestamp, Warning};
 use conversation_export::secret::ApiKey;
-use conversation_export::store::readback::{LinePages, StoredSource};
+use conversation_export::store::readback::{LinePages, Pages, StoredPage, StoredSource};
 use conversation_export::store::{Keep, Located, Summary};
 use conversation_export::transport::sim::SimTransport;
 use conversation_export::vendors::paging::map_records;
@@ -354,4 +355,17 @@ pub fn memory_files(
     let zip = context.zip();
     written.push((zip.name, zip.bytes.to_vec()));
     written
+}
+
+/// A journal's pages, counting the reads.
+pub struct CountedPages<'a> {
+    pub lines: LinePages<'a>,
+    pub reads: Rc<std::cell::Cell<usize>>,
+}
+
+impl Pages for CountedPages<'_> {
+    async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
+        self.reads.set(self.reads.get() + 1);
+        self.lines.read(entry).await
+    }
 }
