@@ -5,27 +5,86 @@
 //! type is not an error for the whole record: it becomes a `Warning` and its value is kept in
 //! `extras` under its own name, so nothing the vendor sent is lost.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde_json::{Map, Value};
+use std::fmt;
 
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::raw_object::{kept, RawObject, Text};
 use crate::model::{Extras, Timestamp, Warning};
 
-pub struct Fields<'w> {
-    object: Map<String, Value>,
-    record: String,
-    /// Path prefix for warnings about nested objects, e.g. `messages[2].`.
-    path: String,
-    warnings: &'w mut Vec<Warning>,
-    /// Values that could not be read where expected, and nested leftovers: kept as extras.
-    unreadable: Vec<(String, Value)>,
+/// What warnings name the record by: its place in the response until its id is known.
+enum Record<'a> {
+    Place(&'a dyn fmt::Display),
+    Id(String),
 }
 
-impl<'w> Fields<'w> {
-    pub fn new(object: Map<String, Value>, record: &str, warnings: &'w mut Vec<Warning>) -> Self {
+impl fmt::Display for Record<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Record::Place(place) => place.fmt(f),
+            Record::Id(id) => f.write_str(id),
+        }
+    }
+}
+
+/// Where a nested object sits in its record, for warnings; written out only if one is needed.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Top,
+    Inside(&'a Path<'a>, Segment<'a>),
+}
+
+/// One step into a record: a field (`author`), or an item of a list (`classifications[0]`).
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Field(&'a str),
+    Item(&'a str, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    /// `messages[2].sender.`: each step followed by a dot, nothing at the top.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Top => Ok(()),
+            Path::Inside(outer, segment) => write!(f, "{outer}{segment}."),
+        }
+    }
+}
+
+impl fmt::Display for Segment<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Segment::Field(name) => f.write_str(name),
+            Segment::Item(list, index) => write!(f, "{list}[{index}]"),
+        }
+    }
+}
+
+/// A record's fields, borrowed from its text (`'r`); `'a` is what warnings go to and name.
+pub struct Fields<'r, 'a> {
+    object: RawObject<'r>,
+    record: Record<'a>,
+    /// Where this object sits, for warnings about nested objects.
+    path: Path<'a>,
+    warnings: &'a mut Vec<Warning>,
+    /// Values that could not be read where expected, and nested leftovers: kept as extras.
+    unreadable: Vec<(String, Box<RawValue>)>,
+}
+
+impl<'r, 'a> Fields<'r, 'a> {
+    /// `place` names the record in warnings (it is only written out if one is needed) until
+    /// `set_record` gives its id.
+    pub fn new(
+        object: RawObject<'r>,
+        place: &'a dyn fmt::Display,
+        warnings: &'a mut Vec<Warning>,
+    ) -> Self {
         Fields {
             object,
-            record: record.to_string(),
-            path: String::new(),
+            record: Record::Place(place),
+            path: Path::Top,
             warnings,
             unreadable: Vec::new(),
         }
@@ -36,146 +95,171 @@ impl<'w> Fields<'w> {
     /// as `path.field`, so a nested model without extras of its own still loses nothing.
     pub fn nested<T>(
         &mut self,
-        object: Map<String, Value>,
+        object: RawObject<'r>,
         path: &str,
-        read: impl FnOnce(&mut Fields<'_>) -> T,
+        read: impl FnOnce(&mut Fields<'r, '_>) -> T,
+    ) -> T {
+        self.nested_at(object, Segment::Field(path), read)
+    }
+
+    fn nested_at<T>(
+        &mut self,
+        object: RawObject<'r>,
+        segment: Segment<'_>,
+        read: impl FnOnce(&mut Fields<'r, '_>) -> T,
     ) -> T {
         let mut inner = Fields {
             object,
-            record: self.record.clone(),
-            path: format!("{}{}.", self.path, path),
+            record: Record::Place(&self.record),
+            path: Path::Inside(&self.path, segment),
             warnings: self.warnings,
             unreadable: Vec::new(),
         };
         let value = read(&mut inner);
-        let leftovers: Vec<(String, Value)> =
-            inner.object.into_iter().chain(inner.unreadable).collect();
-        for (key, leftover) in leftovers {
-            self.unreadable.push((format!("{path}.{key}"), leftover));
+        let Fields {
+            object, unreadable, ..
+        } = inner;
+        for (key, leftover) in object {
+            self.unreadable
+                .push((format!("{segment}.{key}"), kept(leftover)));
+        }
+        for (key, leftover) in unreadable {
+            self.unreadable.push((format!("{segment}.{key}"), leftover));
         }
         value
     }
 
     /// Keeps a value that could not be read where it was expected, with a warning.
-    pub fn keep(&mut self, key: &str, value: Value, expected: &str) {
+    pub fn keep(&mut self, key: &str, value: &RawValue, expected: &str) {
         self.warn(key, value, expected);
     }
 
     /// Removes a field that repeats something already known; a different value is kept in
     /// extras, with a warning.
     pub fn expect(&mut self, key: &str, expected: &str) {
-        if let Some(value) = self.take(key) {
-            if value.as_str() != Some(expected) {
+        if let Some(value) = self.raw(key) {
+            if Text::of(value).as_deref() != Some(expected) {
                 self.warn(key, value, &format!("\"{expected}\""));
             }
         }
     }
 
     pub fn set_record(&mut self, record: &str) {
-        self.record = record.to_string();
+        self.record = Record::Id(record.to_string());
     }
 
-    fn warn(&mut self, key: &str, value: Value, expected: &str) {
+    fn warn(&mut self, key: &str, value: &RawValue, expected: &str) {
         self.warnings.push(Warning {
-            record: self.record.clone(),
+            record: self.record.to_string(),
             field: format!("{}{}", self.path, key),
-            problem: format!("expected {expected}, got {}", describe(&value)),
+            problem: format!("expected {expected}, got {}", describe(value)),
         });
-        self.unreadable.push((key.to_string(), value));
+        self.unreadable.push((key.to_string(), kept(value)));
+    }
+
+    /// Removes a field and returns its text; `null` reads as absent.
+    pub fn raw(&mut self, key: &str) -> Option<&'r RawValue> {
+        self.object
+            .remove(key)
+            .filter(|value| value.get() != "null")
     }
 
     /// Removes a field; `null` reads as absent.
     pub fn take(&mut self, key: &str) -> Option<Value> {
-        match self.object.remove(key) {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(value),
-        }
+        let value = self.raw(key)?;
+        Some(serde_json::from_str(value.get()).expect("a raw value is valid JSON"))
     }
 
     /// A string; numbers and booleans are accepted and written as text.
     pub fn string(&mut self, key: &str) -> Option<String> {
-        match self.take(key)? {
-            Value::String(text) => Some(text),
-            Value::Number(number) => Some(number.to_string()),
-            Value::Bool(flag) => Some(flag.to_string()),
-            other => {
-                self.warn(key, other, "text");
+        let value = self.raw(key)?;
+        match value.get().as_bytes()[0] {
+            b'"' => Text::of(value).map(String::from),
+            b't' | b'f' => Some(value.get().to_string()),
+            b'{' | b'[' => {
+                self.warn(key, value, "text");
                 None
             }
+            // A number, written as serde_json writes it (`1E2` as `100.0`).
+            _ => serde_json::from_str::<serde_json::Number>(value.get())
+                .ok()
+                .map(|number| number.to_string()),
         }
     }
 
     /// A list of strings; a single string reads as a list of one.
     pub fn strings(&mut self, key: &str) -> Vec<String> {
-        match self.take(key) {
-            None => Vec::new(),
-            Some(Value::String(text)) => vec![text],
-            Some(Value::Array(items)) if items.iter().all(|item| item.is_string()) => items
+        let Some(value) = self.raw(key) else {
+            return Vec::new();
+        };
+        match serde_json::from_str::<Value>(value.get()) {
+            Ok(Value::String(text)) => vec![text],
+            Ok(Value::Array(items)) if items.iter().all(|item| item.is_string()) => items
                 .into_iter()
                 .filter_map(|item| item.as_str().map(str::to_owned))
                 .collect(),
-            Some(other) => {
-                self.warn(key, other, "a list of text");
+            _ => {
+                self.warn(key, value, "a list of text");
                 Vec::new()
             }
         }
     }
 
     pub fn time(&mut self, key: &str) -> Option<Timestamp> {
-        match self.take(key)? {
-            Value::String(text) => match parse_timestamp(&text) {
-                Some(at) => Some(at),
-                None => {
-                    self.warn(key, Value::String(text), "an ISO 8601 date-time");
-                    None
-                }
-            },
-            other => {
-                self.warn(key, other, "an ISO 8601 date-time");
+        let value = self.raw(key)?;
+        match Text::of(value).and_then(|text| parse_timestamp(&text)) {
+            Some(at) => Some(at),
+            None => {
+                self.warn(key, value, "an ISO 8601 date-time");
                 None
             }
         }
     }
 
     pub fn boolean(&mut self, key: &str) -> Option<bool> {
-        match self.take(key)? {
-            Value::Bool(flag) => Some(flag),
-            other => {
-                self.warn(key, other, "true or false");
+        let value = self.raw(key)?;
+        match value.get() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                self.warn(key, value, "true or false");
                 None
             }
         }
     }
 
     pub fn number(&mut self, key: &str) -> Option<f64> {
-        match self.take(key)? {
-            Value::Number(number) => number.as_f64(),
-            Value::String(text) if text.trim().parse::<f64>().is_ok() => text.trim().parse().ok(),
-            other => {
-                self.warn(key, other, "a number");
+        let value = self.raw(key)?;
+        if let Ok(number) = serde_json::from_str::<serde_json::Number>(value.get()) {
+            return number.as_f64();
+        }
+        match Text::of(value).and_then(|text| text.trim().parse::<f64>().ok()) {
+            Some(number) => Some(number),
+            None => {
+                self.warn(key, value, "a number");
                 None
             }
         }
     }
 
     pub fn count(&mut self, key: &str) -> Option<u64> {
-        match self.take(key)? {
-            Value::Number(number) if number.as_u64().is_some() => number.as_u64(),
-            other => {
-                self.warn(key, other, "a whole number");
+        let value = self.raw(key)?;
+        match serde_json::from_str::<u64>(value.get()) {
+            Ok(count) => Some(count),
+            Err(_) => {
+                self.warn(key, value, "a whole number");
                 None
             }
         }
     }
 
-    pub fn object(&mut self, key: &str) -> Option<Map<String, Value>> {
-        match self.take(key)? {
-            Value::Object(object) => Some(object),
-            other => {
-                self.warn(key, other, "an object");
-                None
-            }
+    pub fn object(&mut self, key: &str) -> Option<RawObject<'r>> {
+        let value = self.raw(key)?;
+        let object = RawObject::of(value);
+        if object.is_none() {
+            self.warn(key, value, "an object");
         }
+        object
     }
 
     /// Each object of the array `key`, read by `read` (given the item's index) as a nested
@@ -183,59 +267,66 @@ impl<'w> Fields<'w> {
     pub fn each<T>(
         &mut self,
         key: &str,
-        mut read: impl FnMut(&mut Fields<'_>, usize) -> T,
+        mut read: impl FnMut(&mut Fields<'r, '_>, usize) -> T,
     ) -> Vec<T> {
         let objects = self.objects(key);
         objects
             .into_iter()
             .enumerate()
             .map(|(index, object)| {
-                self.nested(object, &format!("{key}[{index}]"), |f| read(f, index))
+                self.nested_at(object, Segment::Item(key, index), |f| read(f, index))
             })
             .collect()
     }
 
     /// An array of objects; items that are not objects are kept as warnings.
-    pub fn objects(&mut self, key: &str) -> Vec<Map<String, Value>> {
-        match self.take(key) {
-            None => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut objects = Vec::with_capacity(items.len());
-                let mut strays = Vec::new();
-                for item in items {
-                    match item {
-                        Value::Object(object) => objects.push(object),
-                        other => strays.push(other),
-                    }
-                }
-                if !strays.is_empty() {
-                    self.warn(key, Value::Array(strays), "a list of objects");
-                }
-                objects
+    pub fn objects(&mut self, key: &str) -> Vec<RawObject<'r>> {
+        let Some(value) = self.raw(key) else {
+            return Vec::new();
+        };
+        let items: Vec<&'r RawValue> = match serde_json::from_str(value.get()) {
+            Ok(items) if value.get().starts_with('[') => items,
+            _ => {
+                self.warn(key, value, "a list of objects");
+                return Vec::new();
             }
-            Some(other) => {
-                self.warn(key, other, "a list of objects");
-                Vec::new()
+        };
+        let mut objects = Vec::with_capacity(items.len());
+        let mut strays = Vec::new();
+        for item in items {
+            match RawObject::of(item) {
+                Some(object) => objects.push(object),
+                None => strays.push(item.get()),
             }
         }
+        if !strays.is_empty() {
+            let strays = RawValue::from_string(format!("[{}]", strays.join(",")))
+                .expect("a list of JSON values is JSON");
+            self.warn(key, &strays, "a list of objects");
+        }
+        objects
     }
 
     /// The fields nothing read, plus the ones that could not be read: the record's extras.
-    pub fn into_extras(self) -> Extras {
-        self.object.into_iter().chain(self.unreadable).collect()
+    pub fn into_extras(mut self) -> Extras {
+        self.take_extras()
     }
 
     /// Like `into_extras`, for a reader borrowed by `nested`.
     pub fn take_extras(&mut self) -> Extras {
-        let unreadable = std::mem::take(&mut self.unreadable);
-        std::mem::take(&mut self.object)
-            .into_iter()
-            .chain(unreadable)
-            .collect()
+        let mut extras = Extras::new();
+        for (key, value) in std::mem::take(&mut self.object) {
+            extras.insert_raw(key.into_owned(), kept(value));
+        }
+        for (key, value) in std::mem::take(&mut self.unreadable) {
+            extras.insert_raw(key, value);
+        }
+        extras
     }
 }
 
-fn describe(value: &Value) -> String {
+fn describe(value: &RawValue) -> String {
+    let value: Value = serde_json::from_str(value.get()).expect("a raw value is valid JSON");
     let text = value.to_string();
     let kind = match value {
         Value::Null => "null",
@@ -258,7 +349,8 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Some(at.with_timezone(&Utc));
     }
-    if let Ok(at) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+    // `%Y-%m-%dT%H:%M:%S%.f`, without reading a format string for every row.
+    if let Ok(at) = text.parse::<NaiveDateTime>() {
         return Some(at.and_utc());
     }
     if text.len() == 10 {
@@ -274,17 +366,21 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn fields(value: Value, warnings: &mut Vec<Warning>) -> Fields<'_> {
-        Fields::new(value.as_object().unwrap().clone(), "r1", warnings)
+    fn raw(value: Value) -> Box<RawValue> {
+        serde_json::value::to_raw_value(&value).unwrap()
+    }
+
+    fn fields<'r, 'a>(row: &'r RawValue, warnings: &'a mut Vec<Warning>) -> Fields<'r, 'a> {
+        Fields::new(RawObject::of(row).unwrap(), &"r1", warnings)
     }
 
     #[test]
     fn reads_known_fields_and_keeps_the_rest() {
         let mut warnings = Vec::new();
-        let mut reader = fields(
+        let row = raw(
             json!({"title": "Bonjour", "tags": ["a"], "n": 3, "unknown": {"x": 1}, "gone": null}),
-            &mut warnings,
         );
+        let mut reader = fields(&row, &mut warnings);
         assert_eq!(reader.string("title").as_deref(), Some("Bonjour"));
         assert_eq!(reader.strings("tags"), vec!["a"]);
         assert_eq!(reader.count("n"), Some(3));
@@ -299,7 +395,8 @@ mod tests {
     #[test]
     fn wrong_types_warn_and_keep_the_value() {
         let mut warnings = Vec::new();
-        let mut reader = fields(json!({"created_at": "yesterday", "tags": 5}), &mut warnings);
+        let row = raw(json!({"created_at": "yesterday", "tags": 5}));
+        let mut reader = fields(&row, &mut warnings);
         assert_eq!(reader.time("created_at"), None);
         assert!(reader.strings("tags").is_empty());
         let extras = reader.into_extras();
@@ -317,10 +414,8 @@ mod tests {
     #[test]
     fn nested_leftovers_join_the_parent_extras() {
         let mut warnings = Vec::new();
-        let mut reader = fields(
-            json!({"sender": {"id": "u1", "name": "Sam", "avatar": "a.png"}, "c": "x"}),
-            &mut warnings,
-        );
+        let row = raw(json!({"sender": {"id": "u1", "name": "Sam", "avatar": "a.png"}, "c": "x"}));
+        let mut reader = fields(&row, &mut warnings);
         let sender = reader.object("sender").unwrap();
         let id = reader.nested(sender, "sender", |f| f.string("id"));
         assert_eq!(id.as_deref(), Some("u1"));

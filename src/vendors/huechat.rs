@@ -5,6 +5,8 @@
 //! export, every offset shifts down, so a page fetched later only repeats conversations (which
 //! the store keeps once), never skips one. Pages fetched concurrently or out of order could skip.
 
+use std::fmt;
+
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
@@ -184,11 +186,9 @@ impl Connector for HueChat {
 
     fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
         match at.step {
-            Step::List { .. } => Update::Conversation(Box::new(map_conversation(
-                raw,
-                &at.to_string(),
-                context.warnings,
-            ))),
+            Step::List { .. } => {
+                Update::Conversation(Box::new(map_conversation(raw, &at, context.warnings)))
+            }
             Step::FollowUp {
                 conversation_id, ..
             } => Update::Message {
@@ -204,7 +204,11 @@ impl Connector for HueChat {
     }
 }
 
-fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Conversation {
+fn map_conversation(
+    raw: Box<RawValue>,
+    place: &dyn fmt::Display,
+    warnings: &mut Vec<Warning>,
+) -> Conversation {
     let object = object_of(&raw, place, warnings);
     let mut fields = Fields::new(object, place, warnings);
     let id = fields
@@ -264,7 +268,7 @@ fn map_message(
 ) -> Message {
     let place = format!("message {} of {conversation_id}", position + 1);
     let object = object_of(&raw, &place, warnings);
-    let mut fields = Fields::new(object, conversation_id, warnings);
+    let mut fields = Fields::new(object, &conversation_id, warnings);
     let sent_by = fields.string("sent_by");
     let (author_id, author_name) = fields
         .object("sender")

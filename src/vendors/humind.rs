@@ -1,5 +1,7 @@
 //! Humind (`vendor-docs/humind.md`): cursor-paginated conversations with inline transcripts.
 
+use std::fmt;
+
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
@@ -173,11 +175,7 @@ impl Connector for Humind {
     }
 
     fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
-        Update::Conversation(Box::new(map_conversation(
-            raw,
-            &at.to_string(),
-            context.warnings,
-        )))
+        Update::Conversation(Box::new(map_conversation(raw, &at, context.warnings)))
     }
 
     /// `GET /conversations/{id}`: one conversation with its whole transcript.
@@ -202,7 +200,7 @@ impl Connector for Humind {
     ) -> Result<Conversation, Problem> {
         Ok(map_conversation(
             json_body(body)?,
-            "conversation",
+            &"conversation",
             context.warnings,
         ))
     }
@@ -211,7 +209,7 @@ impl Connector for Humind {
 /// Maps one conversation object. `place` names it in warnings when it has no id.
 pub fn map_conversation(
     raw: Box<RawValue>,
-    place: &str,
+    place: &dyn fmt::Display,
     warnings: &mut Vec<Warning>,
 ) -> Conversation {
     let object = object_of(&raw, place, warnings);
@@ -257,7 +255,7 @@ pub fn map_conversation(
     conversation
 }
 
-fn map_message(fields: &mut Fields<'_>, position: usize) -> Message {
+fn map_message(fields: &mut Fields<'_, '_>, position: usize) -> Message {
     let vendor_role = fields.string("from");
     let blocks = fields.strings("content");
     let mut message = Message {

@@ -3,9 +3,12 @@
 //! `to` exclusive: no gap, no overlap). Messages are grouped into conversations by
 //! `conversation_id`. `occurred_at` carries no time zone: it is read as UTC.
 
+use std::fmt;
+
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
+use super::raw_object::{kept, RawObject};
 use super::spec::{
     ChangeField, Changes, DateRange, Holds, ListOrder, ListSpec, Order, OrderBy, PageSize,
     Paginator, Selector, Stamp, Windows,
@@ -154,11 +157,11 @@ impl Connector for Mindo {
     }
 
     fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
-        map_row(raw, &at.to_string(), context.warnings)
+        map_row(raw, &at, context.warnings)
     }
 }
 
-fn map_row(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Update {
+fn map_row(raw: Box<RawValue>, place: &dyn fmt::Display, warnings: &mut Vec<Warning>) -> Update {
     let object = object_of(&raw, place, warnings);
     let mut fields = Fields::new(object, place, warnings);
     let id = fields.string("message_id").unwrap_or_default();
@@ -238,13 +241,17 @@ fn map_row(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Upda
         }),
         ..Default::default()
     };
-    if let Some(metadata) = fields.take("metadata") {
-        for key in ["company_id", "client_id"] {
-            if let Some(value) = metadata.get(key).filter(|v| !v.is_null()) {
-                shell.extras.insert(key, value);
+    if let Some(metadata) = fields.raw("metadata") {
+        if let Some(object) = RawObject::of(metadata) {
+            for key in ["company_id", "client_id"] {
+                if let Some(value) = object.get(key).filter(|v| v.get() != "null") {
+                    shell.extras.insert_raw(key.to_string(), kept(value));
+                }
             }
         }
-        message.extras.insert("metadata", &metadata);
+        message
+            .extras
+            .insert_raw("metadata".to_string(), kept(metadata));
     }
     // `agent`, `context`, `extractions` and `trace_id` stay with the message, whole.
     message.extras.extend(fields.into_extras());

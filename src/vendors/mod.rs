@@ -14,13 +14,18 @@ pub mod humind;
 pub mod mindo;
 pub mod paging;
 pub mod plan;
+pub mod raw_object;
 pub mod spec;
 pub mod talktohumans;
 pub mod task;
 pub mod validate;
 pub mod voice_widget;
 
+use std::fmt;
+
 use serde_json::value::RawValue;
+
+use raw_object::RawObject;
 
 use crate::error::Problem;
 use crate::http::Request;
@@ -165,22 +170,19 @@ pub trait Connector: Sync {
 
 /// The record as a JSON object, or an empty one with a warning when it is not an object (it is
 /// still kept whole in raw.ndjson).
-pub fn object_of(
-    raw: &RawValue,
-    place: &str,
+pub fn object_of<'r>(
+    raw: &'r RawValue,
+    place: &dyn fmt::Display,
     warnings: &mut Vec<Warning>,
-) -> serde_json::Map<String, serde_json::Value> {
-    match serde_json::from_str::<serde_json::Value>(raw.get()) {
-        Ok(serde_json::Value::Object(object)) => object,
-        _ => {
-            warnings.push(Warning {
-                record: place.to_string(),
-                field: String::new(),
-                problem: "this record is not a JSON object; it is kept only in raw.ndjson".into(),
-            });
-            serde_json::Map::new()
-        }
-    }
+) -> RawObject<'r> {
+    RawObject::of(raw).unwrap_or_else(|| {
+        warnings.push(Warning {
+            record: place.to_string(),
+            field: String::new(),
+            problem: "this record is not a JSON object; it is kept only in raw.ndjson".into(),
+        });
+        RawObject::default()
+    })
 }
 
 /// A body that should hold one JSON value.

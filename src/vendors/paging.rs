@@ -158,9 +158,15 @@ pub fn read_line(list: &ListSpec, line: &str) -> Result<Line, Problem> {
     else {
         return Ok(Line::Record(raw));
     };
-    // Only lines that name a control field are read for them: rows are thousands a page.
+    // Only lines that name a control field are read for them: rows are thousands a page, so a
+    // byte scan for a quote followed by either name's first letter clears most of them.
+    let firsts = [flag, error].map(|field| field.as_bytes().first().copied());
+    let may_name = line
+        .as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == b'"' && firsts.contains(&Some(pair[1])));
     let names = |field: &str| line.contains(&format!("\"{field}\""));
-    if !names(flag) && !names(error) {
+    if !may_name || (!names(flag) && !names(error)) {
         return Ok(Line::Record(raw));
     }
     let Ok(control) = serde_json::from_str::<BTreeMap<String, serde_json::Value>>(line) else {

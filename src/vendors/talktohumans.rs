@@ -2,6 +2,8 @@
 //! participants and the outreach sequence. The API has no message endpoint: only each
 //! conversation's last message.
 
+use std::fmt;
+
 use serde_json::value::RawValue;
 
 use super::fields::Fields;
@@ -104,15 +106,15 @@ impl Connector for TalkToHumans {
     }
 
     fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
-        Update::Conversation(Box::new(map_conversation(
-            raw,
-            &at.to_string(),
-            context.warnings,
-        )))
+        Update::Conversation(Box::new(map_conversation(raw, &at, context.warnings)))
     }
 }
 
-fn map_conversation(raw: Box<RawValue>, place: &str, warnings: &mut Vec<Warning>) -> Conversation {
+fn map_conversation(
+    raw: Box<RawValue>,
+    place: &dyn fmt::Display,
+    warnings: &mut Vec<Warning>,
+) -> Conversation {
     let object = object_of(&raw, place, warnings);
     let mut fields = Fields::new(object, place, warnings);
     let id = fields

@@ -9,12 +9,13 @@
 //! differs slightly still works.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use chrono::Duration;
 use serde_json::value::RawValue;
-use serde_json::Value;
 
 use super::fields::Fields;
+use super::raw_object::RawObject;
 use super::spec::{
     ChangeField, Changes, DateRange, Holds, ListOrder, ListSpec, Order, OrderBy, PageSize,
     Paginator, Selector, Stamp,
@@ -154,7 +155,7 @@ impl Connector for VoiceWidget {
     }
 
     fn map(&self, raw: Box<RawValue>, at: RecordAt<'_>, context: &mut MapContext<'_>) -> Update {
-        Update::Conversation(Box::new(map_conversation(raw, &at.to_string(), context)))
+        Update::Conversation(Box::new(map_conversation(raw, &at, context)))
     }
 
     fn conversation_request(&self, query: &ExportQuery, id: &str) -> Option<Request> {
@@ -179,7 +180,7 @@ impl Connector for VoiceWidget {
                 }
             }
         }
-        Ok(map_conversation(raw, "conversation", context))
+        Ok(map_conversation(raw, &"conversation", context))
     }
 
     fn transcript_request(&self, query: &ExportQuery, id: &str, format: &str) -> Option<Request> {
@@ -199,9 +200,15 @@ impl Connector for VoiceWidget {
     }
 }
 
-fn map_conversation(raw: Box<RawValue>, place: &str, context: &mut MapContext<'_>) -> Conversation {
+fn map_conversation(
+    raw: Box<RawValue>,
+    place: &dyn fmt::Display,
+    context: &mut MapContext<'_>,
+) -> Conversation {
     let object = object_of(&raw, place, context.warnings);
-    let had_extraction = object.get("extracted_data").is_some_and(|v| !v.is_null());
+    let had_extraction = object
+        .get("extracted_data")
+        .is_some_and(|v| v.get() != "null");
     let mut fields = Fields::new(object, place, context.warnings);
     let id = fields
         .string("id")
@@ -242,22 +249,25 @@ fn map_conversation(raw: Box<RawValue>, place: &str, context: &mut MapContext<'_
         at: f.time("ts"),
         extras: f.take_extras(),
     });
-    for (name, result) in fields.object("criteria_results").unwrap_or_default() {
-        match result {
-            Value::Object(object) => {
-                let path = format!("criteria_results.{name}");
+    // In name order, as they were listed before values were read one level at a time.
+    let mut criteria: Vec<_> = fields
+        .object("criteria_results")
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    criteria.sort_by(|(a, _), (b, _)| a.cmp(b));
+    for (name, result) in criteria {
+        let path = format!("criteria_results.{name}");
+        match RawObject::of(result) {
+            Some(object) => {
                 let criterion = fields.nested(object, &path, |f| Criterion {
                     passed: f.boolean("passed"),
                     reasoning: f.string("reasoning"),
-                    name: name.clone(),
+                    name: name.into_owned(),
                 });
                 conversation.criteria.push(criterion);
             }
-            other => fields.keep(
-                &format!("criteria_results.{name}"),
-                other,
-                "an object with passed and reasoning",
-            ),
+            None => fields.keep(&path, result, "an object with passed and reasoning"),
         }
     }
     let recently_ended = conversation
