@@ -132,6 +132,14 @@ const huechat = await exportRun('huechat');
 runs.push({ ...huechat, allowed: CONCURRENCY });
 const serial = await exportRun('huechat', { concurrency: 1 });
 for (const run of runs) run.measured = await bareFetchLoop(run.vendor, run.targets, run.allowed);
+// Mindo against its bare fetch loop, three more pairs, alternating: on a 2-core machine one pair
+// moves by a third from run to run, so the target is judged on the median pair.
+const mindoPairs = [];
+for (let i = 0; i < 3; i++) {
+  const run = await exportRun('mindo', { filters: MINDO });
+  mindoPairs.push(run.wall / await bareFetchLoop('mindo', run.targets, 3));
+}
+const mindoRatio = [...mindoPairs].sort((a, b) => a - b)[1];
 
 // A year in a tab: Mindo at three sizes, only what changed, the preview searched while running.
 const scales = [];
@@ -249,8 +257,7 @@ const biggest = scales[scales.length - 1];
 const smallest = scales[0];
 const peakOf = (scale) => scale.peaks.wasm + scale.peaks.heap;
 say(`- Peak memory at most 300 MB at about a million Mindo messages: ${mb(peakOf(biggest))} at ${biggest.messages.toLocaleString('en-US')}, ${mark(peakOf(biggest) <= 300_000_000)}; roughly flat as the export grows: ${(peakOf(biggest) / peakOf(smallest)).toFixed(1)}x the peak at ${smallest.messages.toLocaleString('en-US')} for ${(biggest.messages / smallest.messages).toFixed(1)}x the messages.`);
-const mindoRun = runs.find((run) => run.vendor === 'mindo');
-say(`- Mindo read, mapped and stored at most 1.3x a bare fetch loop of the same requests: ${(mindoRun.wall / mindoRun.measured).toFixed(2)}x, ${mark(mindoRun.wall / mindoRun.measured <= 1.3)}.`);
+say(`- Mindo read, mapped and stored at most 1.3x a bare fetch loop of the same requests: ${mindoRatio.toFixed(2)}x (the median of three more export and bare loop pairs: ${mindoPairs.map((ratio) => `${ratio.toFixed(2)}x`).join(', ')}), ${mark(mindoRatio <= 1.3)}.`);
 say(`- No main-thread task over 100 ms with the preview searched during a run: ${longTask(update.longest)}, ${mark(update.longest <= 100)}.`);
 if (relay) say(`- The relay adds at most 5% at ${LATENCY} ms: ${(((relay.relayed / relay.direct) - 1) * 100).toFixed(1)}%, ${mark(relay.relayed <= relay.direct * 1.05)}.`);
 const gzipped = sum(bundle, 'gzip');
