@@ -7,12 +7,11 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::cell::RefCell;
 use std::time::Instant;
 
 use conversation_export::engine::clock::Clock;
-use conversation_export::engine::{Export, Settings};
-use conversation_export::journal::{read_lines, replay, Entry, EntryRef, MemoryJournal};
+use conversation_export::engine::Settings;
+use conversation_export::journal::{read_lines, replay, Entry, MemoryJournal};
 use conversation_export::store::Summary;
 use conversation_export::vendors::paging::map_records;
 use conversation_export::vendors::{MapContext, VendorId};
@@ -24,21 +23,8 @@ fn main() {
         .unwrap_or(22_000);
     let world = support::world(conversations);
     let query = support::query(VendorId::Mindo, support::MINDO_90_DAYS);
-    let journal = MemoryJournal::default();
-    journal.lines.borrow_mut().push(
-        EntryRef::Started {
-            query: &query,
-            settings: &Settings::default(),
-        }
-        .to_line(),
-    );
-    let export = RefCell::new(Export::<Summary>::new(query, Settings::default()));
-    export.borrow_mut().set_journal(Box::new(journal.clone()));
-    support::drive(
-        &export,
-        &support::transport(&world),
-        &support::key(VendorId::Mindo),
-    );
+    let journal = MemoryJournal::starting(&query, &Settings::default());
+    support::summary_export(&world, query, &journal);
     let text = journal.lines.borrow().join("\n") + "\n";
     let now = support::transport(&world).clock().wall();
 

@@ -11,14 +11,12 @@ mod support;
 #[path = "common/counting.rs"]
 mod counting;
 
-use std::cell::RefCell;
-
-use conversation_export::engine::{Export, Settings};
+use conversation_export::engine::Settings;
 use conversation_export::export::bundle::Files;
 use conversation_export::export::csv::CsvOptions;
 use conversation_export::export::files::DataFile;
 use conversation_export::export::Table;
-use conversation_export::journal::{EntryRef, MemoryJournal};
+use conversation_export::journal::MemoryJournal;
 use conversation_export::store::readback::{LinePages, StoredSource};
 use conversation_export::store::{Located, MessageRef, Summary};
 use conversation_export::vendors::VendorId;
@@ -31,26 +29,12 @@ fn main() {
     let world = support::world(conversations);
     world.mindo(); // generated before anything is measured
     let query = support::query(VendorId::Mindo, support::MINDO_90_DAYS);
-    let journal = MemoryJournal::default();
-    journal.lines.borrow_mut().push(
-        EntryRef::Started {
-            query: &query,
-            settings: &Settings::default(),
-        }
-        .to_line(),
-    );
+    let journal = MemoryJournal::starting(&query, &Settings::default());
     let journal_bytes = || -> usize { journal.lines.borrow().iter().map(String::capacity).sum() };
 
     let before = counting::restart_peak();
     let started = std::time::Instant::now();
-    let export = RefCell::new(Export::<Summary>::new(query, Settings::default()));
-    export.borrow_mut().set_journal(Box::new(journal.clone()));
-    support::drive(
-        &export,
-        &support::transport(&world),
-        &support::key(VendorId::Mindo),
-    );
-    let export = export.into_inner();
+    let export = support::summary_export(&world, query, &journal);
     let kept = counting::live() - before - journal_bytes();
     let export_peak = counting::peak() - before - journal_bytes();
     let summaries = export.store.conversations();

@@ -83,21 +83,12 @@ fn now() -> Timestamp {
     "2026-08-01T12:00:00Z".parse().unwrap()
 }
 
-/// Runs the first export of `vendor` into `journal`, as kept in a browser: summaries.
-fn first_export(vendor: VendorId, journal: &MemoryJournal) -> Export<Summary> {
-    let filters = filters_of(vendor);
-    let query = query(vendor, &filters);
-    journal.lines.borrow_mut().push(
-        EntryRef::Started {
-            query: &query,
-            settings: &Settings::default(),
-        }
-        .to_line(),
-    );
-    let export = RefCell::new(Export::<Summary>::new(query, Settings::default()));
-    export.borrow_mut().set_journal(Box::new(journal.clone()));
-    drive(&export, &transport(&world(CONVERSATIONS)), &key(vendor));
-    export.into_inner()
+/// Runs the first export of `vendor` as kept in a browser (summaries), with its journal.
+fn first_export(vendor: VendorId) -> (MemoryJournal, Export<Summary>) {
+    let query = query(vendor, &filters_of(vendor));
+    let journal = MemoryJournal::starting(&query, &Settings::default());
+    let export = summary_export(&world(CONVERSATIONS), query, &journal);
+    (journal, export)
 }
 
 /// Starts a run of only what changed since `mark` in the same journal.
@@ -151,8 +142,7 @@ fn assert_same_files(
 fn only_what_changed_merged_into_the_last_export_gives_the_files_of_a_fresh_full_export() {
     let later = the_day_after(5.0, 3);
     for &vendor in VendorId::ALL {
-        let journal = MemoryJournal::default();
-        let first = first_export(vendor, &journal);
+        let (journal, first) = first_export(vendor);
         assert_eq!(first.status, RunStatus::Finished, "{vendor}");
         let update = update_of(&first, &journal);
         let transport = transport(&later);
@@ -188,8 +178,7 @@ fn an_update_stopped_midway_keeps_the_last_export_whole_and_resumes_to_the_same_
     let later = the_day_after(90.0, 150);
     let mut stopped_midway = Vec::new();
     for &vendor in VendorId::ALL {
-        let journal = MemoryJournal::default();
-        let first = first_export(vendor, &journal);
+        let (journal, first) = first_export(vendor);
         let update = update_of(&first, &journal);
         let transport = transport(&later);
         drive_until(&update, &transport, &key(vendor), |e| e.progress.pages >= 1);

@@ -25,6 +25,7 @@ use conversation_export::error::Problem;
 use conversation_export::export::bundle::{ExportContext, Files};
 use conversation_export::export::csv::CsvOptions;
 use conversation_export::export::source::ReadError;
+use conversation_export::journal::MemoryJournal;
 use conversation_export::model::{Conversation, Timestamp, Warning};
 use conversation_export::secret::ApiKey;
 use conversation_export::store::readback::{LinePages, Pages, StoredPage, StoredSource};
@@ -199,6 +200,20 @@ pub fn drive_until<K: Keep>(
             }
         },
     ));
+}
+
+/// Runs `query` to its end as a browser keeps it (summaries), its journal in `journal` (which
+/// starts with the question: `MemoryJournal::starting`).
+pub fn summary_export(
+    world: &Rc<World>,
+    query: ExportQuery,
+    journal: &MemoryJournal,
+) -> Export<Summary> {
+    let vendor = query.vendor;
+    let export = RefCell::new(Export::<Summary>::new(query, Settings::default()));
+    export.borrow_mut().set_journal(Box::new(journal.clone()));
+    drive(&export, &transport(world), &key(vendor));
+    export.into_inner()
 }
 
 /// A clean export of `query` from `world`, which must finish with exactly its ground truth.
