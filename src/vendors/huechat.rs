@@ -193,12 +193,7 @@ impl Connector for HueChat {
                 conversation_id, ..
             } => Update::Message {
                 conversation_id: conversation_id.clone(),
-                message: Box::new(map_message(
-                    raw,
-                    conversation_id,
-                    at.position as usize,
-                    context.warnings,
-                )),
+                message: Box::new(map_message(raw, conversation_id, &at, context.warnings)),
             },
         }
     }
@@ -260,14 +255,15 @@ fn map_conversation(
     conversation
 }
 
+/// Maps message `at` ("message 3 of c_12" in a warning) of conversation `conversation_id`.
 fn map_message(
     raw: Box<RawValue>,
     conversation_id: &str,
-    position: usize,
+    at: &RecordAt<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Message {
-    let place = format!("message {} of {conversation_id}", position + 1);
-    let object = object_of(&raw, &place, warnings);
+    let position = at.position as usize;
+    let object = object_of(&raw, at, warnings);
     let mut fields = Fields::new(object, &conversation_id, warnings);
     let sent_by = fields.string("sent_by");
     let (author_id, author_name) = fields
