@@ -164,10 +164,21 @@ impl<'r, 'a> Fields<'r, 'a> {
             .filter(|value| value.get() != "null")
     }
 
-    /// Removes a field; `null` reads as absent.
+    /// Removes a field; `null` reads as absent. Valid JSON a `Value` cannot hold (a number past
+    /// a double's range, nesting deeper than the parser's limit) is kept as an unreadable extra.
     pub fn take(&mut self, key: &str) -> Option<Value> {
         let value = self.raw(key)?;
-        Some(serde_json::from_str(value.get()).expect("a raw value is valid JSON"))
+        match serde_json::from_str(value.get()) {
+            Ok(parsed) => Some(parsed),
+            Err(_) => {
+                self.warn(
+                    key,
+                    value,
+                    "numbers a double holds, nested under 128 levels",
+                );
+                None
+            }
+        }
     }
 
     /// A string; numbers and booleans are accepted and written as text.
@@ -325,16 +336,18 @@ impl<'r, 'a> Fields<'r, 'a> {
     }
 }
 
+/// Names a value's kind from its first byte rather than by parsing it: valid JSON can still be
+/// beyond what `Value` holds (`1e400`, deep nesting), and a warning must never fail.
 fn describe(value: &RawValue) -> String {
-    let value: Value = serde_json::from_str(value.get()).expect("a raw value is valid JSON");
-    let text = value.to_string();
-    let kind = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+    let text = kept(value);
+    let text = text.get();
+    let kind = match text.as_bytes()[0] {
+        b'n' => "null",
+        b't' | b'f' => "a boolean",
+        b'"' => "text",
+        b'[' => "a list",
+        b'{' => "an object",
+        _ => "a number",
     };
     if text.chars().count() > 40 {
         kind.to_string()
@@ -429,6 +442,28 @@ mod tests {
             "a value that differs from what is known is kept"
         );
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn valid_json_a_value_cannot_hold_warns_instead_of_failing() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let text = format!(r#"{{"args": 1e400, "result": {deep}, "n": 1e400, "when": {deep}}}"#);
+        let row = RawValue::from_string(text).unwrap();
+        let mut warnings = Vec::new();
+        let mut reader = fields(&row, &mut warnings);
+        assert_eq!(reader.take("args"), None);
+        assert_eq!(reader.take("result"), None);
+        assert_eq!(reader.count("n"), None);
+        assert_eq!(reader.time("when"), None);
+        let extras = reader.into_extras();
+        assert_eq!(extras.get("args").unwrap().get(), "1e400");
+        assert_eq!(extras.get("result").unwrap().get(), deep);
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(
+            warnings[0].problem.ends_with("got a number 1e400"),
+            "{warnings:?}"
+        );
+        assert!(warnings[1].problem.ends_with("got a list"), "{warnings:?}");
     }
 
     #[test]
