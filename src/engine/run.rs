@@ -25,6 +25,23 @@ use crate::vendors::{Task, VendorId};
 /// with room for the part that overruns it and a redraw in the same task.
 const BUSY_SLICE_MS: f64 = 25.0;
 
+/// How often, at most, the conversations are put back in the vendor's order while pages are
+/// being stored one after another. Concurrent date windows interleave: a late page of the first
+/// window sorts before every conversation of the others, and a settle then moves and indexes
+/// them all again (tens of milliseconds at a million messages). Between settles a new
+/// conversation shows at the end of the preview, for a fraction of a second; whenever the run
+/// waits on the network, it settles.
+const SETTLE_EVERY_MS: f64 = 250.0;
+
+/// Settles the store if it was not settled in the last `SETTLE_EVERY_MS`.
+fn settle_now<C: Clock, K: Keep>(export: &RefCell<Export<K>>, clock: &C, settled_at: &mut f64) {
+    let now = clock.now_ms();
+    if now - *settled_at >= SETTLE_EVERY_MS {
+        export.borrow_mut().store.settle();
+        *settled_at = now;
+    }
+}
+
 /// What every request of a run shares.
 pub(super) struct Context<'a, T, C, K: Keep> {
     pub export: &'a RefCell<Export<K>>,
@@ -67,6 +84,7 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
     let mut flights = FuturesUnordered::new();
     let mut backlog: VecDeque<Received> = VecDeque::new();
     let mut busy_since = clock.now_ms();
+    let mut settled_at = f64::NEG_INFINITY;
     let mut failure: Option<FetchError> = None;
 
     loop {
@@ -101,7 +119,7 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                     commit(export, part, last);
                     on_change();
                     if clock.now_ms() - busy_since > BUSY_SLICE_MS {
-                        export.borrow_mut().store.settle();
+                        settle_now(export, clock, &mut settled_at);
                         clock.yield_to_page().await;
                         busy_since = clock.now_ms();
                     }
@@ -110,8 +128,10 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                 if flights.is_empty() {
                     break;
                 }
-                // The page looks at the store while the engine waits: it is in order.
+                // The page looks at the store while the engine waits: it is in order. (Nothing
+                // else is to be done until a response comes: settling here costs no time.)
                 export.borrow_mut().store.settle();
+                settled_at = clock.now_ms();
                 let finished = match select(pin!(cancel.cancelled()), flights.next()).await {
                     Either::Left(_) => None,
                     Either::Right((finished, _)) => finished,

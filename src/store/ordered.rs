@@ -201,11 +201,11 @@ impl<K: Keep> Store<K> {
     /// have where times are equal: how the records of several runs take their places.
     pub fn order_by(&mut self, order: ListOrder) {
         self.settle();
-        let mut at: Vec<usize> = (0..self.conversations.len()).collect();
+        let mut at: Vec<u32> = (0..self.conversations.len() as u32).collect();
         at.sort_by(|&a, &b| {
             let (x, y) = (
-                self.conversations[a].time(order.by),
-                self.conversations[b].time(order.by),
+                self.conversations[a as usize].time(order.by),
+                self.conversations[b as usize].time(order.by),
             );
             if order.newest_first {
                 y.cmp(&x)
@@ -213,8 +213,13 @@ impl<K: Keep> Store<K> {
                 x.cmp(&y)
             }
         });
-        self.conversations = in_order(taken(self.conversations.drain(..)), &at, 0).collect();
-        self.seen = in_order(taken(self.seen.drain(..)), &at, 0).collect();
+        permute(
+            &mut at,
+            &mut [
+                &mut Swap(&mut self.conversations),
+                &mut Swap(&mut self.seen),
+            ],
+        );
         let segment = self.segment;
         self.keys = (0..self.conversations.len() as u32)
             .map(|position| (segment, 0, 0, position))
@@ -245,16 +250,19 @@ impl<K: Keep> Store<K> {
             Some(smallest) => self.keys[..first_descent].partition_point(|key| key <= smallest),
             None => self.keys.len(),
         };
-        let mut order: Vec<usize> = (start..self.keys.len()).collect();
-        order.sort_by_key(|&at| self.keys[at]);
-        let displaced = taken(self.conversations.drain(start..));
-        self.conversations
-            .extend(in_order(displaced, &order, start));
-        let displaced = taken(self.seen.drain(start..));
-        self.seen.extend(in_order(displaced, &order, start));
-        let keys: Vec<OrderKey> = order.iter().map(|&at| self.keys[at]).collect();
-        self.keys.truncate(start);
-        self.keys.extend(keys);
+        let mut order: Vec<u32> = (0..(self.keys.len() - start) as u32).collect();
+        let tail = &self.keys[start..];
+        order.sort_unstable_by_key(|&at| tail[at as usize]);
+        // Moved in place: a year's summaries are tens of megabytes, and a copy of the part
+        // that moves would be held beside them.
+        permute(
+            &mut order,
+            &mut [
+                &mut Swap(&mut self.conversations[start..]),
+                &mut Swap(&mut self.seen[start..]),
+                &mut Swap(&mut self.keys[start..]),
+            ],
+        );
         for (position, conversation) in self.conversations.iter().enumerate().skip(start) {
             *self
                 .index
@@ -324,19 +332,37 @@ impl<K: Keep> Store<K> {
 }
 
 /// Items taken out of their vector, each to be moved once.
-fn taken<T>(items: impl Iterator<Item = T>) -> Vec<Option<T>> {
-    items.map(Some).collect()
+/// Slices that move together.
+trait Swappable {
+    fn swap(&mut self, a: usize, b: usize);
 }
 
-/// `taken` (which started at `start` in their vector) in the order `order` names them.
-fn in_order<'a, T: 'a>(
-    mut taken: Vec<Option<T>>,
-    order: &'a [usize],
-    start: usize,
-) -> impl Iterator<Item = T> + 'a {
-    order
-        .iter()
-        .map(move |&at| taken[at - start].take().expect("each item is moved once"))
+struct Swap<'a, T>(&'a mut [T]);
+
+impl<T> Swappable for Swap<'_, T> {
+    fn swap(&mut self, a: usize, b: usize) {
+        self.0.swap(a, b);
+    }
+}
+
+/// Puts each slice in `order` (the item at `order[j]` moves to `j`), swapping along each cycle
+/// of the permutation: no item is copied aside. `order` is used up (each entry marked done).
+fn permute(order: &mut [u32], slices: &mut [&mut dyn Swappable]) {
+    const DONE: u32 = u32::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != DONE {
+            let from = order[at] as usize;
+            order[at] = DONE;
+            if from == start {
+                break;
+            }
+            for slice in slices.iter_mut() {
+                slice.swap(at, from);
+            }
+            at = from;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -239,6 +239,22 @@ fn a_message_is_a_duplicate_only_within_its_conversation_wherever_that_moved() {
     assert_eq!(store.duplicates_skipped, 2);
 }
 
+#[test]
+fn a_permutation_moves_every_slice_alike_in_place() {
+    // Cycles of one, two and four, and the item at 0 moving last.
+    let mut order = vec![3, 1, 4, 0, 2, 6, 5, 7];
+    let expected_letters: Vec<char> = order.iter().map(|&at| (b'a' + at as u8) as char).collect();
+    let mut letters: Vec<char> = "abcdefgh".chars().collect();
+    let mut numbers: Vec<u32> = (0..8).collect();
+    let expected_numbers = order.clone();
+    permute(
+        &mut order,
+        &mut [&mut Swap(&mut letters), &mut Swap(&mut numbers)],
+    );
+    assert_eq!(letters, expected_letters);
+    assert_eq!(numbers, expected_numbers);
+}
+
 /// Property tests: proptest runs on the host only.
 #[cfg(not(target_arch = "wasm32"))]
 mod arrival_order {
