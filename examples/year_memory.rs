@@ -18,7 +18,7 @@ use conversation_export::export::files::DataFile;
 use conversation_export::export::Table;
 use conversation_export::journal::MemoryJournal;
 use conversation_export::store::readback::{LinePages, StoredSource};
-use conversation_export::store::{Located, MessageRef, Summary};
+use conversation_export::store::{Locations, MessageRef, Summary};
 use conversation_export::vendors::VendorId;
 
 fn main() {
@@ -84,7 +84,7 @@ fn main() {
     let mut files = Files {
         query: &export.query,
         source: StoredSource::new(
-            Located::all(summaries),
+            Locations::all(summaries),
             &export.store.contents,
             &export.store.warnings,
             support::CountedPages {

@@ -376,7 +376,7 @@ fn writing_a_file_from_storage_reads_each_page_about_once() {
         let mut files = conversation_export::export::bundle::Files {
             query: &stored.query,
             source: conversation_export::store::readback::StoredSource::new(
-                conversation_export::store::Located::all(stored.store.conversations()),
+                conversation_export::store::Locations::all(stored.store.conversations()),
                 &stored.store.contents,
                 &stored.store.warnings,
                 CountedPages {

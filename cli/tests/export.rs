@@ -18,7 +18,7 @@ use conversation_export::journal::MemoryJournal;
 use conversation_export::narrow::DateNarrowing;
 use conversation_export::secret::ApiKey;
 use conversation_export::store::readback::{LinePages, StoredSource};
-use conversation_export::store::Located;
+use conversation_export::store::Locations;
 use conversation_export::store::Summary;
 use conversation_export::transport::sim::SimTransport;
 use conversation_export::vendors::{ExportQuery, VendorId};
@@ -54,7 +54,7 @@ fn app_files(
     ));
     let export = export.into_inner();
     let lines = journal.lines.borrow();
-    let located = Located::all(days.apply(export.store.conversations()));
+    let located = Locations::all(days.apply(export.store.conversations()));
     let columns = BTreeMap::new();
     let mut files = Files {
         query: &export.query,

@@ -20,6 +20,6 @@ mod summary;
 
 pub use contents::Contents;
 pub use keep::{Keep, RecordRef};
-pub use located::Located;
+pub use located::{Located, Locations};
 pub use ordered::{OrderKey, Store};
 pub use summary::{MessageRef, Summary};

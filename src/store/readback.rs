@@ -11,10 +11,10 @@ use chrono::NaiveDate;
 use serde_json::value::RawValue;
 
 use super::keep::{Keep, RecordRef};
-use super::located::Located;
+use super::located::{Located, Locations};
 use super::summary::Summary;
 use super::Contents;
-use crate::export::source::{span, Batch, ReadError, Source};
+use crate::export::source::{Batch, ReadError, Source};
 use crate::journal::Entry;
 use crate::model::{Conversation, Timestamp, Warning};
 use crate::vendors::paging::map_records;
@@ -133,7 +133,7 @@ impl<P: Pages> PageCache<P> {
     /// further than the pages kept (minutes, for half a million Mindo messages).
     pub async fn conversations(
         &mut self,
-        summaries: &[Located],
+        summaries: &[Located<'_>],
     ) -> Result<Vec<Conversation>, ReadError> {
         let mut wanted: Vec<(RecordRef, VendorId)> = summaries
             .iter()
@@ -161,7 +161,7 @@ impl<P: Pages> PageCache<P> {
 /// A conversation put together from its records' updates, as the store put it together when
 /// they arrived.
 fn assemble(
-    summary: &Located,
+    summary: &Located<'_>,
     updates: &mut HashMap<RecordRef, Update>,
 ) -> Result<Conversation, ReadError> {
     let mut take = |at: RecordRef| {
@@ -177,14 +177,14 @@ fn assemble(
             Update::Conversation(conversation) => Some(*conversation),
             _ => {
                 return Err(ReadError(format!(
-                    "{} is not a conversation record",
-                    summary.id
+                    "entry {} record {} is not a conversation",
+                    at.entry, at.index
                 )))
             }
         },
         None => None,
     };
-    for part in &summary.parts {
+    for part in summary.parts {
         match (take(part.at)?, &mut conversation) {
             (Update::Message { message, .. }, Some(conversation)) => {
                 conversation.add_at_position(*message, part.position as usize)
@@ -202,13 +202,13 @@ fn assemble(
             }
             _ => {
                 return Err(ReadError(format!(
-                    "a message of {} has no conversation",
-                    summary.id
+                    "the message at entry {} record {} has no conversation",
+                    part.at.entry, part.at.index
                 )))
             }
         }
     }
-    conversation.ok_or_else(|| ReadError(format!("{} has no records", summary.id)))
+    conversation.ok_or_else(|| ReadError("a conversation has no records".into()))
 }
 
 /// How many conversations a batch reads back: each page a batch needs is read once for it, so
@@ -220,7 +220,7 @@ const BATCH: usize = 2000;
 
 /// An export kept as summaries, as a source of whole conversations for its files.
 pub struct StoredSource<'a, P> {
-    summaries: Vec<Located>,
+    summaries: Locations,
     contents: &'a Contents,
     warnings: &'a [Warning],
     cache: PageCache<P>,
@@ -228,9 +228,9 @@ pub struct StoredSource<'a, P> {
 }
 
 impl<'a, P: Pages> StoredSource<'a, P> {
-    /// `summaries`: where the conversations the files hold are (`Located::all`).
+    /// `summaries`: where the conversations the files hold are (`Locations::all`).
     pub fn new(
-        summaries: Vec<Located>,
+        summaries: Locations,
         contents: &'a Contents,
         warnings: &'a [Warning],
         pages: P,
@@ -251,12 +251,7 @@ impl<P: Pages> Source for StoredSource<'_, P> {
     }
 
     fn date_span(&self) -> Option<(NaiveDate, NaiveDate)> {
-        span(
-            self.summaries
-                .iter()
-                .filter_map(|summary| summary.date)
-                .map(|at| at.date_naive()),
-        )
+        self.summaries.date_span()
     }
 
     fn warnings(&self) -> &[Warning] {
@@ -271,7 +266,7 @@ impl<P: Pages> Source for StoredSource<'_, P> {
         let end = (self.next + BATCH).min(self.summaries.len());
         let batch = self
             .cache
-            .conversations(&self.summaries[self.next..end])
+            .conversations(&self.summaries.range(self.next..end))
             .await?;
         self.next = end;
         Ok(Batch::Owned(batch))

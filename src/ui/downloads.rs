@@ -13,7 +13,7 @@ use crate::export::source::ReadError;
 use crate::export::Table;
 use crate::format;
 use crate::store::readback::StoredSource;
-use crate::store::Located;
+use crate::store::Locations;
 use crate::view_state::ViewState;
 
 /// What a download button makes.
@@ -48,7 +48,7 @@ async fn build(ui: Ui, kind: Kind) -> Option<Result<ExportFile, ReadError>> {
         let export = s.before_update.as_ref().unwrap_or(&s.export).borrow();
         Some((
             export.query.clone(),
-            Located::all(shown.apply(export.store.conversations())),
+            Locations::all(shown.apply(export.store.conversations())),
             export.store.contents.clone(),
             export.store.warnings.clone(),
             export.missing(),

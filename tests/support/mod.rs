@@ -29,7 +29,7 @@ use conversation_export::journal::MemoryJournal;
 use conversation_export::model::{Conversation, Timestamp, Warning};
 use conversation_export::secret::ApiKey;
 use conversation_export::store::readback::{LinePages, Pages, StoredPage, StoredSource};
-use conversation_export::store::{Keep, Located, Summary};
+use conversation_export::store::{Keep, Locations, Summary};
 use conversation_export::transport::sim::SimTransport;
 use conversation_export::vendors::paging::map_records;
 use conversation_export::vendors::{plan, ExportQuery, MapContext, Task, Update, VendorId};
@@ -325,7 +325,7 @@ pub fn stored_files(
     let mut files = Files {
         query: &export.query,
         source: StoredSource::new(
-            Located::all(export.store.conversations()),
+            Locations::all(export.store.conversations()),
             &export.store.contents,
             &export.store.warnings,
             LinePages { lines },
