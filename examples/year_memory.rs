@@ -81,10 +81,15 @@ fn main() {
     let at_rest = counting::restart_peak();
     let started = std::time::Instant::now();
     let reads = std::rc::Rc::new(std::cell::Cell::new(0));
+    let locations = Locations::all(summaries);
+    println!(
+        "where the file's records are, taken at the click: {}",
+        counting::mb(counting::live() - at_rest)
+    );
     let mut files = Files {
         query: &export.query,
         source: StoredSource::new(
-            Locations::all(summaries),
+            locations,
             &export.store.contents,
             &export.store.warnings,
             support::CountedPages {
