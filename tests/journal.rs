@@ -22,12 +22,33 @@ use serde_json::value::RawValue;
 use support::*;
 
 /// A journal in memory, as a file journal would write it: a line per entry. It refuses every
-/// entry after `room` of them, as a full disk would.
+/// entry after `room` of them, as a full disk would. A `slow` one finishes each write a turn
+/// later, as the browser's storage does: the engine sends the list's next request meanwhile.
 #[derive(Clone)]
 struct Lines {
     text: Rc<RefCell<String>>,
     room: Option<usize>,
     written: Rc<RefCell<usize>>,
+    slow: bool,
+}
+
+/// A write that is done on its second poll.
+struct NextTurn(Option<Result<u32, StorageError>>, bool);
+
+impl std::future::Future for NextTurn {
+    type Output = Result<u32, StorageError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        turn: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        if !self.1 {
+            self.1 = true;
+            turn.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        std::task::Poll::Ready(self.0.take().expect("polled after done"))
+    }
 }
 
 impl Lines {
@@ -43,6 +64,19 @@ impl Lines {
             text: Rc::new(RefCell::new(start.to_line() + "\n")),
             room,
             written: Rc::new(RefCell::new(0)),
+            slow: false,
+        }
+    }
+
+    fn slow(self) -> Self {
+        Lines { slow: true, ..self }
+    }
+
+    fn kept(&self, result: Result<u32, StorageError>) -> Write {
+        if self.slow {
+            Box::pin(NextTurn(Some(result), false))
+        } else {
+            written(result)
         }
     }
 
@@ -64,7 +98,8 @@ impl Lines {
 
 impl Journal for Lines {
     fn page(&mut self, task: &Task, page: &Page) -> Write {
-        written(self.write(EntryRef::page(task, page)))
+        let result = self.write(EntryRef::page(task, page));
+        self.kept(result)
     }
 
     fn partial(
@@ -73,11 +108,12 @@ impl Journal for Lines {
         records: &[Box<RawValue>],
         fetched_at: conversation_export::model::Timestamp,
     ) -> Write {
-        written(self.write(EntryRef::Partial {
+        let result = self.write(EntryRef::Partial {
             task,
             records,
             fetched_at: Some(fetched_at),
-        }))
+        });
+        self.kept(result)
     }
 }
 
@@ -191,6 +227,47 @@ fn a_full_disk_stops_cleanly_and_resume_finishes_once_there_is_room() {
         let resumed = RefCell::new(kept);
         drive(&resumed, &transport, &key(vendor));
         assert_ground_truth(&world, &resumed.borrow());
+    }
+}
+
+#[test]
+fn with_storage_as_slow_as_a_browsers_the_next_page_goes_out_during_a_write_and_a_full_one_takes_it_back(
+) {
+    for &vendor in VendorId::ALL {
+        let (_, filters) = FULL_EXPORTS.iter().find(|(v, _)| *v == vendor).unwrap();
+        let world = world(WORLD);
+        // Room to spare: the same records and the same requests as storage that keeps at once.
+        let export = export(vendor, filters);
+        let journal = Lines::starting(&export.borrow(), None).slow();
+        export.borrow_mut().set_journal(Box::new(journal));
+        let transport = transport(&world);
+        drive(&export, &transport, &key(vendor));
+        assert_ground_truth(&world, &export.borrow());
+        let clean = finished_export(&world, query(vendor, filters));
+        assert_eq!(
+            export.borrow().progress.pages,
+            clean.progress.pages,
+            "{vendor}: no page fetched twice"
+        );
+        assert_eq!(export.borrow().store.duplicates_skipped, 0, "{vendor}");
+
+        // Full after one page: the refused page's next request, already sent, is not kept
+        // pending twice, and Resume in the same tab finishes with nothing fetched twice.
+        let export = support::export(vendor, filters);
+        let journal = Lines::starting(&export.borrow(), Some(1)).slow();
+        export.borrow_mut().set_journal(Box::new(journal.clone()));
+        let transport = support::transport(&world);
+        drive(&export, &transport, &key(vendor));
+        assert_eq!(failure(&export).kind(), ErrorKind::Storage, "{vendor}");
+        let queued = pending(&export.borrow());
+        let mut once = queued.clone();
+        once.dedup();
+        assert_eq!(queued, once, "{vendor}: a request pending twice");
+        let journal = Lines::starting(&export.borrow(), None).slow();
+        export.borrow_mut().set_journal(Box::new(journal));
+        drive(&export, &transport, &key(vendor));
+        assert_ground_truth(&world, &export.borrow());
+        assert_eq!(export.borrow().store.duplicates_skipped, 0, "{vendor}");
     }
 }
 

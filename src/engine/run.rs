@@ -87,24 +87,33 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
     let mut settled_at = f64::NEG_INFINITY;
     let mut failure: Option<FetchError> = None;
 
+    // Requests that finished while they were being started (see `start_flights!`).
+    let mut early = VecDeque::new();
+    // Starts pending requests up to the concurrency, and polls them once without waiting: that
+    // sends them, before the CPU goes to storing the previous page, so parsing overlaps the
+    // network instead of adding to it. One that is already done waits in `early`.
+    macro_rules! start_flights {
+        () => {
+            while flights.len() < settings.concurrency.max(1) {
+                let Some(task) = export.borrow_mut().pending.pop_front() else {
+                    break;
+                };
+                in_flight.insert(next_seq, task.clone());
+                flights.push(execute(next_seq, task, &context));
+                next_seq += 1;
+            }
+            if let Some(Some(finished)) = flights.next().now_or_never() {
+                early.push_back(finished);
+            }
+        };
+    }
+
     loop {
         if cancel.is_cancelled() || failure.is_some() {
             break;
         }
-        while flights.len() < settings.concurrency.max(1) {
-            let Some(task) = export.borrow_mut().pending.pop_front() else {
-                break;
-            };
-            in_flight.insert(next_seq, task.clone());
-            flights.push(execute(next_seq, task, &context));
-            next_seq += 1;
-        }
-        // One poll without waiting starts the requests just queued, before the CPU goes to
-        // mapping the previous page: parsing overlaps the network instead of adding to it.
-        let finished = match flights.next().now_or_never() {
-            Some(Some(finished)) => Some(finished),
-            _ => None,
-        };
+        start_flights!();
+        let finished = early.pop_front();
         let finished = match finished {
             Some(finished) => finished,
             None => {
@@ -150,12 +159,34 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                 let task = in_flight.remove(&seq).expect("every flight is recorded");
                 // Kept first: a page that cannot be kept is not counted, and is fetched again
                 // on Resume once there is room.
-                let write = export.borrow_mut().journal.page(&task, &page);
-                let entry = match write.await {
+                let mut write = export.borrow_mut().journal.page(&task, &page);
+                let mut ahead: Vec<Task> = Vec::new();
+                let kept = match (&mut write).now_or_never() {
+                    Some(kept) => kept,
+                    None => {
+                        // The list's next page is asked for while this one is written: writing
+                        // a Mindo page to the browser's storage takes about as long as a
+                        // request, and the list would wait on both.
+                        ahead = page
+                            .next
+                            .iter()
+                            .filter(|next| next.step.is_list())
+                            .cloned()
+                            .collect();
+                        export.borrow_mut().schedule(ahead.clone());
+                        start_flights!();
+                        write.await
+                    }
+                };
+                let entry = match kept {
                     Ok(entry) => entry,
                     Err(refused) => {
                         failure = Some(storage_failure(vendor, refused));
-                        export.borrow_mut().pending.push_front(task);
+                        // Its next page is asked for again after it, not twice.
+                        in_flight.retain(|_, flying| !ahead.contains(flying));
+                        let mut export = export.borrow_mut();
+                        export.pending.retain(|queued| !ahead.contains(queued));
+                        export.pending.push_front(task);
                         continue;
                     }
                 };
@@ -163,7 +194,11 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                 export.progress.pages += 1;
                 export.note_total(&task, &page);
                 export.count_page(&task, &page);
-                export.schedule(std::mem::take(&mut page.next));
+                let rest = std::mem::take(&mut page.next)
+                    .into_iter()
+                    .filter(|next| !ahead.contains(next))
+                    .collect();
+                export.schedule(rest);
                 let fetched_at = page.fetched_at.unwrap_or_else(|| clock.wall());
                 backlog.push_back(Received::new(task, page.records, entry, fetched_at));
             }
