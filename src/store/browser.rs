@@ -422,7 +422,7 @@ pub struct StoredPages {
 
 impl Pages for StoredPages {
     async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
-        StoredPage::parse(&self.storage.entry(&self.export, entry).await?)
+        StoredPage::parse(self.storage.entry(&self.export, entry).await?)
     }
 }
 

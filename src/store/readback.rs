@@ -8,6 +8,8 @@ use std::future::Future;
 use std::rc::Rc;
 
 use chrono::NaiveDate;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::keep::{Keep, RecordRef};
@@ -15,46 +17,92 @@ use super::located::{Located, Locations};
 use super::summary::Summary;
 use super::Contents;
 use crate::export::source::{Batch, ReadError, Source};
-use crate::journal::Entry;
 use crate::model::{Conversation, Timestamp, Warning};
 use crate::vendors::paging::map_records;
 use crate::vendors::{MapContext, Task, Update, VendorId};
 
-/// A journal entry's page, as read back: its request, its records, when it arrived.
+/// A journal entry's page, as read back: its request, its records, when it arrived. The records
+/// stay in the entry's line, found by where they are in it: a Mindo page is ten thousand
+/// records, and a page read back a record at a time costs one allocation, not ten thousand, and
+/// half the memory.
 pub struct StoredPage {
     pub task: Task,
-    pub records: Vec<Box<RawValue>>,
+    line: String,
+    records: Vec<(u32, u32)>,
     pub fetched_at: Option<Timestamp>,
+}
+
+/// A page entry as written (`EntryRef`), its records borrowed from the line; what else the entry
+/// says (the next requests, the total) is not needed to read records back.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum PageLine<'a> {
+    Started(IgnoredAny),
+    Page {
+        task: Task,
+        #[serde(borrow)]
+        records: Vec<&'a RawValue>,
+        #[serde(default)]
+        fetched_at: Option<Timestamp>,
+    },
+    Partial {
+        task: Task,
+        #[serde(borrow)]
+        records: Vec<&'a RawValue>,
+        #[serde(default)]
+        fetched_at: Option<Timestamp>,
+    },
 }
 
 impl StoredPage {
     /// The page of a journal entry written as a line.
-    pub fn parse(line: &str) -> Result<StoredPage, ReadError> {
-        let entry: Entry =
-            serde_json::from_str(line).map_err(|error| ReadError(error.to_string()))?;
-        StoredPage::of(entry).ok_or_else(|| ReadError("the question is not a page".into()))
+    pub fn parse(line: String) -> Result<StoredPage, ReadError> {
+        let read: PageLine<'_> =
+            serde_json::from_str(&line).map_err(|error| ReadError(error.to_string()))?;
+        let (task, records, fetched_at) = match read {
+            PageLine::Started(_) => return Err(ReadError("the question is not a page".into())),
+            PageLine::Page {
+                task,
+                records,
+                fetched_at,
+            }
+            | PageLine::Partial {
+                task,
+                records,
+                fetched_at,
+            } => (task, records, fetched_at),
+        };
+        let start = line.as_ptr() as usize;
+        let records = records
+            .iter()
+            .map(|record| {
+                let text = record.get();
+                let from = text.as_ptr() as usize - start;
+                (from as u32, (from + text.len()) as u32)
+            })
+            .collect();
+        Ok(StoredPage {
+            task,
+            line,
+            records,
+            fetched_at,
+        })
     }
 
-    /// The page of a journal entry; `None` for the entry that holds the question.
-    pub fn of(entry: Entry) -> Option<StoredPage> {
-        match entry {
-            Entry::Started { .. } => None,
-            Entry::Page {
-                task,
-                records,
-                fetched_at,
-                ..
-            }
-            | Entry::Partial {
-                task,
-                records,
-                fetched_at,
-            } => Some(StoredPage {
-                task,
-                records,
-                fetched_at,
-            }),
-        }
+    /// Record `index`, as the vendor sent it.
+    pub fn record(&self, index: usize) -> Option<Box<RawValue>> {
+        let &(from, to) = self.records.get(index)?;
+        let text = &self.line[from as usize..to as usize];
+        let raw: &RawValue = serde_json::from_str(text).expect("a record read from its page");
+        Some(raw.to_owned())
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
     }
 }
 
@@ -98,10 +146,8 @@ impl<P: Pages> PageCache<P> {
     async fn update(&mut self, vendor: VendorId, at: RecordRef) -> Result<Update, ReadError> {
         let page = self.page(at.entry).await?;
         let raw = page
-            .records
-            .get(at.index as usize)
-            .ok_or_else(|| ReadError(format!("entry {} has no record {}", at.entry, at.index)))?
-            .clone();
+            .record(at.index as usize)
+            .ok_or_else(|| ReadError(format!("entry {} has no record {}", at.entry, at.index)))?;
         let mut warnings = Vec::new();
         let now = page.fetched_at.unwrap_or_default();
         let mut context = MapContext::new(&mut warnings, now);
@@ -284,6 +330,6 @@ impl Pages for LinePages<'_> {
             .lines
             .get(entry as usize)
             .ok_or_else(|| ReadError(format!("no entry {entry}")))?;
-        StoredPage::parse(line)
+        StoredPage::parse(line.clone())
     }
 }

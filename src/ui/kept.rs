@@ -44,7 +44,7 @@ impl Pages for Kept {
         match self {
             Kept::Memory(lines) => {
                 let line = lines.borrow().get(entry as usize).cloned();
-                StoredPage::parse(&line.ok_or_else(|| ReadError(format!("no entry {entry}")))?)
+                StoredPage::parse(line.ok_or_else(|| ReadError(format!("no entry {entry}")))?)
             }
             Kept::Device { storage, id } => {
                 StoredPages {
