@@ -259,9 +259,9 @@ async fn journal_entries_read_back_whether_kept_as_bytes_or_as_earlier_versions_
         .await
         .expect("the entry is kept");
     put_string_entry(export, 1, "an entry of an earlier version").await;
-    assert_eq!(storage.entry(export, 0).await.unwrap(), now);
+    assert_eq!(storage.entry(export, 0, Vec::new()).await.unwrap(), now);
     assert_eq!(
-        storage.entry(export, 1).await.unwrap(),
+        storage.entry(export, 1, Vec::new()).await.unwrap(),
         "an entry of an earlier version"
     );
     let both = storage.entries(export, 0, 10).await.unwrap();

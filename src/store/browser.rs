@@ -23,7 +23,7 @@ use web_sys::{
     IdbTransaction, IdbTransactionMode,
 };
 
-use super::readback::{Pages, StoredPage};
+use super::readback::{room_for, Pages, StoredPage};
 use crate::export::source::ReadError;
 use crate::journal::{EntryRef, Journal, StorageError, Write};
 use crate::model::Timestamp;
@@ -54,6 +54,19 @@ fn refusal(error: JsValue) -> StorageError {
 /// An entry's line as IndexedDB keeps it: its bytes.
 fn stored_line(line: &str) -> Uint8Array {
     Uint8Array::from(line.as_bytes())
+}
+
+/// An entry's line as read from IndexedDB, into `buffer` (see `Pages::read`).
+fn line_into(value: &JsValue, buffer: Vec<u8>) -> Option<String> {
+    match value.dyn_ref::<Uint8Array>() {
+        Some(bytes) => {
+            let mut buffer = room_for(buffer, bytes.length() as usize);
+            buffer.resize(bytes.length() as usize, 0);
+            bytes.copy_to(&mut buffer);
+            String::from_utf8(buffer).ok()
+        }
+        None => value.as_string(),
+    }
 }
 
 /// An entry's line as read from IndexedDB: bytes, or a string written by an earlier version.
@@ -339,8 +352,13 @@ impl Storage {
         })
     }
 
-    /// One entry of an export.
-    pub async fn entry(&self, export: &str, entry: u32) -> Result<String, ReadError> {
+    /// One entry of an export, read into `buffer`.
+    pub async fn entry(
+        &self,
+        export: &str,
+        entry: u32,
+        buffer: Vec<u8>,
+    ) -> Result<String, ReadError> {
         let (_, store) = self
             .store(ENTRIES, IdbTransactionMode::Readonly)
             .map_err(|e| ReadError(refusal(e).detail))?;
@@ -350,7 +368,7 @@ impl Storage {
         let value = settled(&request)
             .await
             .map_err(|e| ReadError(refusal(e).detail))?;
-        line_of(&value).ok_or_else(|| ReadError(format!("entry {entry} is missing")))
+        line_into(&value, buffer).ok_or_else(|| ReadError(format!("entry {entry} is missing")))
     }
 }
 
@@ -421,8 +439,8 @@ pub struct StoredPages {
 }
 
 impl Pages for StoredPages {
-    async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
-        StoredPage::parse(self.storage.entry(&self.export, entry).await?)
+    async fn read(&mut self, entry: u32, buffer: Vec<u8>) -> Result<StoredPage, ReadError> {
+        StoredPage::parse(self.storage.entry(&self.export, entry, buffer).await?)
     }
 }
 

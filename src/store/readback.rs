@@ -108,7 +108,24 @@ impl StoredPage {
 
 /// The journal's pages, by entry number.
 pub trait Pages {
-    fn read(&mut self, entry: u32) -> impl Future<Output = Result<StoredPage, ReadError>>;
+    /// Reads entry `entry` into `buffer` (a page read before, done with): pages of megabytes
+    /// read one after another into fresh allocations of slightly different sizes left
+    /// WebAssembly memory, which never shrinks, tens of megabytes of holes.
+    fn read(
+        &mut self,
+        entry: u32,
+        buffer: Vec<u8>,
+    ) -> impl Future<Output = Result<StoredPage, ReadError>>;
+}
+
+/// `buffer`, emptied, with room for `len` bytes: grown by whole megabytes, so that after a few
+/// pages it fits every page.
+pub fn room_for(mut buffer: Vec<u8>, len: usize) -> Vec<u8> {
+    buffer.clear();
+    if buffer.capacity() < len {
+        buffer.reserve_exact(len.next_multiple_of(1 << 20));
+    }
+    buffer
 }
 
 /// Pages read once and kept while neighbours need them: conversations are read back in order,
@@ -117,6 +134,8 @@ pub struct PageCache<P> {
     pages: P,
     kept: VecDeque<(u32, Rc<StoredPage>)>,
     room: usize,
+    /// The line of the last page let go, to read the next one into.
+    spare: Vec<u8>,
 }
 
 impl<P: Pages> PageCache<P> {
@@ -126,6 +145,7 @@ impl<P: Pages> PageCache<P> {
             pages,
             kept: VecDeque::new(),
             room: room.max(1),
+            spare: Vec::new(),
         }
     }
 
@@ -136,9 +156,18 @@ impl<P: Pages> PageCache<P> {
             self.kept.push_front(found);
             return Ok(page);
         }
-        let page = Rc::new(self.pages.read(entry).await?);
+        let page = Rc::new(
+            self.pages
+                .read(entry, std::mem::take(&mut self.spare))
+                .await?,
+        );
         self.kept.push_front((entry, page.clone()));
-        self.kept.truncate(self.room);
+        while self.kept.len() > self.room {
+            let (_, gone) = self.kept.pop_back().expect("more than room");
+            if let Ok(gone) = Rc::try_unwrap(gone) {
+                self.spare = gone.line.into_bytes();
+            }
+        }
         Ok(page)
     }
 
@@ -319,17 +348,24 @@ impl<P: Pages> Source for StoredSource<'_, P> {
     }
 }
 
+/// `line`, copied into `buffer`.
+pub fn line_in(line: &str, buffer: Vec<u8>) -> String {
+    let mut buffer = room_for(buffer, line.len());
+    buffer.extend_from_slice(line.as_bytes());
+    String::from_utf8(buffer).expect("copied from a string")
+}
+
 /// A journal held in memory as its lines (the command line's, and tests'), read by entry.
 pub struct LinePages<'a> {
     pub lines: &'a [String],
 }
 
 impl Pages for LinePages<'_> {
-    async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
+    async fn read(&mut self, entry: u32, buffer: Vec<u8>) -> Result<StoredPage, ReadError> {
         let line = self
             .lines
             .get(entry as usize)
             .ok_or_else(|| ReadError(format!("no entry {entry}")))?;
-        StoredPage::parse(line.clone())
+        StoredPage::parse(line_in(line, buffer))
     }
 }

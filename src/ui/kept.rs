@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::export::source::ReadError;
 use crate::journal::{Journal, MemoryJournal};
 use crate::store::browser::{Storage, StoredJournal, StoredPages};
-use crate::store::readback::{Pages, StoredPage};
+use crate::store::readback::{line_in, Pages, StoredPage};
 
 #[derive(Clone)]
 pub enum Kept {
@@ -40,18 +40,21 @@ impl Kept {
 }
 
 impl Pages for Kept {
-    async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
+    async fn read(&mut self, entry: u32, buffer: Vec<u8>) -> Result<StoredPage, ReadError> {
         match self {
             Kept::Memory(lines) => {
-                let line = lines.borrow().get(entry as usize).cloned();
-                StoredPage::parse(line.ok_or_else(|| ReadError(format!("no entry {entry}")))?)
+                let lines = lines.borrow();
+                let line = lines
+                    .get(entry as usize)
+                    .ok_or_else(|| ReadError(format!("no entry {entry}")))?;
+                StoredPage::parse(line_in(line, buffer))
             }
             Kept::Device { storage, id } => {
                 StoredPages {
                     storage: storage.clone(),
                     export: id.clone(),
                 }
-                .read(entry)
+                .read(entry, buffer)
                 .await
             }
         }

@@ -379,8 +379,8 @@ pub struct CountedPages<'a> {
 }
 
 impl Pages for CountedPages<'_> {
-    async fn read(&mut self, entry: u32) -> Result<StoredPage, ReadError> {
+    async fn read(&mut self, entry: u32, buffer: Vec<u8>) -> Result<StoredPage, ReadError> {
         self.reads.set(self.reads.get() + 1);
-        self.lines.read(entry).await
+        self.lines.read(entry, buffer).await
     }
 }
