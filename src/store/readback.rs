@@ -23,8 +23,8 @@ use crate::vendors::{MapContext, Task, Update, VendorId};
 
 /// A journal entry's page, as read back: its request, its records, when it arrived. The records
 /// stay in the entry's line, found by where they are in it: a Mindo page is ten thousand
-/// records, and a page read back a record at a time costs one allocation, not ten thousand, and
-/// half the memory.
+/// records, and reading it back costs one allocation rather than ten thousand, with no second
+/// copy of the page beside the line while it is read.
 pub struct StoredPage {
     pub task: Task,
     line: String,
@@ -367,5 +367,60 @@ impl Pages for LinePages<'_> {
             .get(entry as usize)
             .ok_or_else(|| ReadError(format!("no entry {entry}")))?;
         StoredPage::parse(line_in(line, buffer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Settings;
+    use crate::journal::EntryRef;
+    use crate::vendors::{plan, ExportQuery, Page};
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).expect("JSON")
+    }
+
+    #[test]
+    fn a_page_read_back_gives_each_record_as_sent_and_the_question_is_no_page() {
+        let query = ExportQuery::new(VendorId::Mindo)
+            .with("company_id", "42")
+            .with("from", "2026-04-01")
+            .with("to", "2026-04-20");
+        let task = plan(&query).remove(0);
+        let records = vec![
+            raw(r#"{"id":"m1","text":"caf\u00e9 \"ok\""}"#),
+            raw("[1, 2]"),
+        ];
+        let page = Page {
+            records: records.clone(),
+            next: vec![task.clone()],
+            total: Some(2),
+            fetched_at: Some("2026-04-05T12:00:00Z".parse().expect("a time")),
+        };
+        let line = EntryRef::page(&task, &page).to_line();
+        let stored = StoredPage::parse(line).expect("a page");
+        assert_eq!(stored.task, task);
+        assert_eq!(stored.fetched_at, page.fetched_at);
+        assert_eq!(stored.len(), 2);
+        for (at, sent) in records.iter().enumerate() {
+            assert_eq!(stored.record(at).expect("a record").get(), sent.get());
+        }
+        assert!(stored.record(2).is_none());
+
+        let partial = EntryRef::Partial {
+            task: &task,
+            records: &records[..1],
+            fetched_at: None,
+        };
+        let stored = StoredPage::parse(partial.to_line()).expect("a partial page");
+        assert_eq!(stored.record(0).expect("a record").get(), records[0].get());
+
+        let question = EntryRef::Started {
+            query: &query,
+            settings: &Settings::default(),
+        };
+        assert!(StoredPage::parse(question.to_line()).is_err());
+        assert!(StoredPage::parse("{\"page\": 3}".into()).is_err());
     }
 }
