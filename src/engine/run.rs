@@ -166,8 +166,7 @@ pub async fn run<T: Transport, C: Clock, K: Keep>(
                     None => {
                         // The list's next page is asked for while this one is written to the
                         // browser's storage, instead of after: each Mindo window waited on its
-                        // writes (106,637 messages took 2.7 to 3.1 s, and 2.1 to 2.2 s asked
-                        // early).
+                        // writes, megabytes each.
                         ahead = page
                             .next
                             .iter()
