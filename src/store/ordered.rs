@@ -252,7 +252,9 @@ impl<K: Keep> Store<K> {
         };
         let mut order: Vec<u32> = (0..(self.keys.len() - start) as u32).collect();
         let tail = &self.keys[start..];
-        order.sort_unstable_by_key(|&at| tail[at as usize]);
+        // Stable: a page fetched again with shifted offsets can give two conversations the
+        // same key, and the one that arrived first stays first.
+        order.sort_by_key(|&at| tail[at as usize]);
         // Moved in place: a year's summaries are tens of megabytes, and a copy of the part
         // that moves would be held beside them.
         permute(
@@ -331,7 +333,6 @@ impl<K: Keep> Store<K> {
     }
 }
 
-/// Items taken out of their vector, each to be moved once.
 /// Slices that move together.
 trait Swappable {
     fn swap(&mut self, a: usize, b: usize);

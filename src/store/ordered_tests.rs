@@ -54,6 +54,30 @@ fn keeps_vendor_order_when_pages_arrive_out_of_order() {
 }
 
 #[test]
+fn a_page_fetched_again_with_new_records_keeps_the_first_arrivals_first() {
+    // Offsets that shifted: the second fetch of page 1 brings other conversations to the same
+    // places, so pairs of conversations share a key.
+    let page = |prefix: &str| {
+        (0..40)
+            .map(|i| conversation(&format!("{prefix}{i}")))
+            .collect()
+    };
+    let mut store = Store::<Conversation>::default();
+    store.apply((0, 1), page("a"));
+    store.apply((0, 2), vec![conversation("c")]);
+    store.apply((0, 0), vec![conversation("z")]);
+    store.apply((0, 1), page("x"));
+    store.settle();
+    let mut expected = vec!["z".to_string()];
+    for i in 0..40 {
+        expected.push(format!("a{i}"));
+        expected.push(format!("x{i}"));
+    }
+    expected.push("c".into());
+    assert_eq!(ids(&store), expected);
+}
+
+#[test]
 fn a_page_fetched_twice_adds_nothing() {
     let mut store = Store::<Conversation>::default();
     store.apply((0, 0), vec![conversation("a"), conversation("b")]);
